@@ -13,6 +13,8 @@ const common = {
   sourcemap: release ? false : 'linked',
   minify: release,
   logLevel: 'warning',
+  // jsonc-parser's UMD build hides its requires from the bundler; its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
 };
 
 function walk(dir, keep) {

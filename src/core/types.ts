@@ -31,10 +31,11 @@ export type ProblemCode =
   | 'timestamp-mismatch'
   | 'unknown-status'
   | 'unknown-action'
-  | 'no-sni-mismatch'
+  | 'sni-disagrees'
   | 'unknown-error-message'
   | 'line-too-long'
-  | 'empty-value';
+  | 'empty-value'
+  | 'unusual-format';
 
 export type EntryKind = 'tlsError' | 'revocation';
 

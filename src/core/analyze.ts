@@ -1,0 +1,75 @@
+import { walkJson } from './jsonLocate';
+import { PROBLEM_CATALOG } from './problems';
+import type { LineResult, Problem } from './types';
+import { validateValue, type AnalyzeOptions } from './validate';
+
+export type { AnalyzeOptions } from './validate';
+
+const BLANK: LineResult = Object.freeze({ problems: Object.freeze([]) as unknown as Problem[] });
+
+/** Whether a line holds nothing but white space (blank lines between entries are allowed). */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10 && c !== 0xfeff) return false;
+  }
+  return true;
+}
+
+/**
+ * Reads one line of a TLS log into an entry and/or problems. JSON.parse does the common case; only a line
+ * that fails it is walked again to find the exact place of the syntax error. Never throws, whatever the
+ * input: any length, any nesting depth, any characters.
+ *
+ * @param text the line without its line break (a trailing `\r` is tolerated)
+ * @param line the 0-based line number, copied into the problems
+ */
+export function analyzeLine(text: string, line: number, options?: AnalyzeOptions): LineResult {
+  if (isBlank(text)) return BLANK;
+  // A UTF-8 byte order mark survives decoding as U+FEFF on the first line; it is not part of the JSON.
+  const offset = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const json = offset === 0 ? text : text.slice(offset);
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return { problems: [syntaxProblem(json, line, offset, options)].filter((p): p is Problem => p !== undefined) };
+  }
+  try {
+    return validateValue(value, text, line, offset, options);
+  } catch (err) {
+    // The rules read known fields of a parsed value and should not throw; if they ever do, the line is
+    // reported rather than lost.
+    return {
+      problems: [{ line, startColumn: 0, endColumn: Math.max(1, text.length), severity: 'error', code: 'invalid-json', message: `The entry could not be checked: ${String(err)}` }],
+    };
+  }
+}
+
+function syntaxProblem(json: string, line: number, offset: number, options?: AnalyzeOptions): Problem | undefined {
+  const severity = options?.severities?.['invalid-json'];
+  if (severity === 'off') return undefined;
+  let start = 0;
+  let end = json.length;
+  let message = 'The line is not valid JSON.';
+  try {
+    const walk = walkJson(json);
+    if (walk.error) {
+      start = walk.error.start;
+      end = Math.min(walk.error.end, json.length);
+      message = walk.error.message;
+    }
+  } catch {
+    // Keep the whole-line range: the line is reported either way.
+  }
+  if (end <= start) end = Math.min(json.length, start + 1);
+  if (start >= json.length) start = Math.max(0, json.length - 1);
+  return {
+    line,
+    startColumn: start + offset,
+    endColumn: Math.max(end, start + 1) + offset,
+    severity: severity ?? PROBLEM_CATALOG['invalid-json'].severity,
+    code: 'invalid-json',
+    message: `Invalid JSON: ${message}`,
+  };
+}

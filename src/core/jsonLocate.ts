@@ -1,0 +1,243 @@
+import { createScanner, ScanError, SyntaxKind } from 'jsonc-parser';
+
+/** Where a property sits in a line: the key (with quotes) and its value. Offsets are UTF-16 indices. */
+export interface FieldLocation {
+  keyStart: number;
+  keyEnd: number;
+  valueStart: number;
+  valueEnd: number;
+}
+
+/** The first JSON syntax error of a line. */
+export interface SyntaxErrorInfo {
+  start: number;
+  end: number;
+  message: string;
+}
+
+/** The result of one pass over a line: the first syntax error, if any, and the places of shallow fields. */
+export interface JsonWalk {
+  error?: SyntaxErrorInfo;
+  /** Field path (`event`, `event.tls_error.status`) to location. */
+  fields: Map<string, FieldLocation>;
+  /** The extent of the top-level value, when one was read. */
+  rootStart: number;
+  rootEnd: number;
+}
+
+const enum State {
+  ObjectFirstKey, // after '{': a key or '}'
+  ObjectColon, // after a key: ':'
+  ObjectValue, // after ':': a value
+  ObjectCommaOrEnd, // after a value: ',' or '}'
+  ObjectKey, // after ',': a key
+  ArrayFirstValue, // after '[': a value or ']'
+  ArrayCommaOrEnd,
+  ArrayValue, // after ',': a value
+}
+
+interface Frame {
+  state: State;
+  path: string;
+  /** The key being read in an object frame, and where it is. */
+  key: string;
+  keyStart: number;
+  keyEnd: number;
+  /** Whether the current key's path is deep enough that it is not recorded. */
+  record: boolean;
+}
+
+/** Only fields this deep are recorded: the format's fields are at most three levels down. */
+const MAX_RECORDED_DEPTH = 3;
+
+/**
+ * Walks one line of JSON with an explicit stack (so any nesting depth is safe) and returns the first
+ * syntax error with an exact range, and the locations of fields up to three levels deep. Strict JSON:
+ * comments, trailing commas and text after the value are errors. Never throws.
+ */
+export function walkJson(text: string): JsonWalk {
+  const fields = new Map<string, FieldLocation>();
+  const scanner = createScanner(text, false);
+  const stack: Frame[] = [];
+  let rootStart = -1;
+  let rootEnd = -1;
+  let done = false; // the top-level value has been read
+
+  const fail = (start: number, end: number, message: string): JsonWalk => ({
+    error: { start, end: Math.max(end, start + 1), message },
+    fields,
+    rootStart,
+    rootEnd,
+  });
+
+  const describe = (kind: SyntaxKind, start: number, length: number): string => {
+    switch (kind) {
+      case SyntaxKind.EOF:
+        return 'the end of the line';
+      case SyntaxKind.StringLiteral:
+        return 'a string';
+      case SyntaxKind.NumericLiteral:
+        return 'a number';
+      default:
+        return `'${text.substr(start, Math.min(length, 20))}'`;
+    }
+  };
+
+  // Called when a value (primitive or container) starts, in whatever frame is on top.
+  const valueStarted = (start: number): void => {
+    const top = stack[stack.length - 1];
+    if (!top) {
+      rootStart = start;
+      return;
+    }
+    if (top.state === State.ObjectValue) {
+      top.state = State.ObjectCommaOrEnd;
+      if (top.record) {
+        const path = top.path === '' ? top.key : `${top.path}.${top.key}`;
+        fields.set(path, { keyStart: top.keyStart, keyEnd: top.keyEnd, valueStart: start, valueEnd: start });
+      }
+    } else {
+      top.state = State.ArrayCommaOrEnd;
+    }
+  };
+  const valueEnded = (end: number, frameForKey: Frame | undefined): void => {
+    if (!frameForKey) {
+      rootEnd = end;
+      done = true;
+      return;
+    }
+    if (frameForKey.record && frameForKey.state === State.ObjectCommaOrEnd) {
+      const path = frameForKey.path === '' ? frameForKey.key : `${frameForKey.path}.${frameForKey.key}`;
+      const loc = fields.get(path);
+      if (loc) loc.valueEnd = end;
+    }
+  };
+
+  for (;;) {
+    const kind = scanner.scan();
+    const start = scanner.getTokenOffset();
+    const length = scanner.getTokenLength();
+    const end = start + length;
+    if (kind === SyntaxKind.Trivia || kind === SyntaxKind.LineBreakTrivia) continue;
+    if (kind === SyntaxKind.LineCommentTrivia || kind === SyntaxKind.BlockCommentTrivia) {
+      return fail(start, end, 'Comments are not allowed in JSON.');
+    }
+    const scanError = scanner.getTokenError();
+    if (scanError !== ScanError.None) {
+      switch (scanError) {
+        case ScanError.UnexpectedEndOfString:
+          return fail(start, end, 'Unterminated string: the closing quote is missing.');
+        case ScanError.InvalidEscapeCharacter:
+          return fail(start, end, 'Invalid escape sequence in a string.');
+        case ScanError.InvalidUnicode:
+          return fail(start, end, 'Invalid \\u escape in a string.');
+        case ScanError.UnexpectedEndOfNumber:
+          return fail(start, end, 'Incomplete number.');
+        case ScanError.InvalidCharacter:
+          return fail(start, end, kind === SyntaxKind.StringLiteral ? 'Control character inside a string; it must be escaped.' : 'Invalid character.');
+        default:
+          return fail(start, end, 'Invalid token.');
+      }
+    }
+    const top = stack[stack.length - 1];
+    if (done) {
+      if (kind === SyntaxKind.EOF) return { fields, rootStart, rootEnd };
+      return fail(start, end, `Unexpected ${describe(kind, start, length)} after the end of the JSON value.`);
+    }
+    if (kind === SyntaxKind.Unknown) {
+      return fail(start, end, `Unexpected ${describe(kind, start, length)}: not a JSON token.`);
+    }
+    if (kind === SyntaxKind.EOF) {
+      const closer = top ? (top.state <= State.ObjectKey ? "'}'" : "']'") : 'a value';
+      const at = Math.max(0, text.trimEnd().length - 1);
+      return fail(at, at + 1, top ? `The entry is cut off: the line ends before ${closer}.` : 'The line holds no JSON value.');
+    }
+
+    if (top && (top.state === State.ObjectFirstKey || top.state === State.ObjectKey)) {
+      if (kind === SyntaxKind.StringLiteral) {
+        top.key = scanner.getTokenValue();
+        top.keyStart = start;
+        top.keyEnd = end;
+        top.state = State.ObjectColon;
+        continue;
+      }
+      if (kind === SyntaxKind.CloseBraceToken && top.state === State.ObjectFirstKey) {
+        stack.pop();
+        valueEnded(end, stack[stack.length - 1]);
+        continue;
+      }
+      if (kind === SyntaxKind.CloseBraceToken) return fail(start, end, "Trailing comma before '}'.");
+      return fail(start, end, `Expected a property name in double quotes, found ${describe(kind, start, length)}.`);
+    }
+    if (top && top.state === State.ObjectColon) {
+      if (kind === SyntaxKind.ColonToken) {
+        top.state = State.ObjectValue;
+        continue;
+      }
+      return fail(start, end, `Expected ':' after the property name, found ${describe(kind, start, length)}.`);
+    }
+    if (top && top.state === State.ObjectCommaOrEnd) {
+      if (kind === SyntaxKind.CommaToken) {
+        top.state = State.ObjectKey;
+        continue;
+      }
+      if (kind === SyntaxKind.CloseBraceToken) {
+        stack.pop();
+        valueEnded(end, stack[stack.length - 1]);
+        continue;
+      }
+      return fail(start, end, `Expected ',' or '}' after a property value, found ${describe(kind, start, length)}.`);
+    }
+    if (top && top.state === State.ArrayCommaOrEnd) {
+      if (kind === SyntaxKind.CommaToken) {
+        top.state = State.ArrayValue;
+        continue;
+      }
+      if (kind === SyntaxKind.CloseBracketToken) {
+        stack.pop();
+        valueEnded(end, stack[stack.length - 1]);
+        continue;
+      }
+      return fail(start, end, `Expected ',' or ']' after an array element, found ${describe(kind, start, length)}.`);
+    }
+
+    // A value is expected: at the top level, after ':', or in an array.
+    if (kind === SyntaxKind.CloseBracketToken && top && top.state === State.ArrayFirstValue) {
+      stack.pop();
+      valueEnded(end, stack[stack.length - 1]);
+      continue;
+    }
+    switch (kind) {
+      case SyntaxKind.OpenBraceToken:
+      case SyntaxKind.OpenBracketToken: {
+        valueStarted(start);
+        const parent = stack[stack.length - 1];
+        const path = parent ? (parent.state === State.ObjectCommaOrEnd ? (parent.path === '' ? parent.key : `${parent.path}.${parent.key}`) : `${parent.path}[]`) : '';
+        const depth = stack.length + 1;
+        stack.push({
+          state: kind === SyntaxKind.OpenBraceToken ? State.ObjectFirstKey : State.ArrayFirstValue,
+          path,
+          key: '',
+          keyStart: 0,
+          keyEnd: 0,
+          record: kind === SyntaxKind.OpenBraceToken && depth <= MAX_RECORDED_DEPTH && !path.includes('[]'),
+        });
+        continue;
+      }
+      case SyntaxKind.StringLiteral:
+      case SyntaxKind.NumericLiteral:
+      case SyntaxKind.TrueKeyword:
+      case SyntaxKind.FalseKeyword:
+      case SyntaxKind.NullKeyword:
+        valueStarted(start);
+        valueEnded(end, stack[stack.length - 1]);
+        continue;
+      case SyntaxKind.CloseBracketToken:
+        return fail(start, end, top && top.state === State.ArrayValue ? "Trailing comma before ']'." : "Unexpected ']'.");
+      case SyntaxKind.CloseBraceToken:
+        return fail(start, end, top && top.state === State.ObjectValue ? "Expected a value after ':', found '}'." : "Unexpected '}'.");
+      default:
+        return fail(start, end, `Expected a value, found ${describe(kind, start, length)}.`);
+    }
+  }
+}

@@ -1,0 +1,216 @@
+import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+
+/** Limits and controls for reading a log file from disk. */
+export interface ReadOptions {
+  /** Lines longer than this many UTF-16 code units are skipped and reported (default 16 Mi). */
+  maxLineLength?: number;
+  /** Stop decompressing after this many output bytes (default 4 GiB), a guard against gzip bombs. */
+  maxDecompressedBytes?: number;
+  /** Read size; 1 MiB keeps memory flat and syscalls few. */
+  chunkSize?: number;
+  signal?: AbortSignal;
+  /** Called after each chunk with the compressed bytes read so far, for progress. */
+  onProgress?: (bytesRead: number) => void;
+}
+
+/** What a read saw besides the lines: sizes, encoding, and anything that stopped it early. */
+export interface ReadSummary {
+  /** Bytes read from disk (compressed bytes for gzip). */
+  bytesRead: number;
+  /** Bytes of log text after decompression. */
+  textBytes: number;
+  lines: number;
+  gzip: boolean;
+  encoding: 'utf8' | 'utf16le' | 'utf16be';
+  /** Lines (0-based) that were longer than `maxLineLength` and were not read. */
+  longLines: number[];
+  /** Why the read ended before the end of the file, in words for a person; undefined when it read it all. */
+  incomplete?: string;
+  cancelled: boolean;
+}
+
+const DEFAULT_MAX_LINE = 16 * 1024 * 1024;
+const DEFAULT_MAX_DECOMPRESSED = 4 * 1024 * 1024 * 1024;
+
+/** Whether these first bytes are a gzip header. */
+export function isGzipMagic(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/**
+ * Splits decoded text into lines as it arrives, whatever the chunk boundaries, and skips over-long lines
+ * without holding them. A line ends at `\n`; a `\r` before it is dropped.
+ */
+export class LineSplitter {
+  private pending = '';
+  private skipping = false;
+  private line = 0;
+
+  constructor(
+    private readonly onLine: (text: string, line: number) => void,
+    private readonly onLongLine: (line: number) => void,
+    private readonly maxLineLength = DEFAULT_MAX_LINE,
+  ) {}
+
+  get linesSeen(): number {
+    return this.line;
+  }
+
+  push(text: string): void {
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) break;
+      if (this.skipping) {
+        this.skipping = false;
+        this.onLongLine(this.line++);
+      } else {
+        let piece = this.pending.length > 0 ? this.pending + text.slice(start, nl) : text.slice(start, nl);
+        this.pending = '';
+        if (piece.length > this.maxLineLength) {
+          this.onLongLine(this.line++);
+        } else {
+          if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
+          this.onLine(piece, this.line++);
+        }
+      }
+      start = nl + 1;
+    }
+    if (start < text.length && !this.skipping) {
+      this.pending += start === 0 ? text : text.slice(start);
+      if (this.pending.length > this.maxLineLength) {
+        this.pending = '';
+        this.skipping = true;
+      }
+    }
+  }
+
+  /** Delivers the last line when the text does not end with a line break. */
+  end(): void {
+    if (this.skipping) {
+      this.skipping = false;
+      this.onLongLine(this.line++);
+    } else if (this.pending.length > 0) {
+      let piece = this.pending;
+      this.pending = '';
+      if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
+      this.onLine(piece, this.line++);
+    }
+  }
+}
+
+/**
+ * Streams a log file from disk, plain or gzip (recognised by its first bytes, not its name), and calls
+ * `onLine` for every line in order. Memory stays at about one chunk plus the longest line. Never rejects
+ * for bad content: a truncated or corrupt gzip stream, a decompression limit or an over-long line ends up
+ * in the summary. It rejects only when the file cannot be opened or read at all.
+ */
+export function readLogFile(path: string, onLine: (text: string, line: number) => void, options: ReadOptions = {}): Promise<ReadSummary> {
+  const maxDecompressed = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED;
+  const summary: ReadSummary = { bytesRead: 0, textBytes: 0, lines: 0, gzip: false, encoding: 'utf8', longLines: [], cancelled: false };
+  const splitter = new LineSplitter(onLine, (line) => summary.longLines.push(line), options.maxLineLength);
+
+  return new Promise<ReadSummary>((resolve, reject) => {
+    const file = createReadStream(path, { highWaterMark: options.chunkSize ?? 1024 * 1024 });
+    let decoder: StringDecoder | undefined;
+    let gunzip: ReturnType<typeof createGunzip> | undefined;
+    let settled = false;
+    let first = true;
+
+    const finish = (incomplete?: string): void => {
+      if (settled) return;
+      settled = true;
+      if (decoder) splitter.push(decoder.end());
+      splitter.end();
+      summary.lines = splitter.linesSeen;
+      if (incomplete) summary.incomplete = incomplete;
+      file.destroy();
+      gunzip?.destroy();
+      options.signal?.removeEventListener('abort', onAbort);
+      resolve(summary);
+    };
+    const onAbort = (): void => {
+      summary.cancelled = true;
+      finish('cancelled');
+    };
+    options.signal?.addEventListener('abort', onAbort);
+    if (options.signal?.aborted) {
+      onAbort();
+      return;
+    }
+
+    const onText = (bytes: Buffer): void => {
+      if (settled) return;
+      if (!decoder) {
+        // A UTF-16 file (saved by some Windows tools) is decoded as such instead of as garbage.
+        if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) summary.encoding = 'utf16le';
+        else if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) summary.encoding = 'utf16be';
+        decoder = new StringDecoder(summary.encoding === 'utf8' ? 'utf8' : 'utf16le');
+        if (summary.encoding !== 'utf8') bytes = bytes.subarray(2);
+      }
+      summary.textBytes += bytes.length;
+      if (summary.encoding === 'utf16be') bytes = swapBytes(bytes);
+      splitter.push(decoder.write(bytes));
+    };
+
+    file.on('error', (err) => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      gunzip?.destroy();
+      if (summary.bytesRead === 0) reject(err);
+      else {
+        settled = false;
+        finish(`reading stopped after ${summary.bytesRead} bytes: ${err.message}`);
+      }
+    });
+    file.on('data', (chunk) => {
+      const bytes = chunk as Buffer;
+      summary.bytesRead += bytes.length;
+      if (first) {
+        first = false;
+        if (isGzipMagic(bytes)) {
+          summary.gzip = true;
+          gunzip = createGunzip({ chunkSize: 256 * 1024 });
+          gunzip.on('data', (out: Buffer) => {
+            if (summary.textBytes + out.length > maxDecompressed) {
+              onText(out.subarray(0, Math.max(0, maxDecompressed - summary.textBytes)));
+              finish(`decompression stopped at the limit of ${formatBytes(maxDecompressed)}; the rest of the file was not read`);
+              return;
+            }
+            onText(out);
+          });
+          gunzip.on('error', (err) => finish(`the gzip data is damaged or cut off after ${formatBytes(summary.textBytes)} of text (${err.message}); everything before that was read`));
+          gunzip.on('end', () => finish());
+        }
+      }
+      if (gunzip) {
+        if (!gunzip.write(bytes)) {
+          file.pause();
+          gunzip.once('drain', () => file.resume());
+        }
+      } else onText(bytes);
+      options.onProgress?.(summary.bytesRead);
+    });
+    file.on('end', () => {
+      if (gunzip) gunzip.end();
+      else finish();
+    });
+  });
+}
+
+function swapBytes(bytes: Buffer): Buffer {
+  const out = Buffer.from(bytes.subarray(0, bytes.length - (bytes.length % 2)));
+  out.swap16();
+  return out;
+}
+
+/** Sizes for people: 1.5 MB, 730 kB. */
+export function formatBytes(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(0)} kB`;
+  return `${n} bytes`;
+}

@@ -1,0 +1,45 @@
+import type { ProblemCode, Severity } from './types';
+
+/**
+ * Every problem the engine reports, with its default severity and a one-line description for the docs.
+ *
+ * Severity policy:
+ * - `error`: the line is not a usable entry (not JSON, not an object, a required field missing or of the
+ *   wrong type, neither kind of TLS entry).
+ * - `warning`: the entry parses but holds an impossible or undocumented value (bad address, port out of
+ *   range, unknown status, timestamps that disagree), or is an entry of another log type.
+ * - `information`: merely unusual (an error message AWS does not document, an empty value).
+ */
+export const PROBLEM_CATALOG: Readonly<Record<ProblemCode, { severity: Severity; description: string }>> = {
+  'invalid-json': { severity: 'error', description: 'The line is not valid JSON; the range marks the first syntax error.' },
+  'not-an-object': { severity: 'error', description: 'The line is valid JSON but not an object.' },
+  'missing-field': { severity: 'error', description: 'A required field is missing; the range marks the object that lacks it.' },
+  'wrong-type': { severity: 'error', description: 'A field has the wrong JSON type (for example a number where a string belongs).' },
+  'unknown-entry-kind': { severity: 'error', description: 'The event has neither `tls_error` nor `revocation_check`.' },
+  'line-too-long': { severity: 'error', description: 'The line is longer than the reader accepts and was not read.' },
+  'both-entry-kinds': { severity: 'warning', description: 'The event has both `tls_error` and `revocation_check`.' },
+  'not-a-tls-entry': { severity: 'warning', description: 'An alert or flow log entry (Suricata `event_type`) in a TLS log.' },
+  'invalid-ip': { severity: 'warning', description: 'An address that is neither IPv4 nor IPv6.' },
+  'invalid-port': { severity: 'warning', description: 'A port that is not a whole number from 0 to 65535.' },
+  'invalid-timestamp': { severity: 'warning', description: 'A timestamp that is not ISO 8601 (`event.timestamp`) or not whole epoch seconds (`event_timestamp`).' },
+  'timestamp-mismatch': { severity: 'warning', description: '`event_timestamp` and `event.timestamp` disagree by a second or more.' },
+  'unknown-status': { severity: 'warning', description: 'A revocation status other than `REVOKED` or `UNKNOWN`.' },
+  'unknown-action': { severity: 'warning', description: 'A revocation action other than `PASS`, `DROP` or `REJECT`.' },
+  'sni-disagrees': { severity: 'warning', description: 'The SNI named in the TLS error message is not the entry\'s `sni`.' },
+  'unknown-error-message': { severity: 'information', description: 'A TLS error message that AWS does not document; shown verbatim.' },
+  'empty-value': { severity: 'information', description: 'A field that is present but empty.' },
+  'unusual-format': { severity: 'information', description: 'A value in the spelling of alert/flow logs (string epoch, `+0000` offset) rather than TLS logs.' },
+};
+
+/** Problem codes in catalog order, for settings and docs. */
+export const PROBLEM_CODES = Object.keys(PROBLEM_CATALOG) as ProblemCode[];
+
+/** A user's choice per code: a severity, or `off` to drop the check. */
+export type SeverityOverrides = Partial<Record<ProblemCode, Severity | 'off'>>;
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2 };
+
+/** Orders severities most severe first (for publishing errors before warnings under a cap). */
+export function severityRank(severity: Severity): number {
+  return RANK[severity];
+}

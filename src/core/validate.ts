@@ -1,0 +1,292 @@
+import { isIPv4, isIPv6 } from 'node:net';
+import { walkJson, type FieldLocation } from './jsonLocate';
+import { PROBLEM_CATALOG, type SeverityOverrides } from './problems';
+import { parseTlsErrorMessage } from './tlsMessage';
+import type { LineResult, Problem, ProblemCode, TlsEntry } from './types';
+
+/** Options for reading a line. All optional; the defaults are the documented policy. */
+export interface AnalyzeOptions {
+  /** Per-code severity changes, or `off`. */
+  severities?: SeverityOverrides;
+}
+
+/**
+ * What a rule found, before it has a range: the field path it concerns and which part of the field to
+ * mark. Ranges are only worked out for lines that have findings, with one extra pass over the text.
+ */
+interface Finding {
+  code: ProblemCode;
+  message: string;
+  path: string;
+  /** `value`: the field's value; `key`: the key of the object at `path` (a missing field's parent). */
+  target: 'value' | 'key';
+}
+
+type JsonObject = Record<string, unknown>;
+
+const DOCUMENTED_STATUSES: ReadonlySet<string> = new Set(['REVOKED', 'UNKNOWN']);
+const DOCUMENTED_ACTIONS: ReadonlySet<string> = new Set(['PASS', 'DROP', 'REJECT']);
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})$/;
+const DIGITS = /^\d+$/;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return 'a string';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'a boolean';
+    default:
+      return 'an object';
+  }
+}
+
+/** Parses an ISO 8601 timestamp to epoch milliseconds, or undefined when it is not one or not a real time. */
+export function parseIsoTimestamp(text: string): { ms: number; zulu: boolean } | undefined {
+  const m = ISO_TIMESTAMP.exec(text);
+  if (!m) return undefined;
+  const year = +m[1];
+  const month = +m[2];
+  const day = +m[3];
+  const hour = +m[4];
+  const minute = +m[5];
+  const second = +m[6];
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day > daysInMonth) return undefined;
+  const fraction = m[7] ? Number(`0.${m[7]}`) * 1000 : 0;
+  let ms = Date.UTC(year, month - 1, day, hour, minute, second) + fraction;
+  const zone = m[8];
+  if (zone !== 'Z') {
+    const digits = zone.replace(':', '');
+    const sign = digits[0] === '-' ? -1 : 1;
+    const offsetHours = +digits.slice(1, 3);
+    const offsetMinutes = +digits.slice(3, 5);
+    if (offsetHours > 23 || offsetMinutes > 59) return undefined;
+    ms -= sign * (offsetHours * 60 + offsetMinutes) * 60_000;
+  }
+  return { ms, zulu: zone === 'Z' };
+}
+
+/** A port as a number, or undefined when the value is not a whole number from 0 to 65535. */
+function readPort(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 && value <= 65535 ? value : undefined;
+  if (typeof value === 'string' && value.length <= 5 && DIGITS.test(value)) {
+    const n = +value;
+    return n <= 65535 ? n : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The rules of FORMAT.md over one parsed JSON value. Returns the entry (when the value is a TLS entry of
+ * either kind, even if some fields are unusable) and the findings without ranges.
+ */
+function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const add = (code: ProblemCode, path: string, message: string, target: 'value' | 'key' = 'value'): void => {
+    findings.push({ code, path, message, target });
+  };
+  if (!isObject(value)) {
+    add('not-an-object', '', `The line is valid JSON but ${typeName(value)}, not a log entry object.`);
+    return { findings };
+  }
+
+  const event = value.event;
+  const requireString = (obj: JsonObject, objPath: string, key: string): string | undefined => {
+    const v = obj[key];
+    const path = objPath === '' ? key : `${objPath}.${key}`;
+    if (v === undefined) {
+      add('missing-field', objPath, `Missing required field "${key}"${objPath === '' ? '' : ` in "${objPath}"`}.`, 'key');
+      return undefined;
+    }
+    if (typeof v !== 'string') {
+      add('wrong-type', path, `"${path}" must be a string, not ${typeName(v)}.`);
+      return undefined;
+    }
+    return v;
+  };
+
+  // An alert or flow entry: valid JSON of the firewall's other log types. Say so, once, and stop.
+  if (isObject(event) && event.tls_error === undefined && event.revocation_check === undefined && typeof event.event_type === 'string') {
+    const type = event.event_type;
+    add('not-a-tls-entry', 'event.event_type', `This is a Network Firewall ${type === 'netflow' ? 'flow' : type === 'alert' ? 'alert' : `"${type}"`} log entry, not a TLS log entry. Alert and flow logs are delivered to separate files.`);
+    return { findings };
+  }
+
+  const firewallName = requireString(value, '', 'firewall_name');
+  if (firewallName === '') add('empty-value', 'firewall_name', '"firewall_name" is empty.');
+  const availabilityZone = requireString(value, '', 'availability_zone');
+  if (availabilityZone === '') add('empty-value', 'availability_zone', '"availability_zone" is empty.');
+
+  let eventTimestamp: number | undefined;
+  const rawEventTimestamp = value.event_timestamp;
+  if (rawEventTimestamp === undefined) {
+    add('missing-field', '', 'Missing required field "event_timestamp".', 'key');
+  } else if (typeof rawEventTimestamp === 'number') {
+    if (Number.isInteger(rawEventTimestamp) && rawEventTimestamp >= 0) eventTimestamp = rawEventTimestamp;
+    else add('invalid-timestamp', 'event_timestamp', `"event_timestamp" must be whole epoch seconds, not ${rawEventTimestamp}.`);
+  } else if (typeof rawEventTimestamp === 'string' && DIGITS.test(rawEventTimestamp) && rawEventTimestamp.length <= 12) {
+    eventTimestamp = +rawEventTimestamp;
+    add('unusual-format', 'event_timestamp', '"event_timestamp" is a string of digits, as in alert and flow logs; TLS logs write it as a number.');
+  } else {
+    add('wrong-type', 'event_timestamp', `"event_timestamp" must be a number of epoch seconds, not ${typeName(rawEventTimestamp)}.`);
+  }
+
+  if (event === undefined) {
+    add('missing-field', '', 'Missing required field "event".', 'key');
+    return { findings };
+  }
+  if (!isObject(event)) {
+    add('wrong-type', 'event', `"event" must be an object, not ${typeName(event)}.`);
+    return { findings };
+  }
+
+  const tlsError = event.tls_error;
+  const revocation = event.revocation_check;
+  let kind: TlsEntry['kind'];
+  if (tlsError !== undefined) {
+    kind = 'tlsError';
+    if (revocation !== undefined) add('both-entry-kinds', 'event', '"event" has both "tls_error" and "revocation_check"; it is read as a TLS error entry.', 'key');
+  } else if (revocation !== undefined) {
+    kind = 'revocation';
+  } else {
+    add('unknown-entry-kind', 'event', '"event" has neither "tls_error" nor "revocation_check", so it is not a TLS log entry of a documented kind.', 'key');
+    return { findings };
+  }
+
+  const entry: TlsEntry = { kind, firewallName, availabilityZone, eventTimestamp };
+
+  const timestamp = requireString(event, 'event', 'timestamp');
+  if (timestamp !== undefined) {
+    entry.timestamp = timestamp;
+    const parsed = parseIsoTimestamp(timestamp);
+    if (!parsed) {
+      add('invalid-timestamp', 'event.timestamp', `"event.timestamp" is not an ISO 8601 time such as 2024-07-02T18:01:44.412778Z.`);
+    } else {
+      entry.timeMs = parsed.ms;
+      if (!parsed.zulu) add('unusual-format', 'event.timestamp', '"event.timestamp" has a numeric UTC offset, as in alert and flow logs; TLS logs end in "Z".');
+      if (eventTimestamp !== undefined) {
+        const seconds = Math.floor(parsed.ms / 1000);
+        if (seconds !== eventTimestamp) {
+          const diff = eventTimestamp - seconds;
+          add('timestamp-mismatch', 'event_timestamp', `"event_timestamp" is ${Math.abs(diff)} s ${diff > 0 ? 'after' : 'before'} "event.timestamp"; they should agree to the second.`);
+        }
+      }
+    }
+  }
+
+  for (const side of ['src', 'dest'] as const) {
+    const ipKey = `${side}_ip`;
+    const ip = requireString(event, 'event', ipKey);
+    if (ip !== undefined) {
+      if (isIPv4(ip) || isIPv6(ip)) {
+        if (side === 'src') entry.srcIp = ip;
+        else entry.destIp = ip;
+      } else {
+        add('invalid-ip', `event.${ipKey}`, `"event.${ipKey}" is not an IPv4 or IPv6 address.`);
+      }
+    }
+    const portKey = `${side}_port`;
+    const rawPort = event[portKey];
+    if (rawPort === undefined) {
+      add('missing-field', 'event', `Missing required field "${portKey}" in "event".`, 'key');
+    } else if (typeof rawPort !== 'string' && typeof rawPort !== 'number') {
+      add('wrong-type', `event.${portKey}`, `"event.${portKey}" must be a port number or a string of digits, not ${typeName(rawPort)}.`);
+    } else {
+      const port = readPort(rawPort);
+      if (port === undefined) add('invalid-port', `event.${portKey}`, `"event.${portKey}" must be a whole number from 0 to 65535.`);
+      else if (side === 'src') entry.srcPort = port;
+      else entry.destPort = port;
+    }
+  }
+
+  const sni = requireString(event, 'event', 'sni');
+  if (sni !== undefined) {
+    entry.sni = sni;
+    if (sni === '') add('empty-value', 'event.sni', '"event.sni" is empty; the firewall writes "-" when the client hello has no SNI.');
+  }
+
+  if (kind === 'tlsError') {
+    if (!isObject(tlsError)) {
+      add('wrong-type', 'event.tls_error', `"event.tls_error" must be an object, not ${typeName(tlsError)}.`);
+    } else {
+      const message = requireString(tlsError, 'event.tls_error', 'error_message');
+      if (message !== undefined) {
+        entry.errorMessage = message;
+        const parsed = parseTlsErrorMessage(message);
+        if (parsed.kind === 'undocumented') {
+          add('unknown-error-message', 'event.tls_error.error_message', 'This TLS error message is not one of the forms AWS documents; it is shown as written.');
+        } else if (sni !== undefined) {
+          if (parsed.kind === 'noSni' && sni !== '-') {
+            add('sni-disagrees', 'event.sni', 'The error says the client hello had no server name, but "sni" holds one.');
+          } else if (parsed.kind === 'certMismatch' && parsed.sni !== sni) {
+            add('sni-disagrees', 'event.sni', 'The SNI in the error message differs from "sni".');
+          }
+        }
+      }
+    }
+  } else if (!isObject(revocation)) {
+    add('wrong-type', 'event.revocation_check', `"event.revocation_check" must be an object, not ${typeName(revocation)}.`);
+  } else {
+    const status = requireString(revocation, 'event.revocation_check', 'status');
+    if (status !== undefined) {
+      entry.status = status;
+      if (!DOCUMENTED_STATUSES.has(status)) add('unknown-status', 'event.revocation_check.status', 'Revocation status is not one of the documented values REVOKED or UNKNOWN.');
+    }
+    const action = requireString(revocation, 'event.revocation_check', 'action');
+    if (action !== undefined) {
+      entry.action = action;
+      if (!DOCUMENTED_ACTIONS.has(action)) add('unknown-action', 'event.revocation_check.action', 'Revocation action is not one of the documented values PASS, DROP or REJECT.');
+    }
+    const fpr = requireString(revocation, 'event.revocation_check', 'leaf_cert_fpr');
+    if (fpr !== undefined) {
+      entry.leafCertFpr = fpr;
+      if (fpr === '') add('empty-value', 'event.revocation_check.leaf_cert_fpr', '"leaf_cert_fpr" is empty.');
+    }
+  }
+  return { entry, findings };
+}
+
+/**
+ * Validates one parsed line against the rules of FORMAT.md. `text` is the line as written and `offset` the
+ * position in it where the JSON starts (after a byte order mark). Ranges are exact: the bad value, or the
+ * key of the object that lacks a field, or the whole entry for a missing top-level field.
+ */
+export function validateValue(value: unknown, text: string, line: number, offset: number, options?: AnalyzeOptions): LineResult {
+  const { entry, findings } = check(value);
+  if (findings.length === 0) return entry ? { entry, problems: [] } : { problems: [] };
+  const overrides = options?.severities;
+  const walk = walkJson(offset === 0 ? text : text.slice(offset));
+  const problems: Problem[] = [];
+  for (const f of findings) {
+    const override = overrides?.[f.code];
+    if (override === 'off') continue;
+    const [start, end] = rangeOf(f, walk.fields, walk.rootStart, walk.rootEnd);
+    problems.push({
+      line,
+      startColumn: start + offset,
+      endColumn: end + offset,
+      severity: override ?? PROBLEM_CATALOG[f.code].severity,
+      code: f.code,
+      message: f.message,
+    });
+  }
+  problems.sort((a, b) => a.startColumn - b.startColumn);
+  return entry ? { entry, problems } : { problems };
+}
+
+function rangeOf(f: Finding, fields: Map<string, FieldLocation>, rootStart: number, rootEnd: number): [number, number] {
+  const whole: [number, number] = [Math.max(0, rootStart), Math.max(rootEnd, rootStart + 1)];
+  if (f.path === '') return whole;
+  const loc = fields.get(f.path);
+  if (!loc) return whole;
+  return f.target === 'key' ? [loc.keyStart, loc.keyEnd] : [loc.valueStart, Math.max(loc.valueEnd, loc.valueStart + 1)];
+}
