@@ -30,13 +30,26 @@ export class LogModel {
 
   /** Parses every line. */
   reset(lineCount: number, read: LineReader): void {
-    this.results = new Array<LineResult>(lineCount);
-    this.counts = { error: 0, warning: 0, information: 0 };
+    for (const _ of this.resetInSteps(lineCount, read)) {
+      // Each step parses a block of lines; run them all at once.
+    }
+  }
+
+  /**
+   * Parses every line in steps of `linesPerStep`, so that a caller can spread a big document over several
+   * turns of the event loop. The model holds the new text's results only once the last step has run.
+   */
+  *resetInSteps(lineCount: number, read: LineReader, linesPerStep = 500): Generator<number, void, void> {
+    const results = new Array<LineResult>(lineCount);
+    const counts: ProblemCounts = { error: 0, warning: 0, information: 0 };
     for (let i = 0; i < lineCount; i++) {
       const r = analyzeLine(read(i), i, this.options);
-      this.results[i] = r;
-      this.count(r, 1);
+      results[i] = r;
+      for (const p of r.problems) counts[p.severity]++;
+      if (i % linesPerStep === linesPerStep - 1) yield i + 1;
     }
+    this.results = results;
+    this.counts = counts;
   }
 
   /**
