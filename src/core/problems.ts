@@ -17,6 +17,7 @@ export const PROBLEM_CATALOG: Readonly<Record<ProblemCode, { severity: Severity;
   'wrong-type': { severity: 'error', description: 'A field has the wrong JSON type (for example a number where a string belongs).' },
   'unknown-entry-kind': { severity: 'error', description: 'The event has neither `tls_error` nor `revocation_check`.' },
   'line-too-long': { severity: 'error', description: 'The line is longer than the reader accepts and was not read.' },
+  'file-incomplete': { severity: 'error', description: 'The file ends early: damaged or truncated gzip data, or the decompression limit was reached. Everything before that point was read.' },
   'both-entry-kinds': { severity: 'warning', description: 'The event has both `tls_error` and `revocation_check`.' },
   'not-a-tls-entry': { severity: 'warning', description: 'An alert or flow log entry (Suricata `event_type`) in a TLS log.' },
   'invalid-ip': { severity: 'warning', description: 'An address that is neither IPv4 nor IPv6.' },

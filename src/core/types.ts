@@ -34,6 +34,7 @@ export type ProblemCode =
   | 'sni-disagrees'
   | 'unknown-error-message'
   | 'line-too-long'
+  | 'file-incomplete'
   | 'empty-value'
   | 'unusual-format';
 
