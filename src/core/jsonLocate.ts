@@ -126,7 +126,7 @@ export function walkJson(text: string): JsonWalk {
     if (scanError !== ScanError.None) {
       switch (scanError) {
         case ScanError.UnexpectedEndOfString:
-          return fail(start, end, 'Unterminated string: the closing quote is missing.');
+          return fail(start, end, end >= text.trimEnd().length ? 'The entry is cut off inside a string: the line ends before the closing quote.' : 'Unterminated string: the closing quote is missing.');
         case ScanError.InvalidEscapeCharacter:
           return fail(start, end, 'Invalid escape sequence in a string.');
         case ScanError.InvalidUnicode:
