@@ -1,0 +1,185 @@
+// Helpers for integration tests that run inside VS Code. Tests wait on editor events, never on sleeps.
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import * as vscode from 'vscode';
+
+export const EXTENSION_ID = 'nfw-tls-logs.nfw-tls-logs';
+
+/** What test/runIntegration.ts tells the tests (the extension host gets no environment of its own). */
+export interface RunConfig {
+  /** `code-server`: the workbench runs in headless Chromium and answers screenshot and DOM requests. */
+  host: 'code-server' | 'desktop';
+  /** Whether `requestScreenshot` and `requestDom` are answered in this run. */
+  workbenchCapture: boolean;
+}
+
+let cachedConfig: RunConfig | undefined;
+
+/** The repository root (the extension under development). */
+export function repoRoot(): string {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
+  return ext.extensionPath;
+}
+
+/** The run settings written by the runner to out/test/integration/run-config.json. */
+export function runConfig(): RunConfig {
+  if (!cachedConfig) {
+    const file = join(repoRoot(), 'out', 'test', 'integration', 'run-config.json');
+    cachedConfig = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as RunConfig)
+      : { host: 'desktop', workbenchCapture: false };
+  }
+  return cachedConfig;
+}
+
+/** Whether this run can take screenshots and read the rendered DOM; skip such tests otherwise. */
+export function canCaptureWorkbench(): boolean {
+  return runConfig().workbenchCapture;
+}
+
+/** A file under test/fixtures/ (the workspace folder of the test window). */
+export function fixtureUri(name: string): vscode.Uri {
+  return vscode.Uri.file(join(repoRoot(), 'test', 'fixtures', name));
+}
+
+/**
+ * Opens a document and shows it in an editor. A relative path is taken as a fixture name.
+ */
+export async function openDocument(
+  target: string | vscode.Uri,
+  options: vscode.TextDocumentShowOptions = {},
+): Promise<vscode.TextEditor> {
+  const uri = typeof target === 'string' ? (isAbsolute(target) ? vscode.Uri.file(target) : fixtureUri(target)) : target;
+  const document = await vscode.workspace.openTextDocument(uri);
+  return vscode.window.showTextDocument(document, { preview: false, ...options });
+}
+
+/** Closes every editor, so one test's documents do not leak into the next. */
+export async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/**
+ * Resolves with the first truthy result of `check`, evaluated now and after each firing of `event`;
+ * rejects after `timeoutMs`, naming `what` was awaited.
+ */
+export function waitFor<T>(
+  event: vscode.Event<unknown>,
+  check: () => T | undefined | null | false,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
+  return new Promise<T>((resolvePromise, reject) => {
+    let subscription: vscode.Disposable | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (fn: () => void): void => {
+      subscription?.dispose();
+      if (timer) clearTimeout(timer);
+      fn();
+    };
+    const evaluate = (): boolean => {
+      try {
+        const value = check();
+        if (value) {
+          settle(() => resolvePromise(value));
+          return true;
+        }
+      } catch (err) {
+        settle(() => reject(err));
+        return true;
+      }
+      return false;
+    };
+    if (evaluate()) return;
+    subscription = event(() => void evaluate());
+    timer = setTimeout(() => settle(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`))), timeoutMs);
+  });
+}
+
+/**
+ * Resolves with the diagnostics of `uri` once `predicate` accepts them (checked now and on every
+ * change to that URI's diagnostics).
+ */
+export function waitForDiagnostics(
+  uri: vscode.Uri,
+  predicate: (diagnostics: readonly vscode.Diagnostic[]) => boolean,
+  timeoutMs = 10_000,
+): Promise<vscode.Diagnostic[]> {
+  const key = uri.toString();
+  const onThisUri: vscode.Event<unknown> = (listener, thisArgs, disposables) =>
+    vscode.languages.onDidChangeDiagnostics(
+      (e) => {
+        if (e.uris.some((u) => u.toString() === key)) listener.call(thisArgs, e);
+      },
+      undefined,
+      disposables,
+    );
+  return waitFor(
+    onThisUri,
+    () => {
+      const diagnostics = vscode.languages.getDiagnostics(uri);
+      return predicate(diagnostics) ? diagnostics : undefined;
+    },
+    timeoutMs,
+    `diagnostics of ${uri.fsPath}`,
+  );
+}
+
+// The test host answers these marker lines (see scripts/vscode-host/code-server-test-host.mjs);
+// the result file appears once complete, so polling for it is the only way to wait.
+function waitForFile(path: string, timeoutMs: number, what: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const deadline = Date.now() + timeoutMs;
+    const poll = (): void => {
+      if (existsSync(path)) resolvePromise();
+      else if (Date.now() > deadline) reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      else setTimeout(poll, 100);
+    };
+    poll();
+  });
+}
+
+function assertCapture(): void {
+  if (!canCaptureWorkbench()) {
+    throw new Error('screenshots and DOM queries are only answered when the tests run in code-server');
+  }
+}
+
+/** out/screenshots/<name>.png in the repository. */
+export function screenshotPath(name: string): string {
+  return join(repoRoot(), 'out', 'screenshots', `${name}.png`);
+}
+
+/** Has the test host save a PNG of the workbench as it is now to `path`; resolves with the absolute path. */
+export async function requestScreenshot(path: string, timeoutMs = 15_000): Promise<string> {
+  assertCapture();
+  const target = resolve(path);
+  mkdirSync(dirname(target), { recursive: true });
+  rmSync(target, { force: true });
+  console.log(`NFW_SCREENSHOT ${target}`);
+  await waitForFile(target, timeoutMs, `screenshot ${target}`);
+  return target;
+}
+
+let domRequests = 0;
+
+/**
+ * The rendered text (`innerText`) of every workbench element matching a CSS `selector`, in document order,
+ * e.g. `'.monaco-list-row'` inside a view's container for the rows of a tree as the user sees them.
+ */
+export async function requestDom(selector: string, timeoutMs = 15_000): Promise<string[]> {
+  assertCapture();
+  const out = join(tmpdir(), `nfw-dom-${process.pid}-${++domRequests}.json`);
+  rmSync(out, { force: true });
+  console.log(`NFW_DOM ${JSON.stringify({ selector, out })}`);
+  await waitForFile(out, timeoutMs, `DOM query ${selector}`);
+  try {
+    const result = JSON.parse(readFileSync(out, 'utf8')) as string[] | { error: string };
+    if (!Array.isArray(result)) throw new Error(`DOM query ${selector} failed: ${result.error}`);
+    return result;
+  } finally {
+    rmSync(out, { force: true });
+  }
+}
