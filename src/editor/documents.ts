@@ -42,6 +42,18 @@ export class LogDocuments implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((d) => this.open(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.close(d.uri)),
       vscode.workspace.onDidChangeTextDocument((e) => this.edit(e)),
+      // VS Code keeps a document alive for a while after its last tab closes; for the user the file is
+      // closed when its last tab is, so its problems and tree entries go then.
+      vscode.window.tabGroups.onDidChangeTabs((e) => {
+        for (const tab of e.closed) {
+          const uri = tabUri(tab);
+          if (uri && !isShownInTab(uri)) this.close(uri);
+        }
+      }),
+      // A document whose tab closed but which VS Code kept alive is shown again without a new open event.
+      vscode.window.onDidChangeVisibleTextEditors((editors) => {
+        for (const e of editors) if (!this.tracked.has(e.document.uri.toString())) this.open(e.document);
+      }),
       this.changed,
       this.closed,
     );
@@ -133,4 +145,16 @@ function countLineBreaks(text: string): number {
   let n = 0;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
   return n;
+}
+
+function tabUri(tab: vscode.Tab): vscode.Uri | undefined {
+  const input = tab.input;
+  if (input instanceof vscode.TabInputText) return input.uri;
+  if (input instanceof vscode.TabInputTextDiff) return input.modified;
+  return undefined;
+}
+
+function isShownInTab(uri: vscode.Uri): boolean {
+  const key = uri.toString();
+  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => tabUri(t)?.toString() === key));
 }
