@@ -221,7 +221,8 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
       const message = requireString(tlsError, 'event.tls_error', 'error_message');
       if (message !== undefined) {
         entry.errorMessage = message;
-        const parsed = parseTlsErrorMessage(message);
+        // The entry's SNI settles where the quoted SNI ends, should a client have sent one containing the separator.
+        const parsed = parseTlsErrorMessage(message, { sni });
         if (parsed.kind === 'undocumented') {
           add('unknown-error-message', 'event.tls_error.error_message', 'This TLS error message is not one of the forms AWS documents; it is shown as written.');
         } else if (sni !== undefined) {
