@@ -1324,3 +1324,76 @@ function locationOf(cell: Cell, k: number, pos: number): EntryLocation {
   const loc = { sourceKey: cell.source.key, line: b.lines[pos], sni: cell.sni, kind: GROUP_KINDS[k], firewall: cell.firewall };
   return Number.isNaN(time) ? loc : { ...loc, timeMs: time };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Export
+
+/**
+ * One CSV field (RFC 4180) for an untrusted value. A value that a spreadsheet could read as a formula (it
+ * starts with `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`, except the exact value `-`: a lone minus
+ * sign cannot carry a formula, and it is how the logs spell "no SNI", so it stays as logged and the CSV
+ * agrees with the JSON report and the files. Then the field is quoted when it holds `,`, `"`, CR or LF.
+ */
+export function csvField(value: string): string {
+  const safe = value !== '-' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/**
+ * The summary as CSV: a header `sni,entries,tlsErrors,revoked,unknown`, one row per group, CRLF line ends.
+ * A missing SNI field is an empty field; an empty SNI is `""`, so the two stay apart for readers that care.
+ */
+export function toCsv(rows: readonly SniSummaryRow[]): string {
+  let out = 'sni,entries,tlsErrors,revoked,unknown\r\n';
+  for (const r of rows) {
+    const sni = r.sni === null ? '' : r.sni === '' ? '""' : csvField(r.sni);
+    out += `${sni},${r.entries},${r.tlsErrors},${r.revoked},${r.unknown}\r\n`;
+  }
+  return out;
+}
+
+/**
+ * Untrusted text as literal Markdown inline text, safe in a table cell: every ASCII punctuation character
+ * is backslash-escaped (CommonMark allows that for all of them, and GFM tables honour `\|`), line breaks,
+ * tabs and other control characters are shown as escapes (`\n`, `\u0000`) instead of breaking the row, and
+ * leading or trailing spaces become `&#32;` so the table does not trim them away.
+ */
+export function escapeMarkdownText(value: string): string {
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    const c = value.charCodeAt(i);
+    if ((c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e)) {
+      out += '\\' + ch;
+    } else if (c === 0x0a) {
+      out += '\\\\n';
+    } else if (c === 0x0d) {
+      out += '\\\\r';
+    } else if (c === 0x09) {
+      out += '\\\\t';
+    } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029) {
+      out += '\\\\u' + c.toString(16).padStart(4, '0');
+    } else {
+      out += ch;
+    }
+  }
+  const lead = /^ +/.exec(out)?.[0].length ?? 0;
+  if (lead === out.length) return '&#32;'.repeat(lead);
+  const trail = / +$/.exec(out)?.[0].length ?? 0;
+  return '&#32;'.repeat(lead) + out.slice(lead, out.length - trail) + '&#32;'.repeat(trail);
+}
+
+/**
+ * The summary as a GitHub-flavoured Markdown table. SNIs are escaped with {@link escapeMarkdownText};
+ * `-`, an empty SNI and a missing field are followed or replaced by an italic description, which an
+ * escaped value can never produce.
+ */
+export function toMarkdown(rows: readonly SniSummaryRow[]): string {
+  let out = '| SNI | Entries | TLS errors | Revoked | Unknown |\n| --- | ---: | ---: | ---: | ---: |\n';
+  for (const r of rows) {
+    const sni =
+      r.sni === null ? '*(no SNI field)*' : r.sni === '' ? '*(empty SNI)*' : r.sni === '-' ? '\\- *(no SNI in client hello)*' : escapeMarkdownText(r.sni);
+    out += `| ${sni} | ${r.entries} | ${r.tlsErrors} | ${r.revoked} | ${r.unknown} |\n`;
+  }
+  return out;
+}
