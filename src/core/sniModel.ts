@@ -8,10 +8,12 @@
  * Memory: no `TlsEntry` is retained. A cell keeps, per kind, a growable `Int32Array` of line numbers and a
  * parallel `Float64Array` of timestamps (12 bytes an entry); a source keeps a dense `Int32Array` from line
  * to cell and kind (4 bytes a line) so the entry under the cursor is found in O(1). With growth slack that
- * is roughly 16–28 bytes an entry: 4 million entries (about 1 GB of logs) cost 65–110 MB. Distinct
- * destination addresses and ports are tracked per cell only up to {@link SniModelOptions.distinctLimit}
- * values, so a no-SNI group reached by thousands of scripts that connect by IP cannot grow without bound;
- * totals are then reported as lower bounds (`complete: false`).
+ * is roughly 16–32 bytes an entry: 4 million entries (about 1 GB of logs) cost 65–130 MB. Paging a kind
+ * node builds a (cell, position) list of that one group and kind (8 bytes an entry), cached until the group
+ * changes; only `limit` locations are ever turned into objects. Distinct destination addresses and ports
+ * are tracked per cell only up to {@link SniModelOptions.distinctLimit} values, so a no-SNI group reached
+ * by thousands of scripts that connect by IP cannot grow without bound; totals are then reported as lower
+ * bounds (`complete: false`).
  *
  * Editor-free: the tree provider maps {@link TreeNode}s to tree items and asks {@link SniModel.parentOf}
  * for `getParent`; the CLI calls {@link SniModel.summary}.
