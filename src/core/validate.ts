@@ -59,10 +59,17 @@ export function parseIsoTimestamp(text: string): { ms: number; zulu: boolean } |
   const minute = +m[5];
   const second = +m[6];
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  // Date.UTC reads years 0-99 as 1900-1999, so the year is set separately.
+  const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number => {
+    const date = new Date(Date.UTC(2000, mo, d, h, mi, s));
+    date.setUTCFullYear(y, mo, d);
+    return date.getTime();
+  };
+  const daysInMonth = new Date(utc(year, month, 0)).getUTCDate();
   if (day > daysInMonth) return undefined;
-  const fraction = m[7] ? Number(`0.${m[7]}`) * 1000 : 0;
-  let ms = Date.UTC(year, month - 1, day, hour, minute, second) + fraction;
+  // Whole milliseconds, truncated: a fraction such as .999999999 must not round into the next second.
+  const fraction = m[7] ? +m[7].slice(0, 3).padEnd(3, '0') : 0;
+  let ms = utc(year, month - 1, day, hour, minute, second) + fraction;
   const zone = m[8];
   if (zone !== 'Z') {
     const digits = zone.replace(':', '');
