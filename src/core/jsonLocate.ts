@@ -224,8 +224,19 @@ export function walkJson(text: string): JsonWalk {
         });
         continue;
       }
+      case SyntaxKind.NumericLiteral: {
+        // The scanner ends a number after a leading 0, so `0443` would read as two numbers; mark it whole.
+        const next = text.charCodeAt(end);
+        if (next >= 48 && next <= 57) {
+          let stop = end;
+          while (stop < text.length && /[0-9.eE+-]/.test(text[stop])) stop++;
+          return fail(start, stop, 'A number cannot start with a leading zero.');
+        }
+        valueStarted(start);
+        valueEnded(end, stack[stack.length - 1]);
+        continue;
+      }
       case SyntaxKind.StringLiteral:
-      case SyntaxKind.NumericLiteral:
       case SyntaxKind.TrueKeyword:
       case SyntaxKind.FalseKeyword:
       case SyntaxKind.NullKeyword:
