@@ -6,6 +6,7 @@
 //   NFW_VSCODE_HOST=desktop|code-server  force one host (default: desktop where possible)
 //   NFW_TEST_TIMEOUT_MS                  bound for the whole run (default 600000)
 //   NFW_VSCODE_DOWNLOAD_TIMEOUT_MS       idle timeout of the desktop download (default 15000)
+//   NFW_TEST_GREP                        run only the tests whose full title matches (same as --grep)
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -48,13 +49,26 @@ async function chooseHost(): Promise<{ kind: HostKind; executable: string }> {
   return { kind: 'code-server', executable: testHost };
 }
 
+/** `--grep <pattern>` or `--grep=<pattern>` on the command line, else NFW_TEST_GREP. */
+function grepPattern(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--grep') return argv[i + 1];
+    if (argv[i].startsWith('--grep=')) return argv[i].slice('--grep='.length);
+  }
+  return process.env.NFW_TEST_GREP || undefined;
+}
+
 async function main(): Promise<number> {
   mkdirSync(fixturesDir, { recursive: true });
   const host = await chooseHost();
   // The extension host does not see this process's environment under code-server, so settings go in a file.
   writeFileSync(
     join(testsDir, 'run-config.json'),
-    JSON.stringify({ host: host.kind, workbenchCapture: host.kind === 'code-server' }, null, 2),
+    JSON.stringify(
+      { host: host.kind, workbenchCapture: host.kind === 'code-server', grep: grepPattern(process.argv.slice(2)) },
+      null,
+      2,
+    ),
   );
   const started = Date.now();
   // code-server-test-host.mjs enforces the same bound itself and stops what it started; this one

@@ -26,6 +26,8 @@ import { ensureCodeServer, startCodeServer, which, workbenchUrl } from './code-s
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const timeoutMs = Number(process.env.NFW_TEST_TIMEOUT_MS ?? 600_000);
 const debug = process.env.NFW_VSCODE_HOST_DEBUG === '1';
+const startedAt = Date.now();
+const trace = (what) => debug && console.error(`[test host] ${what} after ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
 
 const SCREENSHOT_MARKER = 'NFW_SCREENSHOT ';
 const DOM_MARKER = 'NFW_DOM ';
@@ -86,8 +88,7 @@ async function finish(code, message) {
   if (finished) return;
   finished = true;
   if (message) console.error(message);
-  await browser?.close().catch(() => {});
-  await server?.stop();
+  await Promise.all([browser?.close().catch(() => {}), server?.stop()]);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   process.exit(code);
 }
@@ -108,6 +109,7 @@ async function main() {
     env: { EXTENSIONS_GALLERY: '{}' },
     onOutput: (line) => debug && console.error(`[code-server] ${line}`),
   });
+  trace(`code-server listening on ${server.url}`);
   server.exited.then((code) => void finish(1, `code-server exited during the run (${code})`));
 
   const executablePath = process.env.NFW_CHROMIUM ?? which('chromium') ?? which('chromium-browser') ?? which('google-chrome');
@@ -116,6 +118,7 @@ async function main() {
     return;
   }
   browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  trace('browser started');
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   if (debug) page.on('console', (msg) => console.error(`[browser] ${msg.type()}: ${msg.text()}`));
   page.on('crash', () => void finish(1, 'The workbench page crashed'));
@@ -151,13 +154,19 @@ async function main() {
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     const text = Array.isArray(args) ? format(...args) : String(args);
     for (const line of text.split('\n')) {
-      if (line === TESTS_STARTED_MARKER) testsStarted = true;
+      if (line === TESTS_STARTED_MARKER) {
+        testsStarted = true;
+        trace('tests started');
+      }
       else if (line.startsWith(SCREENSHOT_MARKER) || line.startsWith(DOM_MARKER)) void answer(line);
       else if (testsStarted) console.log(line);
       else if (type === 'error' || debug) console.error(line);
     }
   });
-  await page.exposeFunction('codeAutomationExit', (code) => void finish(Number(code) === 0 ? 0 : 1));
+  await page.exposeFunction('codeAutomationExit', (code) => {
+    trace(`tests finished with ${code}`);
+    void finish(Number(code) === 0 ? 0 : 1);
+  });
 
   await page.goto(
     workbenchUrl(server.url, {

@@ -197,8 +197,11 @@ export function startCodeServer({ entry, port = 0, dataDir, settings, env: extra
   delete env.VSCODE_IPC_HOOK_CLI;
   delete env.PASSWORD;
   delete env.HASHED_PASSWORD;
+  // The session socket lives in user-data-dir by default, whose path can be too long for a Unix socket.
+  const socketDir = mkdtempSync(join(tmpdir(), 'code-server-ipc-'));
   const args = [
     entry,
+    '--session-socket', join(socketDir, 'ipc.sock'),
     '--config', configPath,
     '--user-data-dir', join(dataDir, 'user-data'),
     '--extensions-dir', join(dataDir, 'extensions'),
@@ -210,7 +213,10 @@ export function startCodeServer({ entry, port = 0, dataDir, settings, env: extra
     '--disable-getting-started-override',
   ];
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const exited = new Promise((resolve) => child.once('exit', resolve)).then((code) => {
+    rmSync(socketDir, { recursive: true, force: true });
+    return code;
+  });
 
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {

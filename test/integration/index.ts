@@ -6,8 +6,9 @@ import { runConfig } from './util';
 
 export function run(): Promise<void> {
   // Lets the code-server test host tell the suite's output from the workbench's start-up log.
-  if (runConfig().host === 'code-server') console.log('NFW_TESTS_STARTED');
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 20_000, color: false });
+  const config = runConfig();
+  if (config.host === 'code-server') console.log('NFW_TESTS_STARTED');
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 20_000, color: false, grep: config.grep });
   const files = readdirSync(__dirname, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.test.js'))
     .sort();

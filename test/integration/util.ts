@@ -12,6 +12,8 @@ export interface RunConfig {
   host: 'code-server' | 'desktop';
   /** Whether `requestScreenshot` and `requestDom` are answered in this run. */
   workbenchCapture: boolean;
+  /** Only tests whose full title matches this pattern run (`--grep` / NFW_TEST_GREP). */
+  grep?: string;
 }
 
 let cachedConfig: RunConfig | undefined;
