@@ -64,7 +64,8 @@ export function walkJson(text: string): JsonWalk {
   let done = false; // the top-level value has been read
 
   const fail = (start: number, end: number, message: string): JsonWalk => ({
-    error: { start, end: Math.max(end, start + 1), message },
+    // The scanner counts one character past the end for an unclosed block comment.
+    error: { start, end: Math.max(Math.min(end, text.length), start + 1), message },
     fields,
     rootStart,
     rootEnd,
