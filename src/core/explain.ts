@@ -1158,6 +1158,13 @@ function explainStatus(entry: TlsEntry | undefined, raw: unknown): Explanation {
           'Under TLS inspection the client never sees the server\'s real certificate (it gets one issued by the firewall\'s CA), ' +
           "so the firewall's check is the only revocation check this connection gets.",
       },
+      {
+        heading: 'What to check',
+        text:
+          'Whether clients should be reaching this server at all (the SNI and destination address). If it is a service you ' +
+          "depend on, its owner has to install a new certificate. To see the server's certificate and any OCSP answer it " +
+          'staples: `openssl s_client -connect <dest_ip>:<dest_port> -servername <sni> -status </dev/null`.',
+      },
     );
   } else if (raw === 'UNKNOWN') {
     sections.push(
@@ -1171,7 +1178,7 @@ function explainStatus(entry: TlsEntry | undefined, raw: unknown): Explanation {
         text:
           'It is rarely about the certificate itself. Usually the OCSP or CRL server could not be reached from the ' +
           "firewall's subnet (no route to the internet, blocked, or DNS failing), the responder answered with an error or " +
-          'timed out, or it had no record of the certificate, which happens with some private CAs.',
+          'timed out, or it had no record of the certificate.',
       },
       {
         heading: 'What to check',

@@ -94,6 +94,7 @@ describe('revocation status', () => {
     const text = prose(explanation);
     assert.match(text, /has been revoked/);
     assert.match(text, /OCSP responder or certificate revocation list/);
+    assert.match(text, /its owner has to install a new certificate/);
     assert.match(text, /\*\*DROP\*\*/);
     assert.match(text, /Empty reply from server/);
     assert.match(text, /decided by `RevokedStatusAction`/);
