@@ -755,7 +755,7 @@ function classifyV6(h: number[], zone: string | undefined): IpClassification {
       ...v(
         'ipv4Mapped',
         'IPv4-mapped (::ffff:0:0/96)',
-        `An IPv4 address written in IPv6 form; the real peer is the IPv4 address ${inner.address}, which is ${inner.classification.label}.`,
+        `An IPv4 address written in IPv6 form: the real peer is the IPv4 address in its last 32 bits, which is ${inner.classification.label}.`,
       ),
       embedded: inner,
     };
@@ -766,7 +766,7 @@ function classifyV6(h: number[], zone: string | undefined): IpClassification {
       ...v(
         'nat64',
         'NAT64 (64:ff9b::/96)',
-        `An IPv6-only client reaching the IPv4 address ${inner.address} (${inner.classification.label}) through NAT64 — in AWS, a NAT gateway with DNS64 turned on for the subnet.`,
+        `An IPv6-only client reaching an IPv4 server (the address in the last 32 bits, which is ${inner.classification.label}) through NAT64 — in AWS, a NAT gateway with DNS64 turned on for the subnet.`,
       ),
       embedded: inner,
     };

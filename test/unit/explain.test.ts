@@ -451,6 +451,9 @@ describe('addresses', () => {
     assert.equal(nat64?.embedded?.classification.scope, 'public');
     assert.match(nat64?.note ?? '', /NAT gateway with DNS64/);
     assert.equal(classifyIpAddress('fe80::1%eth0')?.zone, 'eth0');
+    // Our notes describe the embedded address without quoting it; the address itself is data.
+    assert.ok(!mapped?.note.includes('10.0.0.1'));
+    assert.ok(!nat64?.note.includes('8.8.8.8'));
   });
 
   it('names AWS link-local services', () => {
