@@ -69,18 +69,16 @@ export class LineSplitter {
       } else {
         let piece = this.pending.length > 0 ? this.pending + text.slice(start, nl) : text.slice(start, nl);
         this.pending = '';
-        if (piece.length > this.maxLineLength) {
-          this.onLongLine(this.line++);
-        } else {
-          if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
-          this.onLine(piece, this.line++);
-        }
+        if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
+        if (piece.length > this.maxLineLength) this.onLongLine(this.line++);
+        else this.onLine(piece, this.line++);
       }
       start = nl + 1;
     }
     if (start < text.length && !this.skipping) {
       this.pending += start === 0 ? text : text.slice(start);
-      if (this.pending.length > this.maxLineLength) {
+      // One over the limit may still be a line of the limit's length followed by the \r of a CRLF.
+      if (this.pending.length > this.maxLineLength + 1) {
         this.pending = '';
         this.skipping = true;
       }
@@ -96,7 +94,8 @@ export class LineSplitter {
       let piece = this.pending;
       this.pending = '';
       if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
-      this.onLine(piece, this.line++);
+      if (piece.length > this.maxLineLength) this.onLongLine(this.line++);
+      else this.onLine(piece, this.line++);
     }
   }
 }
