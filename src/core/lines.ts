@@ -109,7 +109,17 @@ export class LineSplitter {
 export function readLogFile(path: string, onLine: (text: string, line: number) => void, options: ReadOptions = {}): Promise<ReadSummary> {
   const maxDecompressed = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED;
   const summary: ReadSummary = { bytesRead: 0, textBytes: 0, lines: 0, gzip: false, encoding: 'utf8', longLines: [], cancelled: false };
-  const splitter = new LineSplitter(onLine, (line) => summary.longLines.push(line), options.maxLineLength);
+  // Cleared on cancellation: an abort from inside `onLine` must not be followed by the rest of the chunk.
+  let delivering = true;
+  const splitter = new LineSplitter(
+    (text, line) => {
+      if (delivering) onLine(text, line);
+    },
+    (line) => {
+      if (delivering) summary.longLines.push(line);
+    },
+    options.maxLineLength,
+  );
 
   return new Promise<ReadSummary>((resolve, reject) => {
     const file = createReadStream(path, { highWaterMark: options.chunkSize ?? 1024 * 1024 });
@@ -121,8 +131,11 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
     const finish = (incomplete?: string): void => {
       if (settled) return;
       settled = true;
-      if (decoder) splitter.push(decoder.end());
-      splitter.end();
+      // A cancelled read stops where it is: the text held back is the start of a line, not a line.
+      if (delivering) {
+        if (decoder) splitter.push(decoder.end());
+        splitter.end();
+      }
       summary.lines = splitter.linesSeen;
       if (incomplete) summary.incomplete = incomplete;
       file.destroy();
@@ -131,7 +144,9 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
       resolve(summary);
     };
     const onAbort = (): void => {
+      if (settled) return;
       summary.cancelled = true;
+      delivering = false;
       finish('cancelled');
     };
     options.signal?.addEventListener('abort', onAbort);
