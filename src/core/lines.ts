@@ -127,6 +127,8 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
     let gunzip: ReturnType<typeof createGunzip> | undefined;
     let settled = false;
     let first = true;
+    // The last byte of a UTF-16BE chunk of odd length, held until the next chunk completes its code unit.
+    let oddByte: Buffer | undefined;
 
     const finish = (incomplete?: string): void => {
       if (settled) return;
@@ -165,7 +167,11 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
         if (summary.encoding !== 'utf8') bytes = bytes.subarray(2);
       }
       summary.textBytes += bytes.length;
-      if (summary.encoding === 'utf16be') bytes = swapBytes(bytes);
+      if (summary.encoding === 'utf16be') {
+        if (oddByte) bytes = Buffer.concat([oddByte, bytes]);
+        oddByte = bytes.length % 2 === 1 ? Buffer.from(bytes.subarray(bytes.length - 1)) : undefined;
+        bytes = swapBytes(bytes);
+      }
       splitter.push(decoder.write(bytes));
     };
 
