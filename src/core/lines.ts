@@ -165,6 +165,8 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
         else if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) summary.encoding = 'utf16be';
         decoder = new StringDecoder(summary.encoding === 'utf8' ? 'utf8' : 'utf16le');
         if (summary.encoding !== 'utf8') bytes = bytes.subarray(2);
+        // A UTF-8 byte order mark is not text either; dropping it keeps columns on the first line the editor's.
+        else if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
       }
       summary.textBytes += bytes.length;
       if (summary.encoding === 'utf16be') {
