@@ -1,0 +1,462 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGzip, gzipSync } from 'node:zlib';
+import { formatBytes, isGzipMagic, LineSplitter, readLogFile, type ReadOptions, type ReadSummary } from '../../src/core/lines';
+
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The lines a reader should deliver: split on \n, one trailing \r dropped, no empty last line after a final \n. */
+function plainSplit(text: string): string[] {
+  if (text === '') return [];
+  const parts = text.split('\n');
+  if (parts[parts.length - 1] === '') parts.pop();
+  return parts.map((p) => (p.endsWith('\r') ? p.slice(0, -1) : p));
+}
+
+type Event = [kind: 'line', line: number, text: string] | [kind: 'long', line: number];
+
+function splitInChunks(chunks: string[], maxLineLength?: number): Event[] {
+  const events: Event[] = [];
+  const splitter = new LineSplitter(
+    (text, line) => events.push(['line', line, text]),
+    (line) => events.push(['long', line]),
+    maxLineLength,
+  );
+  for (const c of chunks) splitter.push(c);
+  splitter.end();
+  return events;
+}
+
+function linesOf(events: Event[]): string[] {
+  return events.map((e, i) => {
+    assert.equal(e[1], i, 'lines are numbered in order from 0');
+    assert.equal(e[0], 'line');
+    return e[2] as string;
+  });
+}
+
+function randomChunks(text: string, next: () => number, maxPiece: number): string[] {
+  const chunks: string[] = [];
+  let at = 0;
+  while (at < text.length) {
+    const n = Math.floor(next() * maxPiece); // empty chunks included
+    chunks.push(text.slice(at, at + n));
+    at += n;
+  }
+  return chunks;
+}
+
+describe('LineSplitter', () => {
+  const samples = [
+    'a\nbb\n\nccc',
+    'a\nbb\n\nccc\n',
+    'a\r\nbb\r\n\r\nccc\r\n',
+    'mixed\r\nendings\nhere\r',
+    '\n\n\n',
+    '\r\n',
+    '\r',
+    'x',
+    'only one line\n',
+    'cr\rinside\r\nstays',
+    'unicode é 😀\n\u2028 is not a break\n',
+  ];
+
+  it('matches a plain split for every split of the text into two chunks', () => {
+    for (const text of samples) {
+      const expected = plainSplit(text);
+      for (let at = 0; at <= text.length; at++) {
+        assert.deepEqual(linesOf(splitInChunks([text.slice(0, at), text.slice(at)])), expected, `${JSON.stringify(text)} split at ${at}`);
+      }
+    }
+  });
+
+  it('matches a plain split for random splits into many chunks, empty ones included', () => {
+    const next = random(1);
+    for (let round = 0; round < 300; round++) {
+      let text = '';
+      const n = Math.floor(next() * 40);
+      for (let i = 0; i < n; i++) text += ['a', 'bc', '\n', '\r\n', '\r', ' ', '{"x":1}', '😀'][Math.floor(next() * 8)];
+      assert.deepEqual(linesOf(splitInChunks(randomChunks(text, next, 6))), plainSplit(text), JSON.stringify(text));
+      assert.deepEqual(linesOf(splitInChunks([...text])), plainSplit(text), JSON.stringify(text));
+    }
+  });
+
+  it('delivers nothing for empty input', () => {
+    assert.deepEqual(splitInChunks([]), []);
+    assert.deepEqual(splitInChunks(['', '', '']), []);
+  });
+
+  it('drops only a \\r directly before the line break', () => {
+    assert.deepEqual(linesOf(splitInChunks(['a\r\r\n', 'b \r\n'])), ['a\r', 'b ']);
+  });
+
+  it('counts lines as they are delivered', () => {
+    const splitter = new LineSplitter(() => undefined, () => undefined);
+    splitter.push('a\nb\nc');
+    assert.equal(splitter.linesSeen, 2);
+    splitter.end();
+    assert.equal(splitter.linesSeen, 3);
+  });
+
+  it('skips lines longer than the limit and reports their numbers, whatever the chunking', () => {
+    const text = 'abc\n123456\nxy\n1234567890123\n12345\nlast-long\n\nend';
+    const expected: Event[] = [
+      ['line', 0, 'abc'],
+      ['long', 1],
+      ['line', 2, 'xy'],
+      ['long', 3],
+      ['line', 4, '12345'],
+      ['long', 5],
+      ['line', 6, ''],
+      ['line', 7, 'end'],
+    ];
+    assert.deepEqual(splitInChunks([text], 5), expected);
+    for (let at = 0; at <= text.length; at++) assert.deepEqual(splitInChunks([text.slice(0, at), text.slice(at)], 5), expected, `split at ${at}`);
+    const next = random(2);
+    for (let round = 0; round < 200; round++) assert.deepEqual(splitInChunks(randomChunks(text, next, 4), 5), expected);
+  });
+
+  it('reports an over-long last line without a line break', () => {
+    assert.deepEqual(splitInChunks(['ok\n', '123', '456'], 5), [['line', 0, 'ok'], ['long', 1]]);
+    assert.deepEqual(splitInChunks(['ok\n123456'], 5), [['line', 0, 'ok'], ['long', 1]]);
+  });
+
+  it('keeps a line of exactly the limit, with or without a CRLF ending, whatever the chunking', () => {
+    for (const text of ['12345\n', '12345\r\n', '12345', '12345\r', 'x\r\n12345\r\ny']) {
+      const expected = plainSplit(text);
+      for (let at = 0; at <= text.length; at++) {
+        assert.deepEqual(linesOf(splitInChunks([text.slice(0, at), text.slice(at)], 5)), expected, `${JSON.stringify(text)} at ${at}`);
+      }
+    }
+    assert.deepEqual(splitInChunks(['123456\r\n'], 5), [['long', 0]]);
+    assert.deepEqual(splitInChunks(['12345', '6\r', '\n'], 5), [['long', 0]]);
+    assert.deepEqual(splitInChunks(['12345', '6'], 5), [['long', 0]]);
+  });
+});
+
+describe('readLogFile', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nfw-lines-'));
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  let fileNumber = 0;
+  function file(content: Buffer | string): string {
+    const path = join(dir, `f${fileNumber++}.log`);
+    writeFileSync(path, content);
+    return path;
+  }
+
+  async function read(path: string, options?: ReadOptions): Promise<{ lines: string[]; summary: ReadSummary }> {
+    const lines: string[] = [];
+    const summary = await readLogFile(
+      path,
+      (text, line) => {
+        assert.equal(line, lines.length, 'lines arrive in order, numbered from 0');
+        lines.push(text);
+      },
+      options,
+    );
+    return { lines, summary };
+  }
+
+  /** Log-like lines with enough variety that gzip cannot shrink them to nothing. */
+  function sampleLines(count: number, seed = 3): string[] {
+    const next = random(seed);
+    const out: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const sni = Math.floor(next() * 1e9).toString(36) + '.example.com';
+      out.push(`{"firewall_name":"fw","event_timestamp":${1719943304 + i},"event":{"sni":"${sni}","src_port":"${Math.floor(next() * 65536)}","n":${i},"é":"😀"}}`);
+    }
+    return out;
+  }
+
+  it('reads a plain file and sums it up', async () => {
+    const lines = sampleLines(100);
+    const content = lines.join('\n') + '\n';
+    const path = file(content);
+    const progress: number[] = [];
+    const { lines: got, summary } = await read(path, { onProgress: (n) => progress.push(n) });
+    assert.deepEqual(got, lines);
+    assert.deepEqual(summary, {
+      bytesRead: Buffer.byteLength(content),
+      textBytes: Buffer.byteLength(content),
+      lines: 100,
+      gzip: false,
+      encoding: 'utf8',
+      longLines: [],
+      cancelled: false,
+    });
+    assert.equal(progress[progress.length - 1], Buffer.byteLength(content));
+  });
+
+  it('decodes multi-byte characters split across small reads, with CRLF and no final line break', async () => {
+    const lines = sampleLines(40);
+    const content = lines.join('\r\n');
+    for (const chunkSize of [1, 2, 3, 7, 64]) {
+      const { lines: got, summary } = await read(file(content), { chunkSize });
+      assert.deepEqual(got, lines, `chunk size ${chunkSize}`);
+      assert.equal(summary.lines, 40);
+      assert.equal(summary.incomplete, undefined);
+    }
+  });
+
+  it('reads an empty file as no lines', async () => {
+    const { lines, summary } = await read(file(''));
+    assert.deepEqual(lines, []);
+    assert.equal(summary.lines, 0);
+    assert.equal(summary.bytesRead, 0);
+    assert.equal(summary.incomplete, undefined);
+    assert.equal(summary.gzip, false);
+  });
+
+  it('rejects with ENOENT for a missing file', async () => {
+    await assert.rejects(readLogFile(join(dir, 'no-such-file.log'), () => assert.fail('no lines')), (err: NodeJS.ErrnoException) => err.code === 'ENOENT');
+  });
+
+  it('rejects for a directory', async () => {
+    await assert.rejects(readLogFile(dir, () => undefined), (err: NodeJS.ErrnoException) => err.code === 'EISDIR');
+  });
+
+  it('reads a gzip file, recognised by its bytes whatever its name', async () => {
+    const lines = sampleLines(500);
+    const text = lines.join('\n') + '\n';
+    const gz = gzipSync(text);
+    assert.ok(isGzipMagic(gz));
+    const { lines: got, summary } = await read(file(gz));
+    assert.deepEqual(got, lines);
+    assert.equal(summary.gzip, true);
+    assert.equal(summary.bytesRead, gz.length);
+    assert.equal(summary.textBytes, Buffer.byteLength(text));
+    assert.equal(summary.lines, 500);
+    assert.equal(summary.incomplete, undefined);
+    // Small reads of the compressed bytes change nothing.
+    assert.deepEqual((await read(file(gz), { chunkSize: 5 })).lines, lines);
+  });
+
+  it('reads every member of a multi-member gzip file', async () => {
+    const first = sampleLines(30, 1);
+    const second = sampleLines(20, 2);
+    // The first member ends in the middle of a line, which the second member finishes.
+    const gz = Buffer.concat([gzipSync(first.join('\n') + '\n' + 'split-'), gzipSync('line\n' + second.join('\n'))]);
+    const { lines, summary } = await read(file(gz));
+    assert.deepEqual(lines, [...first, 'split-line', ...second]);
+    assert.equal(summary.incomplete, undefined);
+  });
+
+  it('reads a truncated gzip file up to the cut and says it is incomplete', async () => {
+    const lines = sampleLines(3000);
+    const gz = gzipSync(lines.join('\n') + '\n');
+    const cut = gz.subarray(0, Math.floor(gz.length * 0.7));
+    const { lines: got, summary } = await read(file(cut));
+    assert.ok(got.length > 100, `read ${got.length} lines before the cut`);
+    assert.ok(got.length < lines.length);
+    // Every complete line before the cut is delivered as written; only the last may be cut short.
+    for (let i = 0; i < got.length - 1; i++) assert.equal(got[i], lines[i]);
+    assert.ok(lines[got.length - 1].startsWith(got[got.length - 1]));
+    assert.ok(summary.incomplete, 'incomplete is set');
+    assert.match(summary.incomplete, /gzip/);
+    assert.equal(summary.cancelled, false);
+    assert.equal(summary.gzip, true);
+    assert.equal(summary.lines, got.length);
+  });
+
+  it('does not reject for garbage after a gzip header', async () => {
+    const next = random(9);
+    const garbage = Buffer.alloc(4096);
+    for (let i = 0; i < garbage.length; i++) garbage[i] = Math.floor(next() * 256);
+    garbage[0] = 0x1f;
+    garbage[1] = 0x8b;
+    const { lines, summary } = await read(file(garbage));
+    assert.deepEqual(lines, []);
+    assert.equal(summary.gzip, true);
+    assert.ok(summary.incomplete);
+    assert.match(summary.incomplete, /damaged|cut off/);
+  });
+
+  it('does not reject for a file of only the two gzip magic bytes', async () => {
+    const { summary } = await read(file(Buffer.from([0x1f, 0x8b])));
+    assert.equal(summary.gzip, true);
+    assert.ok(summary.incomplete);
+  });
+
+  it('stops decompressing at the limit, says so, and keeps memory bounded', async () => {
+    const line = JSON.stringify({ firewall_name: 'fw', event: { sni: 'same.example.com', pad: 'x'.repeat(150) } });
+    const block = Buffer.from((line + '\n').repeat(Math.floor((1024 * 1024) / (line.length + 1))));
+    // 50 MB of the same line, compressed as one gzip member without ever holding the 50 MB.
+    const gzip = createGzip();
+    const parts: Buffer[] = [];
+    gzip.on('data', (b: Buffer) => parts.push(b));
+    const ended = new Promise((resolve) => gzip.on('end', resolve));
+    let written = 0;
+    while (written < 50 * 1024 * 1024) {
+      if (!gzip.write(block)) await new Promise((resolve) => gzip.once('drain', resolve));
+      written += block.length;
+    }
+    gzip.end();
+    await ended;
+    const gz = Buffer.concat(parts);
+    assert.ok(gz.length < 1024 * 1024, 'the bomb is small on disk');
+    const path = file(gz);
+
+    const limit = 1024 * 1024;
+    const base = process.memoryUsage();
+    let peak = 0;
+    let count = 0;
+    const summary = await readLogFile(
+      path,
+      (text) => {
+        count++;
+        if (count % 500 === 0) {
+          const m = process.memoryUsage();
+          peak = Math.max(peak, m.heapUsed + m.arrayBuffers - (base.heapUsed + base.arrayBuffers));
+        }
+        if (text !== '') assert.ok(line.startsWith(text), 'lines are the line, or a cut-off piece of it at the limit');
+      },
+      { maxDecompressedBytes: limit },
+    );
+    assert.ok(summary.incomplete);
+    assert.match(summary.incomplete, /limit/);
+    assert.match(summary.incomplete, new RegExp(formatBytes(limit).replace('.', '\\.')));
+    assert.ok(summary.textBytes <= limit, `${summary.textBytes} <= ${limit}`);
+    assert.ok(count <= Math.ceil(limit / (line.length + 1)) + 1, `${count} lines`);
+    assert.ok(count >= Math.floor((limit - 256 * 1024) / (line.length + 1)), `${count} lines`);
+    assert.equal(summary.cancelled, false);
+    assert.ok(peak < 40 * 1024 * 1024, `memory grew by ${peak} bytes`);
+  });
+
+  it('reads a UTF-8 file with a byte order mark without the mark', async () => {
+    const lines = sampleLines(5);
+    const content = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lines.join('\n'))]);
+    const { lines: got, summary } = await read(file(content));
+    assert.deepEqual(got, lines);
+    assert.equal(summary.encoding, 'utf8');
+    assert.equal(summary.bytesRead, content.length);
+  });
+
+  it('decodes UTF-16LE with a byte order mark, whatever the read size', async () => {
+    const lines = sampleLines(50);
+    const content = Buffer.from('\uFEFF' + lines.join('\r\n') + '\r\n', 'utf16le');
+    assert.deepEqual([...content.subarray(0, 2)], [0xff, 0xfe]);
+    for (const chunkSize of [3, 7, 1024 * 1024]) {
+      const { lines: got, summary } = await read(file(content), { chunkSize });
+      assert.deepEqual(got, lines, `chunk size ${chunkSize}`);
+      assert.equal(summary.encoding, 'utf16le');
+    }
+  });
+
+  it('decodes UTF-16BE with a byte order mark, whatever the read size', async () => {
+    const lines = sampleLines(50);
+    const content = Buffer.from('\uFEFF' + lines.join('\n'), 'utf16le').swap16();
+    assert.deepEqual([...content.subarray(0, 2)], [0xfe, 0xff]);
+    for (const chunkSize of [3, 7, 1024 * 1024]) {
+      const { lines: got, summary } = await read(file(content), { chunkSize });
+      assert.deepEqual(got, lines, `chunk size ${chunkSize}`);
+      assert.equal(summary.encoding, 'utf16be');
+    }
+  });
+
+  it('decodes gzip-compressed UTF-16', async () => {
+    const lines = sampleLines(2000);
+    const le = Buffer.from('\uFEFF' + lines.join('\n'), 'utf16le');
+    assert.deepEqual((await read(file(gzipSync(le)))).lines, lines);
+    assert.deepEqual((await read(file(gzipSync(Buffer.from(le).swap16())))).lines, lines);
+  });
+
+  it('skips over-long lines, reporting their numbers, and keeps counting after them', async () => {
+    const lines = ['short', 'x'.repeat(5000), 'after', 'y'.repeat(100_000), 'z'.repeat(1000), 'end'];
+    const got: Array<[number, string]> = [];
+    const summary = await readLogFile(file(lines.join('\n')), (text, line) => got.push([line, text]), { maxLineLength: 1000, chunkSize: 333 });
+    assert.deepEqual(got, [
+      [0, 'short'],
+      [2, 'after'],
+      [4, 'z'.repeat(1000)],
+      [5, 'end'],
+    ]);
+    assert.deepEqual(summary.longLines, [1, 3]);
+    assert.equal(summary.lines, 6);
+  });
+
+  it('returns at once, delivering nothing, when the signal is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const { lines, summary } = await read(file(sampleLines(10).join('\n')), { signal: controller.signal });
+    assert.deepEqual(lines, []);
+    assert.equal(summary.cancelled, true);
+    assert.equal(summary.incomplete, 'cancelled');
+  });
+
+  it('stops delivering lines as soon as the signal aborts from a line callback', async () => {
+    const lines = sampleLines(5000);
+    for (const content of [Buffer.from(lines.join('\n')), gzipSync(lines.join('\n'))]) {
+      const controller = new AbortController();
+      const got: string[] = [];
+      const summary = await readLogFile(
+        file(content),
+        (text) => {
+          got.push(text);
+          if (got.length === 10) controller.abort();
+        },
+        { signal: controller.signal },
+      );
+      assert.equal(got.length, 10, 'no line after the abort');
+      assert.deepEqual(got, lines.slice(0, 10));
+      assert.equal(summary.cancelled, true);
+      assert.equal(summary.incomplete, 'cancelled');
+      assert.equal(summary.lines, 10);
+    }
+  });
+
+  it('cancels mid-file between reads, delivering only whole lines', async () => {
+    const lines = sampleLines(5000);
+    for (const content of [Buffer.from(lines.join('\n') + '\n'), gzipSync(lines.join('\n') + '\n')]) {
+      const controller = new AbortController();
+      const got: string[] = [];
+      let reads = 0;
+      const summary = await readLogFile(file(content), (text) => got.push(text), {
+        signal: controller.signal,
+        chunkSize: 4096,
+        onProgress: () => {
+          if (++reads === 3) controller.abort();
+        },
+      });
+      assert.equal(summary.cancelled, true);
+      assert.ok(got.length > 0 && got.length < lines.length, `${got.length} lines`);
+      assert.deepEqual(got, lines.slice(0, got.length), 'no line was cut short');
+      assert.equal(summary.lines, got.length);
+    }
+  });
+});
+
+describe('formatBytes and isGzipMagic', () => {
+  it('formats sizes for people', () => {
+    assert.equal(formatBytes(0), '0 bytes');
+    assert.equal(formatBytes(999), '999 bytes');
+    assert.equal(formatBytes(1500), '2 kB');
+    assert.equal(formatBytes(1024 * 1024), '1.0 MB');
+    assert.equal(formatBytes(75e6), '75.0 MB');
+    assert.equal(formatBytes(4 * 1024 ** 3), '4.3 GB');
+  });
+
+  it('recognises the gzip magic bytes only', () => {
+    assert.equal(isGzipMagic(Buffer.from([0x1f, 0x8b, 8])), true);
+    assert.equal(isGzipMagic(Buffer.from([0x1f])), false);
+    assert.equal(isGzipMagic(Buffer.from('{"a":1}')), false);
+    assert.equal(isGzipMagic(new Uint8Array()), false);
+  });
+});
