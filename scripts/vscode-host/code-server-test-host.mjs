@@ -78,8 +78,10 @@ function writeAtomically(path, data) {
   renameSync(partial, path);
 }
 
+// Held as the promises that start them, so a run that ends while they are still starting stops them too.
 let server;
 let browser;
+const aborted = new AbortController();
 let dataDir;
 let finished = false;
 
@@ -88,7 +90,11 @@ async function finish(code, message) {
   if (finished) return;
   finished = true;
   if (message) console.error(message);
-  await Promise.all([browser?.close().catch(() => {}), server?.stop()]);
+  aborted.abort();
+  await Promise.all([
+    browser?.then((b) => b.close()).catch(() => {}),
+    server?.then((s) => s.stop()).catch(() => {}),
+  ]);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   process.exit(code);
 }
@@ -101,25 +107,28 @@ async function main() {
   timer.unref();
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void finish(130, `Stopped by ${signal}`));
 
-  server = await startCodeServer({
+  server = startCodeServer({
     entry,
+    signal: aborted.signal,
     dataDir,
     settings: SETTINGS,
     // No extension gallery: nothing to fetch from the network during a test run.
     env: { EXTENSIONS_GALLERY: '{}' },
     onOutput: (line) => debug && console.error(`[code-server] ${line}`),
   });
-  trace(`code-server listening on ${server.url}`);
-  server.exited.then((code) => void finish(1, `code-server exited during the run (${code})`));
+  const { url, exited } = await server;
+  trace(`code-server listening on ${url}`);
+  void exited.then((code) => finish(1, `code-server exited during the run (${code})`));
 
   const executablePath = process.env.NFW_CHROMIUM ?? which('chromium') ?? which('chromium-browser') ?? which('google-chrome');
   if (!executablePath) {
     await finish(1, 'No Chromium found (Debian: apt-get install chromium; or set NFW_CHROMIUM)');
     return;
   }
-  browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  if (finished) return;
+  browser = chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  const page = await (await browser).newPage({ viewport: { width: 1400, height: 900 } });
   trace('browser started');
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   if (debug) page.on('console', (msg) => console.error(`[browser] ${msg.type()}: ${msg.text()}`));
   page.on('crash', () => void finish(1, 'The workbench page crashed'));
 
@@ -157,8 +166,7 @@ async function main() {
       if (line === TESTS_STARTED_MARKER) {
         testsStarted = true;
         trace('tests started');
-      }
-      else if (line.startsWith(SCREENSHOT_MARKER) || line.startsWith(DOM_MARKER)) void answer(line);
+      } else if (line.startsWith(SCREENSHOT_MARKER) || line.startsWith(DOM_MARKER)) void answer(line);
       else if (testsStarted) console.log(line);
       else if (type === 'error' || debug) console.error(line);
     }
@@ -169,7 +177,7 @@ async function main() {
   });
 
   await page.goto(
-    workbenchUrl(server.url, {
+    workbenchUrl(url, {
       folder: options.folder,
       extensionDevelopmentPath: options.extensionDevelopmentPath,
       extensionTestsPath: options.extensionTestsPath,
@@ -177,4 +185,12 @@ async function main() {
   );
 }
 
-main().catch((err) => void finish(1, err.stack ?? String(err)));
+// Closing the browser while a page call is in flight makes playwright throw asynchronously; once the run is
+// finishing that is expected, and before that it must still stop what was started.
+const onStray = (err) => {
+  if (!finished) void finish(1, err?.stack ?? String(err));
+};
+process.on('uncaughtException', onStray);
+process.on('unhandledRejection', onStray);
+
+main().catch(onStray);

@@ -22,6 +22,7 @@ export declare function startCodeServer(options: {
   dataDir: string;
   settings?: Record<string, unknown>;
   env?: Record<string, string>;
+  signal?: AbortSignal;
   onOutput?: (line: string) => void;
   startTimeoutMs?: number;
 }): Promise<RunningCodeServer>;

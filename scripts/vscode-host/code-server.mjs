@@ -182,9 +182,19 @@ export async function ensureCodeServer(root, say = (line) => console.log(line)) 
  * Starts code-server on 127.0.0.1 and resolves once it listens.
  * `port` 0 picks a free port. `dataDir` holds its config, user data and extensions.
  * `env` adds to the server's environment; `onOutput` receives every line the server prints.
+ * Aborting `signal` before the server listens stops it and rejects.
  * Resolves to { child, port, url, stop }; `stop()` ends the server and resolves when it has exited.
  */
-export function startCodeServer({ entry, port = 0, dataDir, settings, env: extraEnv = {}, onOutput = () => {}, startTimeoutMs = 60_000 }) {
+export function startCodeServer({
+  entry,
+  port = 0,
+  dataDir,
+  settings,
+  env: extraEnv = {},
+  signal,
+  onOutput = () => {},
+  startTimeoutMs = 60_000,
+}) {
   mkdirSync(join(dataDir, 'user-data', 'User'), { recursive: true });
   mkdirSync(join(dataDir, 'extensions'), { recursive: true });
   const configPath = join(dataDir, 'config.yaml');
@@ -257,7 +267,10 @@ export function startCodeServer({ entry, port = 0, dataDir, settings, env: extra
       });
     }
     child.once('error', fail);
-    child.once('exit', (code, signal) => fail(new Error(`code-server exited early (${code ?? signal})`)));
+    const onAbort = () => fail(new Error('code-server start aborted'));
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    child.once('exit', (code, exitSignal) => fail(new Error(`code-server exited early (${code ?? exitSignal})`)));
   });
 }
 
