@@ -67,8 +67,12 @@ export class LogModel {
         const old = this.results[i];
         if (old !== undefined) this.count(old, -1);
       }
-      const placeholders = new Array<LineResult>(change.newLineCount);
-      this.results.splice(change.startLine, removed, ...placeholders);
+      // Spreading a large paste's lines into splice's arguments overflows the call stack.
+      if (change.newLineCount <= 10_000) {
+        this.results.splice(change.startLine, removed, ...new Array<LineResult>(change.newLineCount));
+      } else {
+        this.results = this.results.slice(0, change.startLine).concat(new Array<LineResult>(change.newLineCount), this.results.slice(change.startLine + removed));
+      }
       const next: Array<[number, number]> = [];
       for (const [s, e] of dirty) {
         if (e < change.startLine) next.push([s, e]);
