@@ -24,7 +24,9 @@ export function parseAwsLogName(path: string): AwsLogName | undefined {
   if (!m) return undefined;
   const [, account, logType, region, firewall, day, hm, , gz] = m;
   const timeMs = Date.UTC(+day.slice(0, 4), +day.slice(4, 6) - 1, +day.slice(6, 8), +hm.slice(0, 2), +hm.slice(2, 4));
-  return { account, logType: logType as AwsLogName['logType'], region, firewall, timeMs: Number.isNaN(timeMs) ? undefined : timeMs, gzip: gz !== undefined };
+  // Date.UTC rolls month 13 or 30 February over into a real date; a time that does not round-trip is none.
+  const real = new Date(timeMs).toISOString().replace(/[-:T]/g, '').slice(0, 12) === day + hm;
+  return { account, logType: logType as AwsLogName['logType'], region, firewall, timeMs: real ? timeMs : undefined, gzip: gz !== undefined };
 }
 
 /** Whether a file name looks like a log file worth reading in a folder walk. */
@@ -50,7 +52,8 @@ export function isTlsLogLine(text: string): boolean {
     const event = (value as Record<string, unknown>).event;
     if (typeof event !== 'object' || event === null) return false;
     const e = event as Record<string, unknown>;
-    return typeof e.tls_error === 'object' || typeof e.revocation_check === 'object';
+    const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+    return isObject(e.tls_error) || isObject(e.revocation_check);
   } catch {
     return false;
   }
