@@ -8,7 +8,7 @@
 //   NFW_VSCODE_DOWNLOAD_TIMEOUT_MS       idle timeout of the desktop download (default 15000)
 //   NFW_TEST_GREP                        run only the tests whose full title matches (same as --grep)
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureCodeServer } from '../scripts/vscode-host/code-server.mjs';
 
@@ -61,15 +61,13 @@ function grepPattern(argv: string[]): string | undefined {
 async function main(): Promise<number> {
   mkdirSync(fixturesDir, { recursive: true });
   const host = await chooseHost();
-  // The extension host does not see this process's environment under code-server, so settings go in a file.
-  writeFileSync(
-    join(testsDir, 'run-config.json'),
-    JSON.stringify(
-      { host: host.kind, workbenchCapture: host.kind === 'code-server', grep: grepPattern(process.argv.slice(2)) },
-      null,
-      2,
-    ),
-  );
+  // Reaches the extension host through the environment (code-server's extension host inherits the
+  // server's), not a shared file, so runs started side by side do not see each other's settings.
+  const runConfig = {
+    host: host.kind,
+    workbenchCapture: host.kind === 'code-server',
+    grep: grepPattern(process.argv.slice(2)),
+  };
   const started = Date.now();
   // code-server-test-host.mjs enforces the same bound itself and stops what it started; this one
   // covers desktop VS Code.
@@ -84,6 +82,7 @@ async function main(): Promise<number> {
       extensionDevelopmentPath: root,
       extensionTestsPath: join(testsDir, 'index.js'),
       launchArgs: [fixturesDir, '--disable-extensions'],
+      extensionTestsEnv: { NFW_RUN_CONFIG: JSON.stringify(runConfig) },
     });
     return 0;
   } catch (err) {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { runConfig } from './util';
 
 export function run(): Promise<void> {
-  // Lets the code-server test host tell the suite's output from the workbench's start-up log.
   const config = runConfig();
+  // Lets the code-server test host tell the suite's output from the workbench's start-up log.
   if (config.host === 'code-server') console.log('NFW_TESTS_STARTED');
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 20_000, color: false, grep: config.grep });
   const files = readdirSync(__dirname, { recursive: true, encoding: 'utf8' })
@@ -15,7 +15,11 @@ export function run(): Promise<void> {
   for (const file of files) mocha.addFile(join(__dirname, file));
   return new Promise((resolve, reject) => {
     try {
-      mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
+      const runner = mocha.run((failures) => {
+        if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
+        else if (runner.total === 0) reject(new Error(`no integration tests ran${config.grep ? ` (--grep ${config.grep})` : ''}`));
+        else resolve();
+      });
     } catch (err) {
       reject(err);
     }

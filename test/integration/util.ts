@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'nfw-tls-logs.nfw-tls-logs';
 
-/** What test/runIntegration.ts tells the tests (the extension host gets no environment of its own). */
+/** What test/runIntegration.ts tells the tests. */
 export interface RunConfig {
   /** `code-server`: the workbench runs in headless Chromium and answers screenshot and DOM requests. */
   host: 'code-server' | 'desktop';
@@ -25,13 +25,11 @@ export function repoRoot(): string {
   return ext.extensionPath;
 }
 
-/** The run settings written by the runner to out/test/integration/run-config.json. */
+/** The run settings that test/runIntegration.ts passes in NFW_RUN_CONFIG (defaults when started otherwise). */
 export function runConfig(): RunConfig {
   if (!cachedConfig) {
-    const file = join(repoRoot(), 'out', 'test', 'integration', 'run-config.json');
-    cachedConfig = existsSync(file)
-      ? (JSON.parse(readFileSync(file, 'utf8')) as RunConfig)
-      : { host: 'desktop', workbenchCapture: false };
+    const json = process.env.NFW_RUN_CONFIG;
+    cachedConfig = json ? (JSON.parse(json) as RunConfig) : { host: 'desktop', workbenchCapture: false };
   }
   return cachedConfig;
 }
