@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { analyzeLine } from '../../src/core/analyze';
+import { readLogFile } from '../../src/core/lines';
 import { PROBLEM_CATALOG } from '../../src/core/problems';
 import type { LineResult, Problem, ProblemCode, Severity } from '../../src/core/types';
 
@@ -799,6 +802,39 @@ describe('analyzeLine: robustness', () => {
     for (const text of ['{', '}', '[', '"', '\\', ':', ',', '{"', '{"a"', '{"a":', '"abc', ' {', '{ ', '\u00a0', '\u2028', '\t\u000b', '/', '/*', '//', '-', '1.', '1e', '1e+', 'tru', '{"a":1}\u0000']) {
       const result = analyze(text);
       assert.equal(result.problems.length, 1, JSON.stringify(text));
+    }
+  });
+});
+
+describe('analyzeLine over the engine fixture', () => {
+  // The bundled test runs from out/test/unit; the fixtures stay in the source tree.
+  const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'engine');
+
+  it('finds exactly the problems bad.expected.json lists in bad.log', async () => {
+    const expected = JSON.parse(readFileSync(join(fixtures, 'bad.expected.json'), 'utf8')) as { problems: unknown[] };
+    const actual: unknown[] = [];
+    const lines: string[] = [];
+    const summary = await readLogFile(join(fixtures, 'bad.log'), (text, line) => {
+      lines.push(text);
+      for (const p of analyzeLine(text, line).problems) {
+        actual.push({ line: p.line + 1, column: p.startColumn + 1, endLine: p.line + 1, endColumn: p.endColumn + 1, severity: p.severity, code: p.code });
+      }
+    });
+    assert.equal(summary.incomplete, undefined);
+    assert.ok(lines.length >= 15 && lines.length <= 25, `${lines.length} lines`);
+    assert.deepEqual(actual, expected.problems);
+  });
+
+  it('has a fixture with valid lines and every problem code a line can have', () => {
+    const expected = JSON.parse(readFileSync(join(fixtures, 'bad.expected.json'), 'utf8')) as { problems: Array<{ line: number; code: string }> };
+    const lines = readFileSync(join(fixtures, 'bad.log'), 'utf8').split('\n');
+    const withProblems = new Set(expected.problems.map((p) => p.line));
+    const clean = lines.slice(0, -1).filter((text, i) => text.trim() !== '' && !withProblems.has(i + 1));
+    assert.ok(clean.length >= 3, 'some valid entries');
+    const codes = new Set(expected.problems.map((p) => p.code));
+    for (const code of Object.keys(PROBLEM_CATALOG)) {
+      if (code === 'line-too-long' || code === 'file-incomplete') continue;
+      assert.ok(codes.has(code), code);
     }
   });
 });
