@@ -37,7 +37,7 @@ async function withCodeServer() {
       },
       onOutput: (line) => {
         if (!server) startupLog.push(line);
-        else if (!stopping) console.log(`[code-server] ${line}`);
+        else if (!stopping && line.trim()) console.log(`[code-server] ${line}`);
       },
     });
   } catch (err) {
