@@ -10,7 +10,7 @@
  *   node out/bench/generate.js <out-dir> <size> --tree [--file-size 512KB] [--malformed 0.01] [--seed N]
  */
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -856,7 +856,8 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-if (require.main === module) {
+// Benchmarks bundle this module into their own scripts; only run the command line when this file is the script.
+if (require.main === module && basename(__filename, '.js') === 'generate') {
   main(process.argv.slice(2)).catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);
