@@ -417,7 +417,7 @@ describe('analyzeLine: invalid JSON', () => {
   ];
   for (const c of table) {
     it(c.name, () => {
-      assert.throws(() => JSON.parse(c.text), undefined, 'the case must really be invalid JSON');
+      assert.throws(() => JSON.parse(c.text), SyntaxError, 'the case must really be invalid JSON');
       const { problem, result } = single(c.text);
       assert.equal(problem.code, 'invalid-json');
       assert.equal(problem.severity, 'error');
