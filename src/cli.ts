@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { scanFiles } from './core/scanPool';
 import { checkFile, collectLogFiles, describeError, formatProblemLine, formatTotals, toJsonReport, type FileReport } from './core/report';
 
 const USAGE = `Usage: nfw-tls-logs check [--json] [--max-decompressed <MB>] <file-or-directory>...
@@ -46,15 +48,21 @@ async function main(argv: string[]): Promise<number> {
   }
   const { files, unreadable, skipped } = await collectLogFiles(args.paths);
   const reports: FileReport[] = [];
-  for (const file of files) {
-    try {
-      const report = await checkFile(file, { maxDecompressedBytes: args.maxDecompressedBytes });
-      reports.push(report);
-      if (!args.json) for (const p of report.problems) process.stdout.write(`${formatProblemLine(file, p)}\n`);
-    } catch (err) {
-      unreadable.push({ path: file, reason: describeError(err) });
+  if (files.length > 1) {
+    // Several files: check them on worker threads, one file per core at a time.
+    const result = await scanFiles(files, { workerPath: join(__dirname, 'worker.js'), mode: 'summary', maxDecompressedBytes: args.maxDecompressedBytes });
+    reports.push(...result);
+    unreadable.push(...(result.unreadable ?? []));
+  } else {
+    for (const file of files) {
+      try {
+        reports.push(await checkFile(file, { maxDecompressedBytes: args.maxDecompressedBytes }));
+      } catch (err) {
+        unreadable.push({ path: file, reason: describeError(err) });
+      }
     }
   }
+  if (!args.json) for (const report of reports) for (const p of report.problems) process.stdout.write(`${formatProblemLine(report.path, p)}\n`);
   for (const u of unreadable) process.stderr.write(`nfw-tls-logs: cannot read ${u.path}: ${u.reason}\n`);
   if (args.json) process.stdout.write(`${JSON.stringify(toJsonReport(reports))}\n`);
   else {

@@ -52,6 +52,20 @@ export async function checkFile(path: string, options: CheckOptions = {}): Promi
     options,
   );
   if (batch.length > 0) snis.addEntries(path, batch);
+  const extra = readProblems(read);
+  if (extra.length > 0) {
+    problems.push(...extra);
+    problems.sort((a, b) => a.line - b.line || a.startColumn - b.startColumn);
+  }
+  return { path, entries, problems, snis: snis.summary(), read };
+}
+
+/**
+ * Problems that come from reading rather than from a line's content: lines too long to read, a file that
+ * ends early (damaged gzip, decompression limit), a file that is not UTF-8.
+ */
+export function readProblems(read: ReadSummary): Problem[] {
+  const problems: Problem[] = [];
   for (const line of read.longLines) {
     problems.push({
       line,
@@ -67,7 +81,7 @@ export async function checkFile(path: string, options: CheckOptions = {}): Promi
       line: read.lines,
       startColumn: 0,
       endColumn: 1,
-      severity: 'error',
+      severity: PROBLEM_CATALOG['file-incomplete'].severity,
       code: 'file-incomplete',
       message: `The file could not be read to the end: ${read.incomplete}.`,
     });
@@ -82,8 +96,7 @@ export async function checkFile(path: string, options: CheckOptions = {}): Promi
       message: `The file is ${read.encoding === 'utf16le' ? 'UTF-16 (little-endian)' : 'UTF-16 (big-endian)'} text; Network Firewall writes UTF-8. It was read as UTF-16.`,
     });
   }
-  if (read.longLines.length > 0 || read.incomplete || read.encoding !== 'utf8') problems.sort((a, b) => a.line - b.line || a.startColumn - b.startColumn);
-  return { path, entries, problems, snis: snis.summary(), read };
+  return problems;
 }
 
 /**

@@ -1,1 +1,91 @@
-export {};
+/**
+ * Worker thread entry: scans log files from disk with the engine and posts results to the thread that
+ * started it. One file at a time; the pool (core/scanPool.ts) hands out files and merges what comes back.
+ */
+import { parentPort } from 'node:worker_threads';
+import { analyzeLine } from '../core/analyze';
+import { batchTransferList, EntryBatchBuilder } from '../core/entryBatch';
+import { readLogFile } from '../core/lines';
+import { checkFile, describeError, readProblems } from '../core/report';
+import type { ScanRequest, WorkerMessage } from '../core/scanPool';
+import type { Problem } from '../core/types';
+
+const port = parentPort;
+if (!port) throw new Error('scan.js runs as a worker thread');
+
+const controllers = new Map<number, AbortController>();
+const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+
+port.on('message', (message: ScanRequest | { type: 'cancel'; id: number }) => {
+  if (message.type === 'cancel') {
+    controllers.get(message.id)?.abort();
+    return;
+  }
+  void scan(message);
+});
+
+async function scan(request: ScanRequest): Promise<void> {
+  const controller = new AbortController();
+  controllers.set(request.id, controller);
+  const { id, path, options } = request;
+  let lastProgress = 0;
+  const onProgress = (bytesRead: number): void => {
+    const now = Date.now();
+    if (now - lastProgress < 200) return;
+    lastProgress = now;
+    post({ type: 'progress', id, bytesRead });
+  };
+  try {
+    if (options.mode === 'summary') {
+      const report = await checkFile(path, { ...options, signal: controller.signal, onProgress });
+      post({ type: 'done', id, report, counts: countSeverities(report.problems) });
+      return;
+    }
+    // Entries mode: stream entries in packed batches; keep problems within the cap, errors first.
+    const cap = options.maxProblems ?? Number.POSITIVE_INFINITY;
+    const bySeverity: Record<Problem['severity'], Problem[]> = { error: [], warning: [], information: [] };
+    const counts = { error: 0, warning: 0, information: 0 };
+    const builder = new EntryBatchBuilder();
+    let entries = 0;
+    const read = await readLogFile(
+      path,
+      (text, line) => {
+        const r = analyzeLine(text, line, options);
+        for (const p of r.problems) {
+          counts[p.severity]++;
+          const list = bySeverity[p.severity];
+          if (list.length < cap) list.push(p);
+        }
+        if (r.entry) {
+          entries++;
+          builder.add(line, r.entry);
+          if (builder.full) {
+            const batch = builder.take();
+            post({ type: 'entries', id, batch }, batchTransferList(batch));
+          }
+        }
+      },
+      { ...options, signal: controller.signal, onProgress },
+    );
+    if (builder.size > 0) {
+      const batch = builder.take();
+      post({ type: 'entries', id, batch }, batchTransferList(batch));
+    }
+    for (const p of readProblems(read)) {
+      counts[p.severity]++;
+      bySeverity[p.severity].push(p);
+    }
+    const problems = [...bySeverity.error, ...bySeverity.warning, ...bySeverity.information].slice(0, cap);
+    post({ type: 'done', id, report: { path, entries, problems, snis: [], read }, counts });
+  } catch (err) {
+    post({ type: 'error', id, reason: describeError(err) });
+  } finally {
+    controllers.delete(id);
+  }
+}
+
+function countSeverities(problems: readonly Problem[]): { error: number; warning: number; information: number } {
+  const counts = { error: 0, warning: 0, information: 0 };
+  for (const p of problems) counts[p.severity]++;
+  return counts;
+}

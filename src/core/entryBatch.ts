@@ -1,0 +1,142 @@
+import type { EntryRef } from './sniModel';
+import type { TlsEntry } from './types';
+
+/**
+ * Entries packed for crossing a thread boundary: one typed array per field and a table of the distinct
+ * strings, so that posting a batch of thousands of entries copies a few buffers instead of cloning
+ * thousands of objects. It carries the fields the SNI model groups by.
+ */
+export interface EntryBatch {
+  count: number;
+  lines: Int32Array;
+  /** 0 TLS error, 1 revocation check. */
+  kinds: Uint8Array;
+  /** Indices into `strings`, -1 where the entry had no such field. */
+  sni: Int32Array;
+  firewall: Int32Array;
+  status: Int32Array;
+  action: Int32Array;
+  destIp: Int32Array;
+  /** -1 where absent. */
+  destPort: Int32Array;
+  /** NaN where absent. */
+  timeMs: Float64Array;
+  eventTimestamp: Float64Array;
+  strings: string[];
+}
+
+/** Fills an {@link EntryBatch}, interning strings as it goes. */
+export class EntryBatchBuilder {
+  private readonly capacity: number;
+  private batch: EntryBatch;
+  private index = new Map<string, number>();
+
+  constructor(capacity = 8192) {
+    this.capacity = capacity;
+    this.batch = this.empty();
+  }
+
+  get size(): number {
+    return this.batch.count;
+  }
+
+  get full(): boolean {
+    return this.batch.count >= this.capacity;
+  }
+
+  add(line: number, entry: TlsEntry): void {
+    const b = this.batch;
+    const i = b.count++;
+    b.lines[i] = line;
+    b.kinds[i] = entry.kind === 'revocation' ? 1 : 0;
+    b.sni[i] = this.intern(entry.sni);
+    b.firewall[i] = this.intern(entry.firewallName);
+    b.status[i] = this.intern(entry.status);
+    b.action[i] = this.intern(entry.action);
+    b.destIp[i] = this.intern(entry.destIp);
+    b.destPort[i] = entry.destPort ?? -1;
+    b.timeMs[i] = entry.timeMs ?? Number.NaN;
+    b.eventTimestamp[i] = entry.eventTimestamp ?? Number.NaN;
+  }
+
+  /** Hands over the batch filled so far (its buffers can be transferred) and starts a new one. */
+  take(): EntryBatch {
+    const b = this.batch;
+    const n = b.count;
+    const out: EntryBatch = {
+      count: n,
+      lines: b.lines.slice(0, n),
+      kinds: b.kinds.slice(0, n),
+      sni: b.sni.slice(0, n),
+      firewall: b.firewall.slice(0, n),
+      status: b.status.slice(0, n),
+      action: b.action.slice(0, n),
+      destIp: b.destIp.slice(0, n),
+      destPort: b.destPort.slice(0, n),
+      timeMs: b.timeMs.slice(0, n),
+      eventTimestamp: b.eventTimestamp.slice(0, n),
+      strings: b.strings,
+    };
+    this.batch = this.empty();
+    this.index = new Map();
+    return out;
+  }
+
+  private intern(value: string | undefined): number {
+    if (value === undefined) return -1;
+    let i = this.index.get(value);
+    if (i === undefined) {
+      i = this.batch.strings.length;
+      this.batch.strings.push(value);
+      this.index.set(value, i);
+    }
+    return i;
+  }
+
+  private empty(): EntryBatch {
+    const n = this.capacity;
+    return {
+      count: 0,
+      lines: new Int32Array(n),
+      kinds: new Uint8Array(n),
+      sni: new Int32Array(n),
+      firewall: new Int32Array(n),
+      status: new Int32Array(n),
+      action: new Int32Array(n),
+      destIp: new Int32Array(n),
+      destPort: new Int32Array(n),
+      timeMs: new Float64Array(n),
+      eventTimestamp: new Float64Array(n),
+      strings: [],
+    };
+  }
+}
+
+/** The buffers of a batch, for `postMessage(batch, transferList)`. */
+export function batchTransferList(b: EntryBatch): ArrayBuffer[] {
+  return [b.lines, b.kinds, b.sni, b.firewall, b.status, b.action, b.destIp, b.destPort, b.timeMs, b.eventTimestamp].map((a) => a.buffer as ArrayBuffer);
+}
+
+/** Unpacks a batch into the references the SNI model takes. */
+export function batchToRefs(b: EntryBatch): EntryRef[] {
+  const refs: EntryRef[] = new Array(b.count);
+  const s = (i: number): string | undefined => (i < 0 ? undefined : b.strings[i]);
+  for (let i = 0; i < b.count; i++) {
+    const entry: TlsEntry = { kind: b.kinds[i] === 1 ? 'revocation' : 'tlsError' };
+    const sni = s(b.sni[i]);
+    if (sni !== undefined) entry.sni = sni;
+    const fw = s(b.firewall[i]);
+    if (fw !== undefined) entry.firewallName = fw;
+    const status = s(b.status[i]);
+    if (status !== undefined) entry.status = status;
+    const action = s(b.action[i]);
+    if (action !== undefined) entry.action = action;
+    const ip = s(b.destIp[i]);
+    if (ip !== undefined) entry.destIp = ip;
+    if (b.destPort[i] >= 0) entry.destPort = b.destPort[i];
+    if (!Number.isNaN(b.timeMs[i])) entry.timeMs = b.timeMs[i];
+    if (!Number.isNaN(b.eventTimestamp[i])) entry.eventTimestamp = b.eventTimestamp[i];
+    refs[i] = { line: b.lines[i], entry };
+  }
+  return refs;
+}

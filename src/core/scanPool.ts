@@ -1,0 +1,198 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { EntryBatch } from './entryBatch';
+import type { CheckOptions, FileReport, UnreadableFile } from './report';
+
+/**
+ * `summary`: each file is checked whole in a worker and comes back as a report (the CLI).
+ * `entries`: entries stream back in packed batches as they are read, for a live view (the editor).
+ */
+export type ScanMode = 'summary' | 'entries';
+
+/** The options a worker gets for one file (plain data: it crosses the thread boundary). */
+export interface WorkerScanOptions extends Omit<CheckOptions, 'signal' | 'onProgress'> {
+  mode: ScanMode;
+  /** In entries mode, how many problems to send back per file (errors first); all are counted. */
+  maxProblems?: number;
+}
+
+export interface ScanRequest {
+  type: 'scan';
+  id: number;
+  path: string;
+  options: WorkerScanOptions;
+}
+
+export type SeverityCounts = { error: number; warning: number; information: number };
+
+export type WorkerMessage =
+  | { type: 'progress'; id: number; bytesRead: number }
+  | { type: 'entries'; id: number; batch: EntryBatch }
+  | { type: 'done'; id: number; report: FileReport; counts: SeverityCounts }
+  | { type: 'error'; id: number; reason: string };
+
+/** A finished file: its report and its problem counts (the report's list may be capped). */
+export interface ScannedFile {
+  index: number;
+  report: FileReport;
+  counts: SeverityCounts;
+}
+
+export interface ScanProgress {
+  filesDone: number;
+  filesTotal: number;
+  /** Bytes read from disk so far (compressed bytes for gzip files). */
+  bytesRead: number;
+  bytesTotal?: number;
+  entries: number;
+}
+
+export interface ScanOptions extends Omit<WorkerScanOptions, 'mode'> {
+  /** The bundled worker script (dist/worker.js). */
+  workerPath: string;
+  mode?: ScanMode;
+  /** Worker threads; default: the machine's parallelism, at most the number of files. */
+  threads?: number;
+  signal?: AbortSignal;
+  /** Sizes of the files on disk, for progress in percent. */
+  sizes?: readonly number[];
+  onEntries?: (index: number, path: string, batch: EntryBatch) => void;
+  onFile?: (file: ScannedFile) => void;
+  onUnreadable?: (file: UnreadableFile & { index: number }) => void;
+  onProgress?: (progress: ScanProgress) => void;
+}
+
+/** What a scan ends with: reports in the order of the input, the files it could not read, and whether it was cancelled. */
+export interface ScanResult extends Array<FileReport> {
+  unreadable?: UnreadableFile[];
+  cancelled?: boolean;
+}
+
+/**
+ * Scans files on worker threads, several at once, so that the calling thread (the extension host, or the
+ * CLI's main thread) only merges results. A worker that dies (out of memory, a crash) loses only the file
+ * it was reading: that file is reported unreadable and a new worker takes the rest. Cancelling stops the
+ * workers and resolves with what was finished.
+ */
+export function scanFiles(files: readonly string[], options: ScanOptions): Promise<ScanResult> {
+  const mode = options.mode ?? 'summary';
+  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), files.length));
+  const reports: Array<FileReport | undefined> = new Array(files.length);
+  const unreadable: UnreadableFile[] = [];
+  const bytesByFile = new Float64Array(files.length);
+  let bytesRead = 0;
+  let filesDone = 0;
+  let entries = 0;
+  let next = 0;
+  let nextId = 1;
+  const bytesTotal = options.sizes?.reduce((a, b) => a + b, 0);
+  const workerOptions: WorkerScanOptions = {
+    mode,
+    maxProblems: options.maxProblems,
+    maxDecompressedBytes: options.maxDecompressedBytes,
+    maxLineLength: options.maxLineLength,
+    chunkSize: options.chunkSize,
+    severities: options.severities,
+  };
+
+  return new Promise<ScanResult>((resolve) => {
+    if (files.length === 0) {
+      resolve(Object.assign([], { unreadable }));
+      return;
+    }
+    const live = new Set<Worker>();
+    let finished = false;
+    const progress = (): void => options.onProgress?.({ filesDone, filesTotal: files.length, bytesRead, bytesTotal, entries });
+
+    const finish = (cancelled: boolean): void => {
+      if (finished) return;
+      finished = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      for (const w of live) void w.terminate();
+      live.clear();
+      const result: ScanResult = Object.assign(
+        reports.filter((r): r is FileReport => r !== undefined),
+        { unreadable, cancelled },
+      );
+      resolve(result);
+    };
+    const onAbort = (): void => finish(true);
+    options.signal?.addEventListener('abort', onAbort);
+    if (options.signal?.aborted) {
+      finish(true);
+      return;
+    }
+
+    const start = (): void => {
+      const worker = new Worker(options.workerPath);
+      live.add(worker);
+      let current: { id: number; index: number } | undefined;
+
+      const take = (): void => {
+        if (finished) return;
+        if (next >= files.length) {
+          live.delete(worker);
+          void worker.terminate();
+          if (live.size === 0) finish(false);
+          return;
+        }
+        const index = next++;
+        current = { id: nextId++, index };
+        const request: ScanRequest = { type: 'scan', id: current.id, path: files[index], options: workerOptions };
+        worker.postMessage(request);
+      };
+
+      worker.on('message', (message: WorkerMessage) => {
+        if (finished || !current || message.id !== current.id) return;
+        const { index } = current;
+        switch (message.type) {
+          case 'progress':
+            bytesRead += message.bytesRead - bytesByFile[index];
+            bytesByFile[index] = message.bytesRead;
+            progress();
+            return;
+          case 'entries':
+            entries += message.batch.count;
+            options.onEntries?.(index, files[index], message.batch);
+            return;
+          case 'done': {
+            bytesRead += message.report.read.bytesRead - bytesByFile[index];
+            bytesByFile[index] = message.report.read.bytesRead;
+            if (mode === 'summary') entries += message.report.entries;
+            reports[index] = message.report;
+            filesDone++;
+            current = undefined;
+            options.onFile?.({ index, report: message.report, counts: message.counts });
+            progress();
+            take();
+            return;
+          }
+          case 'error':
+            unreadable.push({ path: files[index], reason: message.reason });
+            options.onUnreadable?.({ index, path: files[index], reason: message.reason });
+            filesDone++;
+            current = undefined;
+            progress();
+            take();
+            return;
+        }
+      });
+      worker.on('error', (err) => {
+        if (finished) return;
+        // The worker is gone: report the file it held and carry on with a fresh worker.
+        if (current) {
+          const reason = `the scan stopped: ${err.message}`;
+          unreadable.push({ path: files[current.index], reason });
+          options.onUnreadable?.({ index: current.index, path: files[current.index], reason });
+          filesDone++;
+          current = undefined;
+        }
+        live.delete(worker);
+        if (next < files.length) start();
+        else if (live.size === 0) finish(false);
+      });
+      take();
+    };
+    for (let i = 0; i < threads; i++) start();
+  });
+}
