@@ -129,12 +129,16 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
     let first = true;
     // The last byte of a UTF-16BE chunk of odd length, held until the next chunk completes its code unit.
     let oddByte: Buffer | undefined;
+    // The first bytes, held until there are enough to recognise a byte order mark: a read or a gunzip
+    // output can be a single byte.
+    let head: Buffer | undefined;
 
     const finish = (incomplete?: string): void => {
       if (settled) return;
       settled = true;
       // A cancelled read stops where it is: the text held back is the start of a line, not a line.
       if (delivering) {
+        if (head) onText(Buffer.alloc(0), true);
         if (decoder) splitter.push(decoder.end());
         splitter.end();
       }
@@ -157,9 +161,15 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
       return;
     }
 
-    const onText = (bytes: Buffer): void => {
-      if (settled) return;
+    const onText = (bytes: Buffer, last = false): void => {
+      if (settled && !last) return;
       if (!decoder) {
+        if (head) bytes = Buffer.concat([head, bytes]);
+        head = undefined;
+        if (bytes.length < 3 && !last) {
+          head = bytes;
+          return;
+        }
         // A UTF-16 file (saved by some Windows tools) is decoded as such instead of as garbage.
         if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) summary.encoding = 'utf16le';
         else if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) summary.encoding = 'utf16be';
