@@ -12,8 +12,8 @@ import { isIP } from 'node:net';
 /** The documented message for a client hello without SNI. */
 export const NO_SNI_MESSAGE = 'Server name is not found in client hello.';
 
-const MISMATCH_PREFIX = 'SNI: ';
-const MISMATCH_SEPARATOR = ' Match Failed to server certificate names:';
+export const MISMATCH_PREFIX = 'SNI: ';
+export const MISMATCH_SEPARATOR = ' Match Failed to server certificate names:';
 
 /** What an `error_message` says, as far as the documented forms go. */
 export type ParsedTlsError =

@@ -1,7 +1,7 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
 import { walkJson, type FieldLocation } from './jsonLocate';
 import { PROBLEM_CATALOG, type SeverityOverrides } from './problems';
-import { parseTlsErrorMessage } from './tlsMessage';
+import { MISMATCH_PREFIX, MISMATCH_SEPARATOR, NO_SNI_MESSAGE, parseTlsErrorMessage } from './tlsMessage';
 import type { LineResult, Problem, ProblemCode, TlsEntry } from './types';
 
 /** Options for reading a line. All optional; the defaults are the documented policy. */
@@ -24,9 +24,11 @@ interface Finding {
 
 type JsonObject = Record<string, unknown>;
 
+/** Shared by every clean line: most lines have no problems, and an empty array each is garbage. */
+const NO_PROBLEMS: Problem[] = Object.freeze([]) as unknown as Problem[];
+
 const DOCUMENTED_STATUSES: ReadonlySet<string> = new Set(['REVOKED', 'UNKNOWN']);
 const DOCUMENTED_ACTIONS: ReadonlySet<string> = new Set(['PASS', 'DROP', 'REJECT']);
-const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})$/;
 const DIGITS = /^\d+$/;
 
 function isObject(value: unknown): value is JsonObject {
@@ -48,38 +50,110 @@ function typeName(value: unknown): string {
   }
 }
 
-/** Parses an ISO 8601 timestamp to epoch milliseconds, or undefined when it is not one or not a real time. */
-export function parseIsoTimestamp(text: string): { ms: number; zulu: boolean } | undefined {
-  const m = ISO_TIMESTAMP.exec(text);
-  if (!m) return undefined;
-  const year = +m[1];
-  const month = +m[2];
-  const day = +m[3];
-  const hour = +m[4];
-  const minute = +m[5];
-  const second = +m[6];
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
-  // Date.UTC reads years 0-99 as 1900-1999, so the year is set separately.
-  const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number => {
-    const date = new Date(Date.UTC(2000, mo, d, h, mi, s));
-    date.setUTCFullYear(y, mo, d);
-    return date.getTime();
-  };
-  const daysInMonth = new Date(utc(year, month, 0)).getUTCDate();
-  if (day > daysInMonth) return undefined;
-  // Whole milliseconds, truncated: a fraction such as .999999999 must not round into the next second.
-  const fraction = m[7] ? +m[7].slice(0, 3).padEnd(3, '0') : 0;
-  let ms = utc(year, month - 1, day, hour, minute, second) + fraction;
-  const zone = m[8];
-  if (zone !== 'Z') {
-    const digits = zone.replace(':', '');
-    const sign = digits[0] === '-' ? -1 : 1;
-    const offsetHours = +digits.slice(1, 3);
-    const offsetMinutes = +digits.slice(3, 5);
-    if (offsetHours > 23 || offsetMinutes > 59) return undefined;
-    ms -= sign * (offsetHours * 60 + offsetMinutes) * 60_000;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date, for any year (no Date object, no 1900 offset for years 0-99). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** Reads `count` decimal digits at `at`, or -1 when any is not a digit. */
+function digitsAt(text: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
   }
-  return { ms, zulu: zone === 'Z' };
+  return n;
+}
+
+/**
+ * Parses an ISO 8601 timestamp (`2024-07-02T18:01:44.412778Z`, or with a `+0000`/`+00:00` offset) to epoch
+ * milliseconds, truncating the fraction to whole milliseconds (so .999999 never rounds into the next
+ * second). Undefined when it is not one or not a real time. Every line has one, so this reads characters
+ * directly rather than through a regular expression and Date objects.
+ */
+export function parseIsoTimestamp(text: string): { ms: number; zulu: boolean } | undefined {
+  const n = text.length;
+  if (n < 20 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) {
+    return undefined;
+  }
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  const monthDays = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1];
+  if (day > monthDays) return undefined;
+  let i = 19;
+  let fraction = 0;
+  if (text.charCodeAt(i) === 46) {
+    const start = ++i;
+    while (i < n && i - start < 9) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      if (i - start < 3) fraction = fraction * 10 + d;
+      i++;
+    }
+    const count = i - start;
+    if (count === 0) return undefined;
+    if (count === 1) fraction *= 100;
+    else if (count === 2) fraction *= 10;
+  }
+  let offsetMinutes = 0;
+  let zulu = false;
+  if (i === n - 1 && text.charCodeAt(i) === 90) {
+    zulu = true;
+  } else {
+    const sign = text.charCodeAt(i);
+    if (sign !== 43 && sign !== 45) return undefined;
+    const rest = n - i - 1;
+    const oh = digitsAt(text, i + 1, 2);
+    const om = rest === 4 ? digitsAt(text, i + 3, 2) : rest === 5 && text.charCodeAt(i + 3) === 58 ? digitsAt(text, i + 4, 2) : -1;
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return undefined;
+    offsetMinutes = (sign === 45 ? -1 : 1) * (oh * 60 + om);
+  }
+  const ms = ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + fraction - offsetMinutes * 60_000;
+  return { ms, zulu };
+}
+
+/** Whether text is an IPv4 address in dotted-quad form (no leading zeros), checked without a regular expression. */
+function isIPv4Fast(text: string): boolean {
+  const n = text.length;
+  if (n < 7 || n > 15) return false;
+  let parts = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || value > 255 || (digits > 1 && text.charCodeAt(i - digits) === 48)) return false;
+      parts++;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      if (++digits > 3) return false;
+    } else return false;
+  }
+  return parts === 4;
+}
+
+/** IPv4 or IPv6; IPv6 (rare in these logs) goes through Node's full check. */
+function isIpAddress(text: string): boolean {
+  return text.includes(':') ? isIPv6(text) : isIPv4Fast(text);
 }
 
 /** A port as a number, or undefined when the value is not a whole number from 0 to 65535. */
@@ -194,7 +268,7 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
     const ipKey = `${side}_ip`;
     const ip = requireString(event, 'event', ipKey);
     if (ip !== undefined) {
-      if (isIPv4(ip) || isIPv6(ip)) {
+      if (isIpAddress(ip)) {
         if (side === 'src') entry.srcIp = ip;
         else entry.destIp = ip;
       } else {
@@ -229,7 +303,15 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
       if (message !== undefined) {
         entry.errorMessage = message;
         // The entry's SNI settles where the quoted SNI ends, should a client have sent one containing the separator.
-        const parsed = parseTlsErrorMessage(message, { sni });
+        // Nearly every message is one of the documented forms with the entry's own SNI: recognise those
+        // without taking the certificate-name list apart (the hover does that).
+        const documented =
+          message === NO_SNI_MESSAGE ||
+          (sni !== undefined &&
+            message.startsWith(MISMATCH_PREFIX) &&
+            message.startsWith(sni, MISMATCH_PREFIX.length) &&
+            message.startsWith(MISMATCH_SEPARATOR, MISMATCH_PREFIX.length + sni.length));
+        const parsed = documented && message !== NO_SNI_MESSAGE ? ({ kind: 'certMismatch', sni } as const) : parseTlsErrorMessage(message, { sni });
         if (parsed.kind === 'undocumented') {
           add('unknown-error-message', 'event.tls_error.error_message', 'This TLS error message is not one of the forms AWS documents; it is shown as written.');
         } else if (sni !== undefined) {
@@ -270,7 +352,7 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
  */
 export function validateValue(value: unknown, text: string, line: number, offset: number, options?: AnalyzeOptions): LineResult {
   const { entry, findings } = check(value);
-  if (findings.length === 0) return entry ? { entry, problems: [] } : { problems: [] };
+  if (findings.length === 0) return entry ? { entry, problems: NO_PROBLEMS } : { problems: NO_PROBLEMS };
   const overrides = options?.severities;
   const walk = walkJson(offset === 0 ? text : text.slice(offset));
   const problems: Problem[] = [];
