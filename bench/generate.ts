@@ -1,5 +1,5 @@
 /**
- * Deterministic generator of AWS Network Firewall TLS log lines (see /work/shared/FORMAT.md for the format).
+ * Deterministic generator of AWS Network Firewall TLS log lines.
  *
  * Used by the benchmarks, the sample files and tests: the same seed and options always give the same
  * bytes. Lines are compact one-object-per-line JSON as AWS delivers them; a chosen fraction can be

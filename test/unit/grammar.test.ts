@@ -203,6 +203,20 @@ describe('nfw-tls-log grammar', () => {
     assert.ok(carried.find((t) => t.text === '"firewall_name"')?.scopes.includes('support.type.property-name.json.nfw-tls-log'));
   });
 
+  it('has a language configuration with JSON brackets and quotes and no comment syntax', () => {
+    const config = JSON.parse(readFileSync(join(repoRoot(), 'language-configuration.json'), 'utf8')) as {
+      comments?: unknown;
+      brackets: string[][];
+      autoClosingPairs: { open: string; close: string }[];
+    };
+    assert.equal(config.comments, undefined);
+    assert.deepEqual(config.brackets, [['{', '}'], ['[', ']']]);
+    assert.deepEqual(
+      config.autoClosingPairs.map((p) => p.open + p.close),
+      ['{}', '[]', '""'],
+    );
+  });
+
   it('starts every generated line, broken or not, from the same state', () => {
     const generator = new LogGenerator({ seed: 7, malformed: 0.3, pretty: 0.1, reorderKeys: 0.2, ipv6: 0.2 });
     let state = textmate.INITIAL;
