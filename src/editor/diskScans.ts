@@ -1,0 +1,275 @@
+import { open, stat } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { isTlsLogLine, parseAwsLogName } from '../core/detect';
+import { batchToRefs } from '../core/entryBatch';
+import { formatBytes } from '../core/lines';
+import { collectLogFiles } from '../core/report';
+import { scanFiles, type ScannedFile } from '../core/scanPool';
+import type { SniModel, SourceMeta } from '../core/sniModel';
+import type { ConfigReader } from './config';
+import { toDiagnostic } from './convert';
+import type { LogDocuments } from './documents';
+import { gzipFileUri } from './gzip';
+import { Commands, DIAGNOSTIC_SOURCE, GZIP_SCHEME } from './ids';
+
+/** VS Code does not hand documents above this size to extensions. */
+export const EXTENSION_HOST_LIMIT = 50 * 1024 * 1024;
+
+/** What a finished scan found, for the command's caller and its message. */
+export interface ScanSummary {
+  files: number;
+  entries: number;
+  errors: number;
+  warnings: number;
+  information: number;
+  unreadable: number;
+  cancelled: boolean;
+}
+
+/**
+ * Reads log files from disk on worker threads, for what the editor cannot hand over: whole download
+ * folders, and files above VS Code's 50 MB limit for extensions (plain or `.log.gz`). Entries go into the
+ * SNI model as they arrive; each file's problems are published as diagnostics (errors first, within the
+ * cap). The extension host only merges results.
+ */
+export class DiskScans implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection(`${DIAGNOSTIC_SOURCE}-disk`);
+  private readonly subscriptions: vscode.Disposable[] = [];
+  /** Source keys of files whose entries came from a scan, and the scan that is reading each now. */
+  private readonly scanned = new Set<string>();
+  private readonly running = new Map<string, AbortController>();
+  private readonly told = new Set<string>();
+
+  constructor(
+    private readonly model: SniModel,
+    documents: LogDocuments,
+    private readonly config: ConfigReader,
+    private readonly workerPath: string,
+  ) {
+    this.subscriptions.push(
+      this.collection,
+      // A file opened in the editor is read from its document from then on.
+      documents.onDidChangeModel(({ document, kind }) => {
+        if (kind !== 'parsed') return;
+        const key = document.uri.toString();
+        this.running.get(key)?.abort();
+        this.collection.delete(document.uri);
+        this.scanned.delete(key);
+      }),
+      vscode.window.tabGroups.onDidChangeTabs((e) => {
+        for (const tab of e.opened) void this.checkLargeTab(tab);
+        for (const tab of e.closed) this.closeLarge(tab);
+      }),
+    );
+    for (const group of vscode.window.tabGroups.all) for (const tab of group.tabs) void this.checkLargeTab(tab);
+  }
+
+  /** Scans every TLS log under a folder (plain or gzip), filling the SNI view; resolves when done or cancelled. */
+  async scanFolder(folder: vscode.Uri): Promise<ScanSummary> {
+    const { files, unreadable } = await collectLogFiles([folder.fsPath]);
+    const uris = files.map((f) => vscode.Uri.file(f));
+    const summary = await this.scan(uris, `Scanning ${folder.fsPath.split(/[\\/]/).pop() ?? folder.fsPath} for TLS logs`);
+    summary.unreadable += unreadable.length;
+    const problems = `${summary.errors} errors, ${summary.warnings} warnings`;
+    const what = `${summary.files} TLS log file${summary.files === 1 ? '' : 's'}, ${summary.entries} entries, ${problems}`;
+    const missed = summary.unreadable > 0 ? ` ${summary.unreadable} could not be read.` : '';
+    void vscode.window.showInformationMessage(summary.cancelled ? `Scan cancelled after ${what}.${missed}` : `Scanned ${what}.${missed}`);
+    return summary;
+  }
+
+  /** Drops everything that came from scans. */
+  clear(): void {
+    for (const c of this.running.values()) c.abort();
+    for (const key of this.scanned) this.model.removeSource(key);
+    this.scanned.clear();
+    this.collection.clear();
+  }
+
+  /**
+   * Scans `uris` from disk. `views` are the URIs the results belong to (the decompressed view of a `.log.gz`
+   * shown in an editor, or the file itself): the SNI model's source keys and the diagnostics' targets.
+   */
+  private async scan(uris: vscode.Uri[], title: string, views: vscode.Uri[] = uris): Promise<ScanSummary> {
+    const keys = views.map((u) => u.toString());
+    const summary: ScanSummary = { files: 0, entries: 0, errors: 0, warnings: 0, information: 0, unreadable: 0, cancelled: false };
+    if (uris.length === 0) return summary;
+    const sizes = await Promise.all(uris.map(async (u) => (await stat(u.fsPath).catch(() => undefined))?.size ?? 0));
+    const cap = this.config.maxDiagnosticsPerFile();
+    const controller = new AbortController();
+    for (const key of keys) {
+      this.running.get(key)?.abort();
+      this.running.set(key, controller);
+      this.model.removeSource(key);
+      this.scanned.add(key);
+    }
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => controller.abort());
+        let reported = 0;
+        const result = await scanFiles(
+          uris.map((u) => u.fsPath),
+          {
+            workerPath: this.workerPath,
+            mode: 'entries',
+            maxProblems: cap,
+            maxDecompressedBytes: this.config.maxDecompressedBytes(),
+            signal: controller.signal,
+            sizes,
+            onEntries: (index, _path, batch) => this.model.addEntries(keys[index], batchToRefs(batch), sourceMeta(uris[index])),
+            onFile: (file) => this.publish(views[file.index], file),
+            onProgress: (p) => {
+              const total = p.bytesTotal ?? 0;
+              const percent = total > 0 ? (p.bytesRead / total) * 100 : 0;
+              progress.report({
+                increment: percent - reported,
+                message: `${p.filesDone} of ${p.filesTotal} files, ${formatBytes(p.bytesRead)}${total > 0 ? ` of ${formatBytes(total)}` : ''}, ${p.entries} entries`,
+              });
+              reported = percent;
+            },
+          },
+        );
+        summary.cancelled = result.cancelled === true;
+        summary.unreadable = result.unreadable?.length ?? 0;
+        for (const r of result) {
+          summary.files++;
+          summary.entries += r.entries;
+        }
+        for (const u of result.unreadable ?? []) void vscode.window.showWarningMessage(`Could not read ${u.path}: ${u.reason}`);
+      },
+    );
+    for (const key of keys) if (this.running.get(key) === controller) this.running.delete(key);
+    summary.errors = this.totals.error;
+    summary.warnings = this.totals.warning;
+    summary.information = this.totals.information;
+    this.totals = { error: 0, warning: 0, information: 0 };
+    return summary;
+  }
+
+  private totals = { error: 0, warning: 0, information: 0 };
+
+  private publish(uri: vscode.Uri, file: ScannedFile): void {
+    const { counts, report } = file;
+    this.totals.error += counts.error;
+    this.totals.warning += counts.warning;
+    this.totals.information += counts.information;
+    const total = counts.error + counts.warning + counts.information;
+    const diagnostics = report.problems.map(toDiagnostic);
+    if (total > diagnostics.length && diagnostics.length > 0) {
+      diagnostics.pop();
+      const note = new vscode.Diagnostic(
+        new vscode.Range(0, 0, 0, 1),
+        `Showing ${diagnostics.length} of ${total} problems in this file (${counts.error} errors, ${counts.warning} warnings, ${counts.information} information), errors first, from a scan of the file on disk. Run "nfw-tls-logs check" on the file for the full list.`,
+        vscode.DiagnosticSeverity.Warning,
+      );
+      note.source = DIAGNOSTIC_SOURCE;
+      note.code = 'problems-capped';
+      diagnostics.unshift(note);
+    }
+    this.collection.set(uri, diagnostics);
+  }
+
+  /** A tab showing a log that VS Code will not hand over (over 50 MB): scan the file from disk instead. */
+  private async checkLargeTab(tab: vscode.Tab): Promise<void> {
+    const input = tab.input;
+    if (!(input instanceof vscode.TabInputText)) return;
+    const uri = input.uri;
+    const key = uri.toString();
+    if (this.running.has(key) || this.scanned.has(key)) return;
+    if (uri.scheme !== 'file' && uri.scheme !== GZIP_SCHEME) return;
+    const file = uri.scheme === GZIP_SCHEME ? gzipFileUri(uri) : uri;
+    const size = await textSize(file.fsPath, uri.scheme === GZIP_SCHEME);
+    if (size === undefined || size <= EXTENSION_HOST_LIMIT) return;
+    if (!(await looksLikeTlsLog(uri, file.fsPath))) return;
+    if (!this.told.has(key)) {
+      this.told.add(key);
+      void vscode.window.showInformationMessage(
+        `${file.fsPath.split(/[\\/]/).pop() ?? ''} is ${formatBytes(size)}, more than the 50 MB VS Code hands to extensions. Its problems and the SNI view come from a scan of the file on disk; hovers and re-checking while you edit are not available for it.`,
+      );
+    }
+    await this.scan([file], `Scanning ${file.fsPath.split(/[\\/]/).pop() ?? ''} (${formatBytes(size)})`, [uri]);
+  }
+
+  private closeLarge(tab: vscode.Tab): void {
+    const input = tab.input;
+    if (!(input instanceof vscode.TabInputText)) return;
+    const key = input.uri.toString();
+    if (!this.told.has(key)) return;
+    const stillOpen = vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key));
+    if (stillOpen) return;
+    this.running.get(key)?.abort();
+    this.model.removeSource(key);
+    this.scanned.delete(key);
+    this.told.delete(key);
+    this.collection.delete(input.uri);
+  }
+
+  dispose(): void {
+    for (const c of this.running.values()) c.abort();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
+
+/** The size of a file's text: its size on disk, or for gzip the size its trailer records. */
+async function textSize(path: string, gzip: boolean): Promise<number | undefined> {
+  const s = await stat(path).catch(() => undefined);
+  if (!s || !s.isFile()) return undefined;
+  if (!gzip) return s.size;
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    const trailer = Buffer.alloc(4);
+    await handle.read(trailer, 0, 4, Math.max(0, s.size - 4));
+    // ISIZE is the size modulo 2^32; a compressed file smaller than that bound cannot be larger than 4 GiB of text per member.
+    return Math.max(trailer.readUInt32LE(0), s.size);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** By AWS's file name, or by the first line of the file. */
+async function looksLikeTlsLog(uri: vscode.Uri, path: string): Promise<boolean> {
+  if (parseAwsLogName(uri.path)?.logType === 'tls' || /[\\/]network-firewall[\\/]tls[\\/]/.test(path)) return true;
+  if (uri.scheme !== 'file') return false;
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (!handle) return false;
+  try {
+    const head = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const first = head.subarray(0, bytesRead).toString('utf8').split('\n').find((l) => l.trim() !== '');
+    return first !== undefined && isTlsLogLine(first);
+  } finally {
+    await handle.close();
+  }
+}
+
+function sourceMeta(uri: vscode.Uri): SourceMeta {
+  const meta: Record<string, string> = { name: uri.path.slice(uri.path.lastIndexOf('/') + 1), path: uri.fsPath, origin: 'disk' };
+  const aws = parseAwsLogName(uri.path);
+  if (aws) {
+    meta.account = aws.account;
+    meta.region = aws.region;
+    meta.firewall = aws.firewall;
+    if (aws.timeMs !== undefined) meta.fileTime = new Date(aws.timeMs).toISOString();
+  }
+  return meta;
+}
+
+/** Registers the folder scan commands. */
+export function registerDiskScanCommands(scans: DiskScans): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(Commands.scanFolder, async (target?: vscode.Uri): Promise<ScanSummary | undefined> => {
+      let folder = target;
+      if (!folder) {
+        const workspace = vscode.workspace.workspaceFolders ?? [];
+        folder =
+          workspace.length === 1
+            ? workspace[0].uri
+            : (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Scan for TLS Logs', defaultUri: workspace[0]?.uri }))?.[0];
+      }
+      if (!folder) return undefined;
+      return scans.scanFolder(folder);
+    }),
+    vscode.commands.registerCommand(Commands.clearScans, () => scans.clear()),
+  );
+}

@@ -1,0 +1,80 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { writeLog, writeS3Tree } from '../../bench/generate';
+import { collectLogFiles, checkFile } from '../../src/core/report';
+import type { SniModel } from '../../src/core/sniModel';
+import { closeAllEditors, EXTENSION_ID, waitFor, waitForDiagnostics } from './util';
+
+interface Api {
+  sniModel: SniModel;
+}
+
+function api(): Api {
+  const exports = vscode.extensions.getExtension(EXTENSION_ID)?.exports as Api | undefined;
+  assert.ok(exports, 'the extension exports its API');
+  return exports;
+}
+
+describe('files on disk: folders and files past the 50 MB limit', function () {
+  this.timeout(180_000);
+  const dir = mkdtempSync(join(tmpdir(), 'nfw-disk-'));
+
+  before(async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+  });
+  afterEach(async () => {
+    await closeAllEditors();
+    await vscode.commands.executeCommand('nfwTlsLogs.clearScans');
+  });
+
+  it('scans a download folder in the S3 layout and fills the SNI model with every entry', async () => {
+    const root = join(dir, 'download');
+    await writeS3Tree(root, 3 * 1024 * 1024, { malformed: 0.01, seed: 5 });
+    // What the command line finds in the same folder, through the same engine.
+    const { files } = await collectLogFiles([root]);
+    assert.ok(files.length >= 3, `the tree holds several files (${files.length})`);
+    const expected = await Promise.all(files.map((f) => checkFile(f)));
+    const expectedEntries = expected.reduce((n, r) => n + r.entries, 0);
+    const expectedErrors = expected.reduce((n, r) => n + r.problems.filter((p) => p.severity === 'error').length, 0);
+
+    const summary = await vscode.commands.executeCommand<{ files: number; entries: number; errors: number; cancelled: boolean }>('nfwTlsLogs.scanFolder', vscode.Uri.file(root));
+    assert.equal(summary.cancelled, false);
+    assert.equal(summary.files, files.length);
+    assert.equal(summary.entries, expectedEntries);
+    assert.equal(summary.errors, expectedErrors);
+
+    const model = api().sniModel;
+    const keys = files.map((f) => vscode.Uri.file(f).toString());
+    for (const key of keys) assert.ok(model.sourceKeys().includes(key), `${key} is a source of the SNI view`);
+    const scanned = keys.reduce((n, k) => n + model.sourceEntries(k), 0);
+    assert.equal(scanned, expectedEntries);
+    // The per-SNI counts agree with the command line's summary of the same files.
+    const bySni = new Map<string | null, number>();
+    for (const r of expected) for (const s of r.snis) bySni.set(s.sni, (bySni.get(s.sni) ?? 0) + s.entries);
+    for (const g of model.groups({ scope: { by: 'all' } })) assert.equal(g.entries, bySni.get(g.sni), `entries of ${String(g.sni)}`);
+
+    // Each file's problems are in the Problems panel.
+    const withErrors = expected.findIndex((r) => r.problems.some((p) => p.severity === 'error'));
+    assert.ok(withErrors >= 0);
+    const diagnostics = vscode.languages.getDiagnostics(vscode.Uri.file(files[withErrors]));
+    assert.equal(diagnostics.length, expected[withErrors].problems.length);
+  });
+
+  it('scans a plain log over 50 MB from disk when it is opened, for diagnostics and the SNI view', async () => {
+    const big = join(dir, '111122223333_network-firewall_tls_us-east-1_big-fw_20240702T1805Z_b16b16b1.log');
+    await writeLog(big, 55 * 1024 * 1024, { malformed: 0.002, seed: 9 });
+    const expected = await checkFile(big);
+    const uri = vscode.Uri.file(big);
+    await vscode.commands.executeCommand('vscode.open', uri);
+    // VS Code does not hand this document to extensions: the results come from the scan.
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()));
+    const diagnostics = await waitForDiagnostics(uri, (d) => d.length > 0, 120_000);
+    const errors = expected.problems.filter((p) => p.severity === 'error').length;
+    assert.equal(diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length, Math.min(errors, 999));
+    const model = api().sniModel;
+    await waitFor(vscode.languages.onDidChangeDiagnostics, () => model.sourceEntries(uri.toString()) === expected.entries, 30_000, 'all entries in the SNI model');
+  });
+});
