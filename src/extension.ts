@@ -4,13 +4,26 @@ import { DiagnosticsPublisher } from './editor/diagnostics';
 import { LogDocuments } from './editor/documents';
 import { registerHovers } from './editor/hover';
 import { LanguageDetector } from './editor/language';
+import type { SniModel, TreeNode } from './core/sniModel';
+import { SniView, type SniTreeProvider } from './editor/sniTree';
+import { registerSniTreeCommands } from './editor/sniTreeCommands';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What `activate` returns to other extensions and the integration tests. */
+export interface ExtensionApi {
+  readonly sniModel: SniModel;
+  readonly sniTree: SniTreeProvider;
+  readonly sniTreeView: vscode.TreeView<TreeNode>;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
   try {
     const config = workspaceConfig;
     const documents = new LogDocuments();
     context.subscriptions.push(documents, new DiagnosticsPublisher(documents, config), new LanguageDetector(config));
     context.subscriptions.push(registerHovers(documents));
+    const sniView = new SniView(documents, config);
+    context.subscriptions.push(sniView, registerSniTreeCommands(sniView));
+    return { sniModel: sniView.model, sniTree: sniView.provider, sniTreeView: sniView.treeView };
   } catch (err) {
     void vscode.window.showErrorMessage(`AWS Network Firewall TLS Logs could not start: ${err instanceof Error ? err.message : String(err)}`);
     throw err;

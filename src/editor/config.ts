@@ -1,10 +1,17 @@
 import * as vscode from 'vscode';
+import type { GroupBy, SortOrder } from '../core/sniModel';
 import { Settings } from './ids';
 
 /** The settings the extension reads, typed. Components get a reader passed in; tests hand in their own. */
 export interface ConfigReader {
   detectByContent(resource?: vscode.Uri): boolean;
   maxDiagnosticsPerFile(resource?: vscode.Uri): number;
+  /** Whether the SNI view selects the entry under the editor's cursor as it moves. */
+  treeFollowCursor(): boolean;
+  /** The SNI view's order when the window opens. */
+  treeDefaultSort(): SortOrder;
+  /** The SNI view's first level when the window opens. */
+  treeDefaultGroupBy(): GroupBy;
 }
 
 function read<T>(key: string, fallback: T, resource?: vscode.Uri): T {
@@ -13,8 +20,16 @@ function read<T>(key: string, fallback: T, resource?: vscode.Uri): T {
   return value === undefined ? fallback : value;
 }
 
+/** A setting's value when it is one of `allowed` (settings.json may hold anything), else `fallback`. */
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return (allowed as readonly unknown[]).includes(value) ? (value as T) : fallback;
+}
+
 /** The reader over VS Code's configuration. */
 export const workspaceConfig: ConfigReader = {
   detectByContent: (resource) => read(Settings.detectByContent, true, resource),
   maxDiagnosticsPerFile: (resource) => Math.max(1, Math.min(1000, Math.floor(read(Settings.maxDiagnosticsPerFile, 1000, resource)))),
+  treeFollowCursor: () => read<unknown>(Settings.treeFollowCursor, false) === true,
+  treeDefaultSort: () => oneOf(read<unknown>(Settings.treeDefaultSort, 'count'), ['count', 'name', 'latest'] as const, 'count'),
+  treeDefaultGroupBy: () => oneOf(read<unknown>(Settings.treeDefaultGroupBy, 'sni'), ['sni', 'source', 'firewall'] as const, 'sni'),
 };

@@ -8,8 +8,40 @@ export const DIAGNOSTIC_SOURCE = 'nfw-tls-logs';
 export const Settings = {
   detectByContent: 'nfwTlsLogs.detectByContent',
   maxDiagnosticsPerFile: 'nfwTlsLogs.diagnostics.maxPerFile',
+  treeFollowCursor: 'nfwTlsLogs.tree.followCursor',
+  treeDefaultSort: 'nfwTlsLogs.tree.defaultSort',
+  treeDefaultGroupBy: 'nfwTlsLogs.tree.defaultGroupBy',
 } as const;
 
-export const Commands = {} as const;
+export const Commands = {
+  openLogFile: 'nfwTlsLogs.openLogFile',
+  sniTreeRefresh: 'nfwTlsLogs.sniTree.refresh',
+  sniTreeSort: 'nfwTlsLogs.sniTree.sort',
+  sniTreeFilterText: 'nfwTlsLogs.sniTree.filterText',
+  sniTreeFilterKind: 'nfwTlsLogs.sniTree.filterKind',
+  sniTreeClearFilter: 'nfwTlsLogs.sniTree.clearFilter',
+  sniTreeGroupBy: 'nfwTlsLogs.sniTree.groupBy',
+  sniTreeOpenEntry: 'nfwTlsLogs.sniTree.openEntry',
+  sniTreeCopySni: 'nfwTlsLogs.sniTree.copySni',
+  sniTreeCopyFailingSnis: 'nfwTlsLogs.sniTree.copyFailingSnis',
+  sniTreeRevealNext: 'nfwTlsLogs.sniTree.revealNext',
+  sniTreeRevealPrevious: 'nfwTlsLogs.sniTree.revealPrevious',
+  sniTreeRevealCurrentEntry: 'nfwTlsLogs.sniTree.revealCurrentEntry',
+  sniTreeExportCsv: 'nfwTlsLogs.sniTree.exportCsv',
+  sniTreeExportMarkdown: 'nfwTlsLogs.sniTree.exportMarkdown',
+} as const;
 
-export const Views = {} as const;
+/** Activity-bar containers (their ids may not contain dots). */
+export const ViewContainers = {
+  main: 'nfwTlsLogs',
+} as const;
+
+export const Views = {
+  sniTree: 'nfwTlsLogs.sniTree',
+} as const;
+
+/** Context keys set with `setContext` and read by `when` clauses in package.json. */
+export const ContextKeys = {
+  sniTreeHasSources: 'nfwTlsLogs.sniTree.hasSources',
+  sniTreeFiltered: 'nfwTlsLogs.sniTree.filtered',
+} as const;

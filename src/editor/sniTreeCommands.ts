@@ -1,0 +1,242 @@
+import * as vscode from 'vscode';
+import { escapeMarkdown } from '../core/markdown';
+import { parseNodeId, toCsv, toMarkdown, type GroupKind, type KindFilter, type NodeRef, type Scope, type SniKey, type SniSummaryRow } from '../core/sniModel';
+import { Commands } from './ids';
+import { KIND_FILTER_LABELS, filterSummary, type RevealResult, type SniView, type SniViewState } from './sniTree';
+
+/** Beyond any line: navigating backwards from here starts at a file's last entry. */
+const AFTER_LAST_LINE = 0x7ffffffe;
+
+const SORT_LABELS: Readonly<Record<SniViewState['sort'], [label: string, detail: string]>> = {
+  count: ['Entry count', 'Most entries first'],
+  name: ['Name', 'SNIs from A to Z'],
+  latest: ['Latest', 'Most recently seen first'],
+};
+
+const GROUP_BY_LABELS: Readonly<Record<SniViewState['groupBy'], [label: string, detail: string]>> = {
+  sni: ['All files together', 'One node per SNI across every open TLS log'],
+  source: ['By file', 'Each open TLS log with its own SNIs'],
+  firewall: ['By firewall', 'Each firewall with its own SNIs'],
+};
+
+/** The kind of entry that navigation visits under a kind filter, or undefined for every kind. */
+const KIND_OF_FILTER: Readonly<Record<KindFilter, GroupKind | undefined>> = {
+  all: undefined,
+  failing: undefined,
+  revoked: 'revoked',
+  errors: 'tlsError',
+  unknown: 'unknown',
+};
+
+/** Options of {@link Commands.sniTreeOpenEntry} beyond the source key and line. */
+interface OpenEntryOptions {
+  preserveFocus?: boolean;
+}
+
+/**
+ * The SNI view's commands. Commands that ask the user something (sort, filter, group) also take the answer
+ * as their argument, so keybindings and tests can skip the question.
+ */
+export function registerSniTreeCommands(view: SniView): vscode.Disposable {
+  const { model, provider, sources } = view;
+
+  const openEntry = async (sourceKey: unknown, line: unknown, options?: unknown): Promise<vscode.TextEditor | undefined> => {
+    if (typeof sourceKey !== 'string' || typeof line !== 'number' || !Number.isInteger(line) || line < 0) return undefined;
+    const document = sources.lookup(sourceKey)?.document ?? (await vscode.workspace.openTextDocument(vscode.Uri.parse(sourceKey)));
+    if (line >= document.lineCount) return undefined;
+    const range = document.lineAt(line).range;
+    const preserveFocus = typeof options === 'object' && options !== null && (options as OpenEntryOptions).preserveFocus === true;
+    const editor = await vscode.window.showTextDocument(document, { preserveFocus, selection: new vscode.Selection(range.start, range.end) });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
+    return editor;
+  };
+
+  /** The next (1) or previous (-1) entry of an SNI, from the cursor when the active editor holds that SNI. */
+  const revealRelative = async (direction: 1 | -1, arg: unknown): Promise<vscode.TextEditor | undefined> => {
+    const editor = vscode.window.activeTextEditor;
+    const editorKey = editor === undefined ? undefined : sources.keyOf(editor.document);
+    const cursorLine = editor?.selection.active.line ?? 0;
+    let target: { sni: SniKey; scope: Scope; kind?: GroupKind } | undefined;
+    const ref = nodeRefOf(arg);
+    if (ref !== undefined && ref.type !== 'source' && ref.type !== 'firewall') {
+      target = { sni: ref.sni, scope: ref.scope, kind: ref.type === 'sni' ? undefined : ref.kind };
+    } else if (editorKey !== undefined) {
+      const loc = model.findGroupForLine(editorKey, cursorLine);
+      if (loc !== undefined) target = { sni: loc.sni, scope: { by: 'all' } };
+    }
+    if (target === undefined) {
+      void vscode.window.showInformationMessage('Put the cursor on a TLS log entry, or pick an SNI in the SNI view, to move between its entries.');
+      return undefined;
+    }
+    const kind = target.kind ?? KIND_OF_FILTER[provider.state.kind];
+    const inScope = (key: string): boolean => target.scope.by !== 'source' || target.scope.source === key;
+    let loc = editorKey !== undefined && inScope(editorKey) ? model.navigate(target.sni, editorKey, cursorLine, direction, kind) : undefined;
+    if (loc === undefined) {
+      // The active editor has none of them: start at the first (or last) such entry of the first file that has one.
+      const keys = (model.details(target.sni, target.scope)?.sources ?? []).map((s) => s.sourceKey).filter(inScope);
+      for (const key of direction === 1 ? keys : [...keys].reverse()) {
+        loc = model.navigate(target.sni, key, direction === 1 ? -1 : AFTER_LAST_LINE, direction, kind);
+        if (loc !== undefined) break;
+      }
+    }
+    if (loc === undefined) {
+      void vscode.window.showInformationMessage('The open TLS logs hold no other entry of this SNI.');
+      return undefined;
+    }
+    return openEntry(loc.sourceKey, loc.line);
+  };
+
+  const copySni = async (arg: unknown, selected?: unknown): Promise<void> => {
+    const nodes = Array.isArray(selected) && selected.length > 1 && selected.includes(arg) ? selected : [arg];
+    const snis: string[] = [];
+    for (const node of nodes) {
+      const ref = nodeRefOf(node);
+      if (ref === undefined || ref.type === 'source' || ref.type === 'firewall' || ref.sni === null) continue;
+      if (!snis.includes(ref.sni)) snis.push(ref.sni);
+    }
+    if (snis.length === 0) {
+      void vscode.window.showInformationMessage('These entries have no SNI field to copy.');
+      return;
+    }
+    await vscode.env.clipboard.writeText(snis.join('\n'));
+    vscode.window.setStatusBarMessage(snis.length === 1 ? 'Copied the SNI.' : `Copied ${snis.length} SNIs.`, 3000);
+  };
+
+  const copyFailingSnis = async (): Promise<void> => {
+    // "-" and "" are not names a client can be sent to; a list meant for rules and tickets leaves them out.
+    const snis = model.failingSnis().filter((s): s is string => s !== null && s !== '-' && s !== '');
+    if (snis.length === 0) {
+      void vscode.window.showInformationMessage('No SNI in the open TLS logs has a revoked, unknown or TLS error entry.');
+      return;
+    }
+    await vscode.env.clipboard.writeText(snis.join('\n'));
+    vscode.window.setStatusBarMessage(`Copied ${snis.length} failing SNI${snis.length === 1 ? '' : 's'}.`, 3000);
+  };
+
+  /** The groups the view shows (filter and sort applied, all files together), as summary rows. */
+  const summaryRows = (): SniSummaryRow[] =>
+    model
+      .groups({ ...provider.view, scope: { by: 'all' } })
+      .map((g) => ({ sni: g.sni, entries: g.entries, tlsErrors: g.tlsErrors, revoked: g.revoked, unknown: g.unknown }));
+
+  const openExport = async (language: string, content: string): Promise<vscode.TextEditor> => {
+    // VS Code has no CSV language of its own; fall back to plain text when no extension adds one.
+    const languages = await vscode.languages.getLanguages();
+    const document = await vscode.workspace.openTextDocument({ language: languages.includes(language) ? language : 'plaintext', content });
+    return vscode.window.showTextDocument(document, { preview: false });
+  };
+
+  const exportMarkdown = (): Promise<vscode.TextEditor> => {
+    const { state, filtered } = provider;
+    const files = model.sourceKeys().length;
+    let heading = `# SNIs in ${files} TLS log file${files === 1 ? '' : 's'}\n\n`;
+    // The filter text is the user's own input, but it is still text, not markdown.
+    if (filtered) heading += `Filtered: ${escapeMarkdown(filterSummary(state))}.\n\n`;
+    return openExport('markdown', heading + toMarkdown(summaryRows()));
+  };
+
+  const sort = async (arg?: unknown): Promise<void> => {
+    const order = isOneOf(arg, SORT_LABELS) ? arg : await pick('Sort SNIs by', SORT_LABELS, provider.state.sort);
+    if (order !== undefined) provider.setState({ sort: order });
+  };
+
+  const groupBy = async (arg?: unknown): Promise<void> => {
+    const by = isOneOf(arg, GROUP_BY_LABELS) ? arg : await pick('Show SNIs', GROUP_BY_LABELS, provider.state.groupBy);
+    if (by !== undefined) provider.setState({ groupBy: by });
+  };
+
+  const filterText = async (arg?: unknown): Promise<void> => {
+    const text =
+      typeof arg === 'string'
+        ? arg
+        : await vscode.window.showInputBox({
+            title: 'Filter SNIs',
+            prompt: 'Show the SNIs that contain this text (ignoring case). Leave empty to show all.',
+            placeHolder: 'e.g. example.com',
+            value: provider.state.text,
+          });
+    if (text !== undefined) provider.setState({ text: text.trim() });
+  };
+
+  const filterKind = async (arg?: unknown): Promise<void> => {
+    const labels = Object.fromEntries(Object.entries(KIND_FILTER_LABELS).map(([k, label]) => [k, [label, '']])) as Record<KindFilter, [string, string]>;
+    const kind = isOneOf(arg, labels) ? arg : await pick('Show SNIs with', labels, provider.state.kind);
+    if (kind !== undefined) provider.setState({ kind });
+  };
+
+  /** Returns what happened, so that callers other than the palette can tell. */
+  const revealCurrentEntry = async (): Promise<RevealResult | undefined> => {
+    const editor = vscode.window.activeTextEditor;
+    if (editor === undefined) {
+      void vscode.window.showInformationMessage('Open a TLS log and put the cursor on an entry to find it in the SNI view.');
+      return undefined;
+    }
+    const line = editor.selection.active.line;
+    const result = await view.revealLine(editor.document, line, true);
+    if (result === 'not-a-log') void vscode.window.showInformationMessage('The active editor is not an AWS Network Firewall TLS log.');
+    else if (result === 'no-entry') void vscode.window.showInformationMessage(`Line ${line + 1} holds no TLS log entry.`);
+    else if (result === 'hidden') {
+      // Not awaited: the command returns at once and the filter is cleared if the user asks for it.
+      const clear = 'Clear Filter';
+      void vscode.window.showInformationMessage('The filter hides the entry under the cursor.', clear).then(async (answer) => {
+        if (answer !== clear) return;
+        provider.setState({ text: '', kind: 'all' });
+        await view.revealLine(editor.document, line, true);
+      });
+    }
+    return result;
+  };
+
+  const openLogFile = async (): Promise<void> => {
+    const uris = await vscode.window.showOpenDialog({
+      canSelectMany: true,
+      openLabel: 'Open',
+      title: 'Open AWS Network Firewall TLS logs',
+      filters: { 'Log files': ['log', 'json', 'jsonl', 'ndjson', 'txt'], 'All files': ['*'] },
+    });
+    for (const uri of uris ?? []) await vscode.window.showTextDocument(uri, { preview: false });
+  };
+
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(Commands.openLogFile, openLogFile),
+    vscode.commands.registerCommand(Commands.sniTreeRefresh, () => {
+      sources.syncAll();
+      provider.refresh();
+    }),
+    vscode.commands.registerCommand(Commands.sniTreeSort, sort),
+    vscode.commands.registerCommand(Commands.sniTreeGroupBy, groupBy),
+    vscode.commands.registerCommand(Commands.sniTreeFilterText, filterText),
+    vscode.commands.registerCommand(Commands.sniTreeFilterKind, filterKind),
+    vscode.commands.registerCommand(Commands.sniTreeClearFilter, () => provider.setState({ text: '', kind: 'all' })),
+    vscode.commands.registerCommand(Commands.sniTreeOpenEntry, openEntry),
+    vscode.commands.registerCommand(Commands.sniTreeCopySni, copySni),
+    vscode.commands.registerCommand(Commands.sniTreeCopyFailingSnis, copyFailingSnis),
+    vscode.commands.registerCommand(Commands.sniTreeRevealNext, (arg?: unknown) => revealRelative(1, arg)),
+    vscode.commands.registerCommand(Commands.sniTreeRevealPrevious, (arg?: unknown) => revealRelative(-1, arg)),
+    vscode.commands.registerCommand(Commands.sniTreeRevealCurrentEntry, revealCurrentEntry),
+    vscode.commands.registerCommand(Commands.sniTreeExportCsv, () => openExport('csv', toCsv(summaryRows()))),
+    vscode.commands.registerCommand(Commands.sniTreeExportMarkdown, exportMarkdown),
+  );
+}
+
+/** A tree node handed to a command (menus pass the node; anything else is ignored), read by its id. */
+function nodeRefOf(arg: unknown): NodeRef | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const id = (arg as { id?: unknown }).id;
+  return typeof id === 'string' ? parseNodeId(id) : undefined;
+}
+
+function isOneOf<K extends string>(value: unknown, options: Readonly<Record<K, unknown>>): value is K {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(options, value);
+}
+
+async function pick<K extends string>(title: string, options: Readonly<Record<K, [label: string, detail: string]>>, current: K): Promise<K | undefined> {
+  const items = (Object.keys(options) as K[]).map((key) => ({
+    key,
+    label: options[key][0],
+    detail: options[key][1] || undefined,
+    description: key === current ? '(current)' : undefined,
+  }));
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: title });
+  return picked?.key;
+}
