@@ -196,7 +196,8 @@ export class SniTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       case 'entry': {
         const loc = node.entry;
         const entry = this.entryAt(loc);
-        item = new vscode.TreeItem(entry ? entryLabel(entry) : `line ${loc.line + 1}`, vscode.TreeItemCollapsibleState.None);
+        // Without the line (a file read from disk but not open, or a line being edited) the model still knows the time.
+        item = new vscode.TreeItem(entry ? entryLabel(entry) : formatTime(loc.timeMs), vscode.TreeItemCollapsibleState.None);
         // The line number goes before the file name, which is long and is what the sidebar cuts off.
         const parts = [entry ? entryOutcome(entry) : KIND_LABELS[loc.kind], `line ${loc.line + 1}`];
         if (this.viewState.groupBy !== 'source' && this.model.sourceKeys().length > 1) parts.push(this.sourceName(loc.sourceKey));
@@ -230,7 +231,8 @@ export class SniTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       }
       case 'entry': {
         const entry = this.entryAt(node.entry);
-        return entryTooltip(node.entry, entry, this.sourceName(node.entry.sourceKey));
+        const open = this.sources.lookup(node.entry.sourceKey) !== undefined;
+        return entryTooltip(node.entry, entry, this.sourceName(node.entry.sourceKey), open);
       }
       case 'source': {
         const meta = node.meta ?? {};
@@ -431,8 +433,8 @@ function entryOutcome(entry: TlsEntry): string {
     return showInvisibles(entry.status === 'REVOKED' || entry.status === 'UNKNOWN' ? action : `${entry.status ?? 'no status'} ${action}`);
   }
   const parsed = parseTlsErrorMessage(entry.errorMessage ?? '', { sni: entry.sni });
-  if (parsed.kind === 'noSni') return 'reset: no SNI';
-  if (parsed.kind === 'certMismatch') return 'reset: name not on certificate';
+  if (parsed.kind === 'noSni') return 'no SNI';
+  if (parsed.kind === 'certMismatch') return 'name mismatch';
   const message = showInvisibles(entry.errorMessage ?? '(no message)');
   return message.length > 60 ? `${message.slice(0, 59)}…` : message;
 }
@@ -468,10 +470,13 @@ function groupTooltip(d: SniGroupDetails, sourceName: (key: string) => string): 
   return rows.join('\n');
 }
 
-function entryTooltip(loc: EntryLocation, entry: TlsEntry | undefined, fileName: string): string {
+function entryTooltip(loc: EntryLocation, entry: TlsEntry | undefined, fileName: string, open: boolean): string {
   const rows = [`**${KIND_LABELS[loc.kind]}** · ${codeSpan(fileName)} line ${loc.line + 1}`, ''];
   if (entry === undefined) {
-    rows.push('*This line changed; the view updates in a moment.*');
+    rows.push(`- **Time:** ${formatTime(loc.timeMs)} UTC`);
+    rows.push(`- **SNI:** ${sniMarkdown(loc.sni)}`);
+    if (loc.firewall !== null) rows.push(`- **Firewall:** ${codeSpan(loc.firewall)}`);
+    rows.push('', open ? '*This line changed; the view updates in a moment.*' : "*Select the entry to open the file and read the entry's other fields.*");
     return rows.join('\n');
   }
   const field = (label: string, value: string | number | undefined): void => {

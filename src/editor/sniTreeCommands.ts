@@ -42,7 +42,17 @@ export function registerSniTreeCommands(view: SniView): vscode.Disposable {
 
   const openEntry = async (sourceKey: unknown, line: unknown, options?: unknown): Promise<vscode.TextEditor | undefined> => {
     if (typeof sourceKey !== 'string' || typeof line !== 'number' || !Number.isInteger(line) || line < 0) return undefined;
-    const document = sources.lookup(sourceKey)?.document ?? (await vscode.workspace.openTextDocument(vscode.Uri.parse(sourceKey)));
+    let document = sources.lookup(sourceKey)?.document;
+    if (document === undefined) {
+      try {
+        document = await vscode.workspace.openTextDocument(vscode.Uri.parse(sourceKey));
+      } catch (err) {
+        // VS Code does not hand files over 50 MB to extensions; entries read from disk can still point into one.
+        const name = model.sourceMeta(sourceKey)?.name ?? sourceKey;
+        void vscode.window.showErrorMessage(`Could not open ${name} at line ${line + 1}: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      }
+    }
     if (line >= document.lineCount) return undefined;
     const range = document.lineAt(line).range;
     const preserveFocus = typeof options === 'object' && options !== null && (options as OpenEntryOptions).preserveFocus === true;

@@ -163,10 +163,10 @@ describe('SNI tree view', () => {
       ['Unknown', '1'],
     ]);
     assert.deepEqual(rows(children(kinds[0])), [
-      ['2024-07-02 18:10:05  10.0.2.53 → 54.92.160.72:443', `reset: name not on certificate · line 1 · ${FILE_A}`],
-      ['2024-07-02 18:10:20  10.0.2.53 → 54.92.160.72:443', `reset: name not on certificate · line 4 · ${FILE_A}`],
-      ['2024-07-02 18:10:50  10.0.2.54 → 54.92.160.73:443', `reset: name not on certificate · line 7 · ${FILE_A}`],
-      ['2024-07-02 18:15:01  10.1.0.8 → 198.51.100.7:8443', `reset: name not on certificate · line 1 · ${FILE_B}`],
+      ['2024-07-02 18:10:05  10.0.2.53 → 54.92.160.72:443', `name mismatch · line 1 · ${FILE_A}`],
+      ['2024-07-02 18:10:20  10.0.2.53 → 54.92.160.72:443', `name mismatch · line 4 · ${FILE_A}`],
+      ['2024-07-02 18:10:50  10.0.2.54 → 54.92.160.73:443', `name mismatch · line 7 · ${FILE_A}`],
+      ['2024-07-02 18:15:01  10.1.0.8 → 198.51.100.7:8443', `name mismatch · line 1 · ${FILE_B}`],
     ]);
     assert.deepEqual(rows(children(kinds[1])), [['2024-07-02 18:11:10  10.0.2.53 → 54.92.160.72:443', `REJECT · line 9 · ${FILE_A}`]]);
 
@@ -176,7 +176,7 @@ describe('SNI tree view', () => {
       ['2024-07-02 18:10:40  10.0.2.62 → 104.18.30.5:443', `PASS · line 6 · ${FILE_A}`],
       ['2024-07-02 18:15:10  10.1.0.11 → 104.18.30.6:443', `REJECT · line 4 · ${FILE_B}`],
     ]);
-    assert.deepEqual(rows(children(root('(no SNI in client hello)'))).map(([, d]) => d), [`reset: no SNI · line 3 · ${FILE_A}`, `reset: no SNI · line 2 · ${FILE_B}`]);
+    assert.deepEqual(rows(children(root('(no SNI in client hello)'))).map(([, d]) => d), [`no SNI · line 3 · ${FILE_A}`, `no SNI · line 2 · ${FILE_B}`]);
     for (const entry of revoked) {
       assert.equal(item(entry).contextValue, 'sniEntry');
       assert.equal(item(entry).collapsibleState, vscode.TreeItemCollapsibleState.None);
@@ -240,6 +240,42 @@ describe('SNI tree view', () => {
     assert.notEqual(entryMd.isTrusted, true);
     assert.ok(entryMd.value.includes(`- **SNI:** \` ${HOSTILE} \``));
     assert.ok(!entryMd.value.replace(/` [^`]* `/g, '').includes('](command:'));
+  });
+
+  it('labels entries of files that are not open from the model alone, and opens them on selection', async () => {
+    // As a folder scan does: entries of a file that no editor holds.
+    const key = sniFixture(FILE_A).toString();
+    api.sniModel.addEntries(key, [
+      {
+        line: 1,
+        entry: { kind: 'revocation', sni: 'scanned.example.com', status: 'REVOKED', action: 'DROP', firewallName: 'egress-fw', timeMs: Date.UTC(2024, 6, 2, 18, 10, 10) },
+      },
+    ], { name: FILE_A });
+    try {
+      const [entry] = children(await treeSettles(() => children().find((n) => label(n) === 'scanned.example.com'), 'the scanned SNI to show'));
+      assert.deepEqual(rows([entry]), [['2024-07-02 18:10:10', 'Revoked · line 2']]);
+      const resolved = api.sniTree.resolveTreeItem(item(entry), entry);
+      assert.equal(
+        (resolved.tooltip as vscode.MarkdownString).value,
+        [
+          `**Revoked** · \` ${FILE_A} \` line 2`,
+          '',
+          '- **Time:** 2024-07-02 18:10:10 UTC',
+          '- **SNI:** ` scanned.example.com `',
+          '- **Firewall:** ` egress-fw `',
+          '',
+          "*Select the entry to open the file and read the entry's other fields.*",
+        ].join('\n'),
+      );
+      const command = item(entry).command;
+      assert.ok(command);
+      await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
+      const editor = vscode.window.activeTextEditor;
+      assert.equal(editor?.document.uri.toString(), key);
+      assert.deepEqual(selectionOf(editor), lineSelection(editor.document, 1));
+    } finally {
+      api.sniModel.removeSource(key);
+    }
   });
 
   it('reveals the next and previous entry of an SNI from the cursor, wrapping around', async () => {
@@ -381,7 +417,7 @@ describe('SNI tree view', () => {
     const apiErrors = children(children(root('api.example.com'))[0]);
     assert.deepEqual(
       apiErrors.map((n) => item(n).description),
-      [`reset: name not on certificate · line 2 · ${FILE_A}`, `reset: name not on certificate · line 5 · ${FILE_A}`, `reset: name not on certificate · line 8 · ${FILE_A}`, `reset: name not on certificate · line 1 · ${FILE_B}`],
+      [`name mismatch · line 2 · ${FILE_A}`, `name mismatch · line 5 · ${FILE_A}`, `name mismatch · line 8 · ${FILE_A}`, `name mismatch · line 1 · ${FILE_B}`],
     );
 
     await vscode.commands.executeCommand('workbench.action.files.revert');
@@ -520,8 +556,8 @@ describe('SNI tree view', () => {
     assert.deepEqual(rendered.slice(0, 4), [
       'api.example.com5: 4 TLS errors, 1 unknown',
       'TLS errors4',
-      `2024-07-02 18:10:05  10.0.2.53 → 54.92.160.72:443reset: name not on certificate · line 1 · ${FILE_A}`,
-      `2024-07-02 18:10:20  10.0.2.53 → 54.92.160.72:443reset: name not on certificate · line 4 · ${FILE_A}`,
+      `2024-07-02 18:10:05  10.0.2.53 → 54.92.160.72:443name mismatch · line 1 · ${FILE_A}`,
+      `2024-07-02 18:10:20  10.0.2.53 → 54.92.160.72:443name mismatch · line 4 · ${FILE_A}`,
     ]);
     assert.ok(rendered.includes(`${HOSTILE}1 TLS error`), `rows: ${rendered.join(' | ')}`);
     // Narrow the editor so that the sidebar shows labels and descriptions in full, and give it back afterwards.
