@@ -36,8 +36,8 @@ const enum State {
   ArrayValue, // after ',': a value
 }
 
+/** What is kept of an open container whose fields may be recorded (the shallow ones). */
 interface Frame {
-  state: State;
   path: string;
   /** The key being read in an object frame, and where it is. */
   key: string;
@@ -50,6 +50,8 @@ interface Frame {
 /** Only fields this deep are recorded: the format's fields are at most three levels down. */
 const MAX_RECORDED_DEPTH = 3;
 
+const EMPTY_FRAME: Frame = { path: '', key: '', keyStart: 0, keyEnd: 0, record: false };
+
 /**
  * Walks one line of JSON with an explicit stack (so any nesting depth is safe) and returns the first
  * syntax error with an exact range, and the locations of fields up to three levels deep. Strict JSON:
@@ -58,7 +60,21 @@ const MAX_RECORDED_DEPTH = 3;
 export function walkJson(text: string): JsonWalk {
   const fields = new Map<string, FieldLocation>();
   const scanner = createScanner(text, false);
-  const stack: Frame[] = [];
+  // One byte of state per open container, so that a line nested a million deep costs a megabyte, not the
+  // hundreds an object per level would; only the levels whose fields are recorded keep a Frame.
+  let states = new Uint8Array(64);
+  let depth = 0;
+  const frames: Frame[] = [];
+  const frameOf = (level: number): Frame | undefined => (level >= 1 && level <= MAX_RECORDED_DEPTH ? frames[level - 1] : undefined);
+  const push = (state: State, frame: Frame | undefined): void => {
+    if (depth === states.length) {
+      const grown = new Uint8Array(states.length * 2);
+      grown.set(states);
+      states = grown;
+    }
+    states[depth++] = state;
+    if (depth <= MAX_RECORDED_DEPTH) frames[depth - 1] = frame ?? EMPTY_FRAME;
+  };
   let rootStart = -1;
   let rootEnd = -1;
   let done = false; // the top-level value has been read
@@ -84,31 +100,33 @@ export function walkJson(text: string): JsonWalk {
     }
   };
 
-  // Called when a value (primitive or container) starts, in whatever frame is on top.
+  // Called when a value (primitive or container) starts, in whatever container is open.
   const valueStarted = (start: number): void => {
-    const top = stack[stack.length - 1];
-    if (!top) {
+    if (depth === 0) {
       rootStart = start;
       return;
     }
-    if (top.state === State.ObjectValue) {
-      top.state = State.ObjectCommaOrEnd;
-      if (top.record) {
+    if (states[depth - 1] === State.ObjectValue) {
+      states[depth - 1] = State.ObjectCommaOrEnd;
+      const top = frameOf(depth);
+      if (top?.record) {
         const path = top.path === '' ? top.key : `${top.path}.${top.key}`;
         fields.set(path, { keyStart: top.keyStart, keyEnd: top.keyEnd, valueStart: start, valueEnd: start });
       }
     } else {
-      top.state = State.ArrayCommaOrEnd;
+      states[depth - 1] = State.ArrayCommaOrEnd;
     }
   };
-  const valueEnded = (end: number, frameForKey: Frame | undefined): void => {
-    if (!frameForKey) {
+  // Called when a value ends, with the container that holds it (if any) open.
+  const valueEnded = (end: number): void => {
+    if (depth === 0) {
       rootEnd = end;
       done = true;
       return;
     }
-    if (frameForKey.record && frameForKey.state === State.ObjectCommaOrEnd) {
-      const path = frameForKey.path === '' ? frameForKey.key : `${frameForKey.path}.${frameForKey.key}`;
+    const holder = frameOf(depth);
+    if (holder?.record && states[depth - 1] === State.ObjectCommaOrEnd) {
+      const path = holder.path === '' ? holder.key : `${holder.path}.${holder.key}`;
       const loc = fields.get(path);
       if (loc) loc.valueEnd = end;
     }
@@ -140,7 +158,7 @@ export function walkJson(text: string): JsonWalk {
           return fail(start, end, 'Invalid token.');
       }
     }
-    const top = stack[stack.length - 1];
+    const topState = depth > 0 ? states[depth - 1] : -1;
     if (done) {
       if (kind === SyntaxKind.EOF) return { fields, rootStart, rootEnd };
       return fail(start, end, `Unexpected ${describe(kind, start, length)} after the end of the JSON value.`);
@@ -149,79 +167,85 @@ export function walkJson(text: string): JsonWalk {
       return fail(start, end, `Unexpected ${describe(kind, start, length)}: not a JSON token.`);
     }
     if (kind === SyntaxKind.EOF) {
-      const closer = top ? (top.state <= State.ObjectKey ? "'}'" : "']'") : 'a value';
+      const closer = depth > 0 ? (topState <= State.ObjectKey ? "'}'" : "']'") : 'a value';
       const at = Math.max(0, text.trimEnd().length - 1);
-      return fail(at, at + 1, top ? `The entry is cut off: the line ends before ${closer}.` : 'The line holds no JSON value.');
+      return fail(at, at + 1, depth > 0 ? `The entry is cut off: the line ends before ${closer}.` : 'The line holds no JSON value.');
     }
 
-    if (top && (top.state === State.ObjectFirstKey || top.state === State.ObjectKey)) {
+    if (topState === State.ObjectFirstKey || topState === State.ObjectKey) {
       if (kind === SyntaxKind.StringLiteral) {
-        top.key = scanner.getTokenValue();
-        top.keyStart = start;
-        top.keyEnd = end;
-        top.state = State.ObjectColon;
+        const top = frameOf(depth);
+        if (top?.record) {
+          top.key = scanner.getTokenValue();
+          top.keyStart = start;
+          top.keyEnd = end;
+        }
+        states[depth - 1] = State.ObjectColon;
         continue;
       }
-      if (kind === SyntaxKind.CloseBraceToken && top.state === State.ObjectFirstKey) {
-        stack.pop();
-        valueEnded(end, stack[stack.length - 1]);
+      if (kind === SyntaxKind.CloseBraceToken && topState === State.ObjectFirstKey) {
+        depth--;
+        valueEnded(end);
         continue;
       }
       if (kind === SyntaxKind.CloseBraceToken) return fail(start, end, "Trailing comma before '}'.");
       return fail(start, end, `Expected a property name in double quotes, found ${describe(kind, start, length)}.`);
     }
-    if (top && top.state === State.ObjectColon) {
+    if (topState === State.ObjectColon) {
       if (kind === SyntaxKind.ColonToken) {
-        top.state = State.ObjectValue;
+        states[depth - 1] = State.ObjectValue;
         continue;
       }
       return fail(start, end, `Expected ':' after the property name, found ${describe(kind, start, length)}.`);
     }
-    if (top && top.state === State.ObjectCommaOrEnd) {
+    if (topState === State.ObjectCommaOrEnd) {
       if (kind === SyntaxKind.CommaToken) {
-        top.state = State.ObjectKey;
+        states[depth - 1] = State.ObjectKey;
         continue;
       }
       if (kind === SyntaxKind.CloseBraceToken) {
-        stack.pop();
-        valueEnded(end, stack[stack.length - 1]);
+        depth--;
+        valueEnded(end);
         continue;
       }
       return fail(start, end, `Expected ',' or '}' after a property value, found ${describe(kind, start, length)}.`);
     }
-    if (top && top.state === State.ArrayCommaOrEnd) {
+    if (topState === State.ArrayCommaOrEnd) {
       if (kind === SyntaxKind.CommaToken) {
-        top.state = State.ArrayValue;
+        states[depth - 1] = State.ArrayValue;
         continue;
       }
       if (kind === SyntaxKind.CloseBracketToken) {
-        stack.pop();
-        valueEnded(end, stack[stack.length - 1]);
+        depth--;
+        valueEnded(end);
         continue;
       }
       return fail(start, end, `Expected ',' or ']' after an array element, found ${describe(kind, start, length)}.`);
     }
 
     // A value is expected: at the top level, after ':', or in an array.
-    if (kind === SyntaxKind.CloseBracketToken && top && top.state === State.ArrayFirstValue) {
-      stack.pop();
-      valueEnded(end, stack[stack.length - 1]);
+    if (kind === SyntaxKind.CloseBracketToken && topState === State.ArrayFirstValue) {
+      depth--;
+      valueEnded(end);
       continue;
     }
     switch (kind) {
       case SyntaxKind.OpenBraceToken:
       case SyntaxKind.OpenBracketToken: {
         valueStarted(start);
-        const parent = stack[stack.length - 1];
-        const path = parent ? (parent.state === State.ObjectCommaOrEnd ? (parent.path === '' ? parent.key : `${parent.path}.${parent.key}`) : `${parent.path}[]`) : '';
-        const depth = stack.length + 1;
-        stack.push({
-          state: kind === SyntaxKind.OpenBraceToken ? State.ObjectFirstKey : State.ArrayFirstValue,
+        const state = kind === SyntaxKind.OpenBraceToken ? State.ObjectFirstKey : State.ArrayFirstValue;
+        if (depth >= MAX_RECORDED_DEPTH) {
+          push(state, undefined);
+          continue;
+        }
+        const parent = frameOf(depth);
+        const path = parent ? (states[depth - 1] === State.ObjectCommaOrEnd ? (parent.path === '' ? parent.key : `${parent.path}.${parent.key}`) : `${parent.path}[]`) : '';
+        push(state, {
           path,
           key: '',
           keyStart: 0,
           keyEnd: 0,
-          record: kind === SyntaxKind.OpenBraceToken && depth <= MAX_RECORDED_DEPTH && !path.includes('[]'),
+          record: kind === SyntaxKind.OpenBraceToken && !path.includes('[]'),
         });
         continue;
       }
@@ -234,7 +258,7 @@ export function walkJson(text: string): JsonWalk {
           return fail(start, stop, 'A number cannot start with a leading zero.');
         }
         valueStarted(start);
-        valueEnded(end, stack[stack.length - 1]);
+        valueEnded(end);
         continue;
       }
       case SyntaxKind.StringLiteral:
@@ -242,12 +266,12 @@ export function walkJson(text: string): JsonWalk {
       case SyntaxKind.FalseKeyword:
       case SyntaxKind.NullKeyword:
         valueStarted(start);
-        valueEnded(end, stack[stack.length - 1]);
+        valueEnded(end);
         continue;
       case SyntaxKind.CloseBracketToken:
-        return fail(start, end, top && top.state === State.ArrayValue ? "Trailing comma before ']'." : "Unexpected ']'.");
+        return fail(start, end, topState === State.ArrayValue ? "Trailing comma before ']'." : "Unexpected ']'.");
       case SyntaxKind.CloseBraceToken:
-        return fail(start, end, top && top.state === State.ObjectValue ? "Expected a value after ':', found '}'." : "Unexpected '}'.");
+        return fail(start, end, topState === State.ObjectValue ? "Expected a value after ':', found '}'." : "Unexpected '}'.");
       default:
         return fail(start, end, `Expected a value, found ${describe(kind, start, length)}.`);
     }
