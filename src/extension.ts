@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { workspaceConfig } from './editor/config';
 import { DiagnosticsPublisher } from './editor/diagnostics';
+import { DiskScans, registerDiskScanCommands } from './editor/diskScans';
 import { LogDocuments } from './editor/documents';
+import { registerGzip } from './editor/gzip';
 import { registerHovers } from './editor/hover';
 import { LanguageDetector } from './editor/language';
 import type { SniModel, TreeNode } from './core/sniModel';
@@ -20,9 +22,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     const config = workspaceConfig;
     const documents = new LogDocuments();
     context.subscriptions.push(documents, new DiagnosticsPublisher(documents, config), new LanguageDetector(config));
-    context.subscriptions.push(registerHovers(documents));
+    context.subscriptions.push(registerHovers(documents), registerGzip(config));
     const sniView = new SniView(documents, config);
     context.subscriptions.push(sniView, registerSniTreeCommands(sniView));
+    const scans = new DiskScans(sniView.model, documents, config, context.asAbsolutePath('dist/worker.js'));
+    context.subscriptions.push(scans, registerDiskScanCommands(scans));
     return { sniModel: sniView.model, sniTree: sniView.provider, sniTreeView: sniView.treeView };
   } catch (err) {
     void vscode.window.showErrorMessage(`AWS Network Firewall TLS Logs could not start: ${err instanceof Error ? err.message : String(err)}`);

@@ -4,16 +4,26 @@
  */
 export const LANGUAGE_ID = 'nfw-tls-log';
 export const DIAGNOSTIC_SOURCE = 'nfw-tls-logs';
+/** The read-only file system that shows a `.log.gz` file's decompressed text. */
+export const GZIP_SCHEME = 'nfw-tls-gz';
+
+export const CustomEditors = {
+  gzipLog: 'nfwTlsLogs.gzipLog',
+} as const;
 
 export const Settings = {
   detectByContent: 'nfwTlsLogs.detectByContent',
   maxDiagnosticsPerFile: 'nfwTlsLogs.diagnostics.maxPerFile',
+  gzipMaxDecompressedMB: 'nfwTlsLogs.gzip.maxDecompressedMB',
   treeFollowCursor: 'nfwTlsLogs.tree.followCursor',
   treeDefaultSort: 'nfwTlsLogs.tree.defaultSort',
   treeDefaultGroupBy: 'nfwTlsLogs.tree.defaultGroupBy',
 } as const;
 
 export const Commands = {
+  openGzipLog: 'nfwTlsLogs.openGzipLog',
+  scanFolder: 'nfwTlsLogs.scanFolder',
+  clearScans: 'nfwTlsLogs.clearScans',
   openLogFile: 'nfwTlsLogs.openLogFile',
   sniTreeRefresh: 'nfwTlsLogs.sniTree.refresh',
   sniTreeSort: 'nfwTlsLogs.sniTree.sort',
