@@ -1,4 +1,4 @@
-import { walkJson } from './jsonLocate';
+import { walkJson, type JsonWalk } from './jsonLocate';
 import { PROBLEM_CATALOG } from './problems';
 import type { LineResult, Problem } from './types';
 import { validateValue, type AnalyzeOptions } from './validate';
@@ -6,6 +6,48 @@ import { validateValue, type AnalyzeOptions } from './validate';
 export type { AnalyzeOptions } from './validate';
 
 const BLANK: LineResult = Object.freeze({ problems: Object.freeze([]) as unknown as Problem[] });
+
+/** Only a line longer than this can nest deep enough for parsing it to cost real memory. */
+const DEPTH_CHECK_LENGTH = 65_536;
+/**
+ * Containers nested deeper than this are parsed as empty ones. No field of the format is that deep, and
+ * JSON.parse costs about 100 bytes a level: a 50 MB line of brackets would otherwise take gigabytes.
+ */
+const MAX_PARSE_DEPTH = 512;
+
+/**
+ * The JSON text with every container deeper than `limit` replaced by an empty one of the same kind, or
+ * undefined when nothing is that deep. Only meaningful for valid JSON.
+ */
+function withoutDeepContainers(text: string, limit: number): string | undefined {
+  let depth = 0;
+  let inString = false;
+  let skipping = false;
+  let copyFrom = 0;
+  let parts: string[] | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) {
+      inString = true;
+    } else if (c === 91 || c === 123) {
+      if (++depth === limit + 1 && !skipping) {
+        (parts ??= []).push(text.slice(copyFrom, i), c === 91 ? '[]' : '{}');
+        skipping = true;
+      }
+    } else if (c === 93 || c === 125) {
+      if (--depth === limit && skipping) {
+        skipping = false;
+        copyFrom = i + 1;
+      }
+    }
+  }
+  if (!parts) return undefined;
+  parts.push(text.slice(copyFrom));
+  return parts.join('');
+}
 
 /** Whether a line holds nothing but white space (blank lines between entries are allowed). */
 function isBlank(text: string): boolean {
@@ -29,9 +71,19 @@ export function analyzeLine(text: string, line: number, options?: AnalyzeOptions
   // A UTF-8 byte order mark survives decoding as U+FEFF on the first line; it is not part of the JSON.
   const offset = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const json = offset === 0 ? text : text.slice(offset);
+  let parseText = json;
+  if (json.length > DEPTH_CHECK_LENGTH) {
+    const shallow = withoutDeepContainers(json, MAX_PARSE_DEPTH);
+    if (shallow !== undefined) {
+      // The cut-down copy stands for the line only when the line is valid JSON; the walker says whether it is.
+      const walk = walkJson(json);
+      if (walk.error) return { problems: [syntaxProblem(json, line, offset, options, walk)].filter((p): p is Problem => p !== undefined) };
+      parseText = shallow;
+    }
+  }
   let value: unknown;
   try {
-    value = JSON.parse(json);
+    value = JSON.parse(parseText);
   } catch {
     return { problems: [syntaxProblem(json, line, offset, options)].filter((p): p is Problem => p !== undefined) };
   }
@@ -46,14 +98,14 @@ export function analyzeLine(text: string, line: number, options?: AnalyzeOptions
   }
 }
 
-function syntaxProblem(json: string, line: number, offset: number, options?: AnalyzeOptions): Problem | undefined {
+function syntaxProblem(json: string, line: number, offset: number, options?: AnalyzeOptions, walked?: JsonWalk): Problem | undefined {
   const severity = options?.severities?.['invalid-json'];
   if (severity === 'off') return undefined;
   let start = 0;
   let end = json.length;
   let message = 'The line is not valid JSON.';
   try {
-    const walk = walkJson(json);
+    const walk = walked ?? walkJson(json);
     if (walk.error) {
       start = walk.error.start;
       end = Math.min(walk.error.end, json.length);
