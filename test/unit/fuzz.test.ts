@@ -21,6 +21,7 @@ import { LogModel, type LineChange } from '../../src/core/logModel';
 import { PROBLEM_CATALOG } from '../../src/core/problems';
 import { checkFile } from '../../src/core/report';
 import type { LineResult, Problem, TlsEntry } from '../../src/core/types';
+import { validateValue } from '../../src/core/validate';
 
 /** Fixed, so that a failure reproduces; `FUZZ_SEED=<n>` explores elsewhere. */
 const SEED = Number(process.env.FUZZ_SEED ?? 20240702);
@@ -434,6 +435,42 @@ describe('analyzeLine on valid entries written differently', () => {
         );
       }),
       params(),
+    );
+  });
+});
+
+describe('analyzeLine on long, deeply nested lines', () => {
+  /** Nested arrays `depth` deep around `inner`, left open at `openAt` levels when given. */
+  const nested = (depth: number, inner: string, openAt = 0): string => '['.repeat(depth) + inner + ']'.repeat(depth - openAt);
+
+  it('reads a line nested deeper than it parses exactly as a full parse would, valid or not', () => {
+    fc.assert(
+      fc.property(validLine, fc.nat(), fc.integer({ min: 300, max: 1500 }), fc.constantFrom(0, 0, 0, 1, 7), fc.boolean(), (compact, pick, depth, openAt, spaced) => {
+        const value = JSON.parse(compact) as JsonObject;
+        const paths = keyPaths(value);
+        const path = paths[pick % paths.length];
+        // Long enough for the depth check, with the deep value either as an unknown field or in place of a real one.
+        // Brackets, quotes and backslashes inside a string must not count as nesting.
+        const padding = JSON.stringify('[[["}\\ '.repeat(10_000));
+        let text = spell(value, { rng: new Prng(pick), whitespace: spaced }).text;
+        const deep = nested(depth, padding, openAt);
+        text = pick % 2 === 0 ? `${text.slice(0, -1)},"x_deep":${deep}}` : text.replace(JSON.stringify(path.split('.').pop()) + ':', (k) => `${k}${deep},"x_was":`);
+        const result = analyzeLine(text, 2);
+        assertWellFormed(text, 2, result);
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          assert.deepEqual(
+            result.problems.map((p) => p.code),
+            ['invalid-json'],
+          );
+          assert.equal(result.entry, undefined);
+          return;
+        }
+        assert.deepEqual(result, validateValue(parsed, text, 2, 0));
+      }),
+      params(60),
     );
   });
 });
