@@ -1,4 +1,5 @@
 import { createScanner, ScanError, SyntaxKind } from 'jsonc-parser';
+import { messageText } from './problems';
 
 /** Where a property sits in a line: the key (with quotes) and its value. Offsets are UTF-16 indices. */
 export interface FieldLocation {
@@ -96,7 +97,7 @@ export function walkJson(text: string): JsonWalk {
       case SyntaxKind.NumericLiteral:
         return 'a number';
       default:
-        return `'${text.substr(start, Math.min(length, 20))}'`;
+        return `'${messageText(text.substr(start, Math.min(length, 21)), 20)}'`;
     }
   };
 

@@ -44,3 +44,22 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2 };
 export function severityRank(severity: Severity): number {
   return RANK[severity];
 }
+
+// C0 and C1 controls, DEL, bidirectional controls, zero-width characters, line separators, the byte order
+// mark and lone surrogates.
+const UNSAFE_IN_MESSAGE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]/gu;
+
+/**
+ * Log text quoted in a problem message. Messages are plain text that the CLI prints to a terminal and the
+ * editor lists as is, so a character a terminal would act on (an escape sequence) or that hides or reorders
+ * text is written as a `\uXXXX` escape, and text longer than `max` characters is cut, ending in `…`.
+ */
+export function messageText(text: string, max = 40): string {
+  let cut = text;
+  if (text.length > max) {
+    // Not between the two halves of a surrogate pair.
+    const end = (text.charCodeAt(max - 1) & 0xfc00) === 0xd800 ? max - 1 : max;
+    cut = `${text.slice(0, end)}…`;
+  }
+  return cut.replace(UNSAFE_IN_MESSAGE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,6 +1,6 @@
 import { isIPv6 } from 'node:net';
 import { walkJson, type FieldLocation } from './jsonLocate';
-import { PROBLEM_CATALOG, type SeverityOverrides } from './problems';
+import { messageText, PROBLEM_CATALOG, type SeverityOverrides } from './problems';
 import { MISMATCH_PREFIX, MISMATCH_SEPARATOR, NO_SNI_MESSAGE, parseTlsErrorMessage } from './tlsMessage';
 import type { LineResult, Problem, ProblemCode, TlsEntry } from './types';
 
@@ -198,7 +198,7 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
   // An alert or flow entry: valid JSON of the firewall's other log types. Say so, once, and stop.
   if (isObject(event) && event.tls_error === undefined && event.revocation_check === undefined && typeof event.event_type === 'string') {
     const type = event.event_type;
-    add('not-a-tls-entry', 'event.event_type', `This is a Network Firewall ${type === 'netflow' ? 'flow' : type === 'alert' ? 'alert' : `"${type}"`} log entry, not a TLS log entry. Alert and flow logs are delivered to separate files.`);
+    add('not-a-tls-entry', 'event.event_type', `This is a Network Firewall ${type === 'netflow' ? 'flow' : type === 'alert' ? 'alert' : `"${messageText(type)}"`} log entry, not a TLS log entry. Alert and flow logs are delivered to separate files.`);
     return { findings };
   }
 
