@@ -49,8 +49,13 @@ function assertWellFormed(text: string, line: number, result: LineResult): void 
     }
     assert.equal(typeof p.message, 'string');
     assert.ok(p.message.length > 0);
+    // Messages reach a terminal through the CLI: no log text may carry control characters into them, or any length.
+    assert.ok(!UNSAFE_IN_MESSAGE.test(p.message), `control or invisible character in ${JSON.stringify(p.message)}`);
+    assert.ok(p.message.length <= 300, `message of ${p.message.length} characters`);
   }
 }
+
+const UNSAFE_IN_MESSAGE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]/u;
 
 function parses(text: string): boolean {
   try {
@@ -297,6 +302,22 @@ describe('analyzeLine on hostile input', () => {
       }),
       params(),
     );
+  });
+
+  it('quotes log text in messages without control characters and at a bounded length', () => {
+    fc.assert(
+      fc.property(fc.oneof(codeUnits, fc.string({ unit: 'binary', maxLength: 500 })), (hostile) => {
+        // Outside a string, as an unknown token, and as the event_type of an entry of another log type.
+        const token = `{"a":${hostile.replace(/["{}\[\],:\s/]/g, '')}}`;
+        const eventType = JSON.stringify({ firewall_name: 'fw', availability_zone: 'us-east-1a', event_timestamp: 1, event: { event_type: hostile } });
+        for (const text of [token, eventType]) assertWellFormed(text, 0, analyzeLine(text, 0));
+      }),
+      params(),
+    );
+    const terminal = '\u001b]52;c;ZWNobyBwd25lZA==\u0007\u001b[2J\u009b31m\u202e';
+    const message = analyzeLine(JSON.stringify({ firewall_name: 'fw', availability_zone: 'us-east-1a', event_timestamp: 1, event: { event_type: terminal } }), 0).problems[0].message;
+    assert.match(message, /"\\u001b\]52;c;ZWNobyBwd25lZA==\\u0007\\u001b\[2J\\u009b31m\\u202e"/);
+    assert.equal(analyzeLine(`{"a":\u001bc}`, 0).problems[0].message, "Invalid JSON: Unexpected '\\u001bc': not a JSON token.");
   });
 
   it('keeps the invariants for one-character and one-bit changes of valid entries', () => {
