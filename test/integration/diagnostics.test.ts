@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { closeAllEditors, fixtureUri, openDocument, waitFor, waitForDiagnostics } from './util';
+import { closeAllEditors, fixtureUri, openDocument, waitFor, waitForDiagnostics , makeTempDir } from './util';
 
 const AWS_NAMED = 'integration/111122223333_network-firewall_tls_us-east-1_egress-fw_20240702T1805Z_abcd1234.log';
 
@@ -48,7 +47,7 @@ describe('language mode and diagnostics', () => {
 
   it('re-validates the lines an edit touches, live, without saving', async () => {
     // Edit a copy, so that nothing can change the fixture even if a save slipped through.
-    const dir = mkdtempSync(join(tmpdir(), 'nfw-edit-'));
+    const dir = makeTempDir('nfw-edit-');
     const copy = join(dir, AWS_NAMED.split('/')[1]);
     copyFileSync(fixtureUri(AWS_NAMED).fsPath, copy);
     const editor = await openDocument(vscode.Uri.file(copy));
@@ -126,7 +125,7 @@ describe('language mode and diagnostics', () => {
   });
 
   it('publishes errors first and says how many there are when the list is capped', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nfw-cap-'));
+    const dir = makeTempDir('nfw-cap-');
     const file = join(dir, '111122223333_network-firewall_tls_us-east-1_big-fw_20240702T1805Z_ffff0000.log');
     const good = readFileSync(fixtureUri(AWS_NAMED).fsPath, 'utf8').split('\n')[0];
     const lines: string[] = [];

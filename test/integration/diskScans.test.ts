@@ -1,12 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { writeLog, writeS3Tree } from '../../bench/generate';
 import { collectLogFiles, checkFile } from '../../src/core/report';
 import type { SniModel } from '../../src/core/sniModel';
-import { closeAllEditors, EXTENSION_ID, waitFor, waitForDiagnostics } from './util';
+import { closeAllEditors, EXTENSION_ID, waitFor, waitForDiagnostics , makeTempDir } from './util';
 
 interface Api {
   sniModel: SniModel;
@@ -20,7 +18,7 @@ function api(): Api {
 
 describe('files on disk: folders and files past the 50 MB limit', function () {
   this.timeout(180_000);
-  const dir = mkdtempSync(join(tmpdir(), 'nfw-disk-'));
+  const dir = makeTempDir('nfw-disk-');
 
   before(async () => {
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();

@@ -1,10 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
-import { closeAllEditors, EXTENSION_ID, fixtureUri, waitFor, waitForDiagnostics } from './util';
+import { closeAllEditors, EXTENSION_ID, fixtureUri, waitFor, waitForDiagnostics , makeTempDir } from './util';
 
 const FIXTURE = 'integration/111122223333_network-firewall_tls_us-east-1_egress-fw_20240702T1805Z_abcd1234.log';
 const GZ_NAME = '111122223333_network-firewall_tls_us-east-1_egress-fw_20240702T1805Z_abcd1234.log.gz';
@@ -19,7 +18,7 @@ function documentWithScheme(scheme: string, path: string): Promise<vscode.TextDo
 }
 
 describe('.log.gz files', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'nfw-gz-'));
+  const dir = makeTempDir('nfw-gz-');
   const text = readFileSync(fixtureUri(FIXTURE).fsPath, 'utf8');
   const gzPath = join(dir, GZ_NAME);
   writeFileSync(gzPath, gzipSync(text));

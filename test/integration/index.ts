@@ -2,7 +2,7 @@
 import Mocha from 'mocha';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runConfig } from './util';
+import { removeTempDirs, runConfig } from './util';
 
 export function run(): Promise<void> {
   const config = runConfig();
@@ -16,6 +16,7 @@ export function run(): Promise<void> {
   return new Promise((resolve, reject) => {
     try {
       const runner = mocha.run((failures) => {
+        removeTempDirs();
         if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
         else if (runner.total === 0) reject(new Error(`no integration tests ran${config.grep ? ` (--grep ${config.grep})` : ''}`));
         else resolve();

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../src/core/sniModel';
@@ -15,6 +14,7 @@ import {
   requestScreenshot,
   screenshotPath,
   waitFor,
+  makeTempDir,
 } from './util';
 
 const FILE_A = '111122223333_network-firewall_tls_us-east-1_egress-fw_20240702T1810Z_5a1b2c3d.log';
@@ -383,7 +383,7 @@ describe('SNI tree view', () => {
   });
 
   it('updates the counts as a file is edited, and drops its entries when it closes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nfw-sni-edit-'));
+    const dir = makeTempDir('nfw-sni-edit-');
     const copyPath = join(dir, FILE_A);
     copyFileSync(sniFixture(FILE_A).fsPath, copyPath);
     const before = readFileSync(copyPath);
@@ -499,7 +499,7 @@ describe('SNI tree view', () => {
   });
 
   it('reveals the node of the entry under the cursor, through pages of a big group', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nfw-sni-big-'));
+    const dir = makeTempDir('nfw-sni-big-');
     const path = join(dir, '111122223333_network-firewall_tls_us-east-1_bulk-fw_20240702T1820Z_0f0f0f0f.log');
     const template = readFileSync(sniFixture(FILE_A).fsPath, 'utf8').split('\n')[0].replace(/api\.example\.com/g, 'bulk.example.com');
     writeFileSync(path, Array.from({ length: 450 }, () => template).join('\n') + '\n');

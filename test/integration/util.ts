@@ -1,5 +1,5 @@
 // Helpers for integration tests that run inside VS Code. Tests wait on editor events, never on sleeps.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
@@ -182,4 +182,18 @@ export async function requestDom(selector: string, timeoutMs = 15_000): Promise<
   } finally {
     rmSync(out, { force: true });
   }
+}
+
+const tempDirs: string[] = [];
+
+/** A fresh folder under the system's temporary folder, removed when the suite ends. */
+export function makeTempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes the folders made by {@link makeTempDir}; index.ts calls it once the suite has run. */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
