@@ -132,6 +132,8 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
     // The first bytes, held until there are enough to recognise a byte order mark: a read or a gunzip
     // output can be a single byte.
     let head: Buffer | undefined;
+    // The first byte of the file when the first read returned only that.
+    let sniffed: Buffer | undefined;
 
     const finish = (incomplete?: string): void => {
       if (settled) return;
@@ -199,9 +201,17 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
       }
     });
     file.on('data', (chunk) => {
-      const bytes = chunk as Buffer;
+      let bytes = chunk as Buffer;
       summary.bytesRead += bytes.length;
       if (first) {
+        // A read from a pipe can return a single byte: the gzip magic needs two.
+        if (sniffed) bytes = Buffer.concat([sniffed, bytes]);
+        sniffed = undefined;
+        if (bytes.length < 2) {
+          sniffed = bytes;
+          options.onProgress?.(summary.bytesRead);
+          return;
+        }
         first = false;
         if (isGzipMagic(bytes)) {
           summary.gzip = true;
@@ -227,6 +237,7 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
       options.onProgress?.(summary.bytesRead);
     });
     file.on('end', () => {
+      if (sniffed) onText(sniffed);
       if (gunzip) gunzip.end();
       else finish();
     });
