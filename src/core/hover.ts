@@ -44,7 +44,17 @@ export function hoverAt(text: string, column: number, result: LineResult | undef
   let range: [number, number] | undefined;
   if (best && isFieldPath(best.path)) {
     const raw = readValue(text, best.loc, offset);
-    const explanation = explainField(best.path, result?.entry, raw, context);
+    let explanation = explainField(best.path, result?.entry, raw, context);
+    const length = best.loc.valueEnd - best.loc.valueStart;
+    if (explanation && length > MAX_VALUE_TEXT) {
+      // The value is there but was not read: say so, rather than what the explanation of a missing field says.
+      explanation = {
+        field: explanation.field,
+        title: explanation.title,
+        facts: [],
+        sections: [{ text: `The value takes ${length.toLocaleString('en-US')} characters of the line, too long to explain here.` }],
+      };
+    }
     if (explanation) {
       blocks.push(renderExplanation(explanation));
       range = [best.loc.keyStart + offset, best.loc.valueEnd + offset];
