@@ -60,6 +60,8 @@ export function codeSpan(text: string): string {
   let longest = 0;
   for (const run of visible.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const fence = '`'.repeat(longest + 1);
+  // CommonMark strips nothing from content that is all spaces, so padding would show two spaces too many.
+  if (/^ +$/.test(visible)) return `${fence}${visible}${fence}`;
   return `${fence} ${visible} ${fence}`;
 }
 
