@@ -441,7 +441,8 @@ describe('a file that changes while it is read', () => {
     assert.ok(report.problems.length <= 1 && report.problems.every((p) => p.code === 'invalid-json' && p.line === report.read.lines - 1));
   });
 
-  it('a gzip log through a pipe that delivers its first byte alone is still recognised as gzip', async () => {
+  // Named pipes and a one-byte first read are POSIX behaviour.
+  it('a gzip log through a pipe that delivers its first byte alone is still recognised as gzip', { skip: process.platform === 'win32' }, async () => {
     const fifo = join(dir, 'pipe.log.gz');
     assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
     const lines = generateLogLines(300, { seed: 11 });
@@ -484,7 +485,7 @@ describe('paths that cannot be read', () => {
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
   };
 
-  it(`a folder and a file without read permission${isRoot ? ' (the CLI run as user nobody, since root ignores permissions)' : ''}`, () => {
+  it(`a folder and a file without read permission${isRoot ? ' (the CLI run as user nobody, since root ignores permissions)' : ''}`, { skip: process.platform === 'win32' }, () => {
     chmodSync(dir, 0o755);
     const locked = join(dir, 'locked');
     mkdirSync(locked, { recursive: true });
