@@ -6,6 +6,11 @@ import type { LogDocuments } from './documents';
 
 /** How long after the last keystroke a document's entries are regrouped. */
 const EDIT_DEBOUNCE_MS = 200;
+/** Documents with up to this many entries are regrouped in one go (a few milliseconds). */
+const SYNC_AT_ONCE = 4000;
+/** Bigger ones in slices of this many entries, for at most SLICE_MS per turn of the event loop. */
+const SLICE_ENTRIES = 1000;
+const SLICE_MS = 10;
 
 /** An open TLS log behind a source of the SNI model. */
 export interface OpenSource {
@@ -21,6 +26,8 @@ export interface OpenSource {
 export class SniSources implements vscode.Disposable {
   private readonly open = new Map<string, OpenSource>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Regroupings of big documents that are still running, by source key. */
+  private readonly slicing = new Map<string, { cancelled: boolean }>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -81,16 +88,42 @@ export class SniSources implements vscode.Disposable {
     this.cancel(key);
     const refs: EntryRef[] = [];
     for (const ref of logModel.entries()) refs.push(ref);
-    this.model.setSourceEntries(key, refs, sourceMeta(document.uri));
+    const meta = sourceMeta(document.uri);
+    if (refs.length <= SYNC_AT_ONCE) {
+      this.model.setSourceEntries(key, refs, meta);
+      return;
+    }
+    // A big document is regrouped a slice at a time, so that the extension host stays responsive; a
+    // newer change to the same document stops this one.
+    const run = { cancelled: false };
+    this.slicing.set(key, run);
+    this.model.setSourceEntries(key, refs.slice(0, SYNC_AT_ONCE), meta);
+    let at = SYNC_AT_ONCE;
+    const step = (): void => {
+      if (run.cancelled) return;
+      const end = performance.now() + SLICE_MS;
+      while (at < refs.length && performance.now() < end) {
+        this.model.addEntries(key, refs.slice(at, at + SLICE_ENTRIES), meta);
+        at += SLICE_ENTRIES;
+      }
+      if (at < refs.length) setImmediate(step);
+      else this.slicing.delete(key);
+    };
+    setImmediate(step);
   }
 
   private cancel(key: string): void {
+    const run = this.slicing.get(key);
+    if (run) run.cancelled = true;
+    this.slicing.delete(key);
     const timer = this.timers.get(key);
     if (timer) clearTimeout(timer);
     this.timers.delete(key);
   }
 
   dispose(): void {
+    for (const run of this.slicing.values()) run.cancelled = true;
+    this.slicing.clear();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     for (const s of this.subscriptions) s.dispose();
