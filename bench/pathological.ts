@@ -168,8 +168,8 @@ const DEPTH = 1_000_000;
 
 const CASES: Case[] = [
   { name: '20 MiB line, valid entry (CLI)', prepare: (d) => logFile(d, 'long-valid.log', longLine(LONG, true)), run: (p) => check(p) },
-  { name: '20 MiB line, valid entry (CLI, --max-line 32 Mi)', prepare: (d) => logFile(d, 'long-valid.log', longLine(LONG, true)), run: (p) => check(p, { maxLineLength: 32 * MiB }) },
-  { name: '20 MiB line, cut off (CLI)', prepare: (d) => logFile(d, 'long-cut.log', longLine(LONG, false)), run: (p) => check(p, { maxLineLength: 32 * MiB }) },
+  { name: '20 MiB line, valid entry (CLI path, maxLineLength 32 Mi)', prepare: (d) => logFile(d, 'long-valid.log', longLine(LONG, true)), run: (p) => check(p, { maxLineLength: 32 * MiB }) },
+  { name: '20 MiB line, cut off (CLI path, maxLineLength 32 Mi)', prepare: (d) => logFile(d, 'long-cut.log', longLine(LONG, false)), run: (p) => check(p, { maxLineLength: 32 * MiB }) },
   { name: '20 MiB line, valid entry (editor model)', prepare: () => '', run: async () => modelOutcome(longLine(LONG, true)) },
   { name: '20 MiB line, cut off (editor model)', prepare: () => '', run: async () => modelOutcome(longLine(LONG, false)) },
   { name: 'arrays nested 1e6 deep (CLI)', prepare: (d) => logFile(d, 'deep-array.log', deepJson(DEPTH, 'array')), run: (p) => check(p) },
@@ -178,7 +178,7 @@ const CASES: Case[] = [
   { name: 'valid entry with a field nested 1e6 deep (editor model)', prepare: () => '', run: async () => modelOutcome(entryWithDeepField(DEPTH)) },
   { name: '1e6 empty lines (CLI)', prepare: (d) => logFile(d, 'empty.log', '\n'.repeat(1_000_000)), run: (p) => check(p) },
   { name: '1e6 empty CRLF lines (editor model)', prepare: () => '', run: async () => modelOutcome('\r\n'.repeat(1_000_000)) },
-  { name: '16 MiB of NUL bytes (CLI)', prepare: (d) => logFile(d, 'nul.log', Buffer.alloc(16 * MiB)), run: (p) => check(p, { maxLineLength: 32 * MiB }) },
+  { name: '16 MiB of NUL bytes (CLI)', prepare: (d) => logFile(d, 'nul.log', Buffer.alloc(16 * MiB)), run: (p) => check(p) },
   {
     name: '100k lines with NUL bytes in them (CLI)',
     prepare: (d) => logFile(d, 'nul-lines.log', generateLogLines(100_000, { seed: 4 }).map((l, i) => (i % 10 === 0 ? `${l.slice(0, 30)}\0${l.slice(30)}` : l)).join('\n')),
@@ -298,12 +298,20 @@ interface Measured {
 
 async function child(index: number, input: string): Promise<void> {
   const c = CASES[index];
+  // ru_maxrss is the process's peak (in KiB), which catches a peak inside synchronous work that no timer
+  // sees; when the case stays under the start-up peak, the samples of a 10 ms timer stand in for it.
+  const startPeak = process.resourceUsage().maxRSS * 1024;
   const before = process.memoryUsage().rss;
+  let sampled = before;
+  const timer = setInterval(() => {
+    sampled = Math.max(sampled, process.memoryUsage().rss);
+  }, 10);
   const started = performance.now();
   const outcome = await c.run(input);
   const ms = performance.now() - started;
-  // ru_maxrss is the process's peak, in KiB; the process started just for this case.
-  const peak = process.resourceUsage().maxRSS * 1024;
+  clearInterval(timer);
+  const endPeak = process.resourceUsage().maxRSS * 1024;
+  const peak = endPeak > startPeak ? endPeak : Math.max(sampled, process.memoryUsage().rss);
   const result: Measured = { outcome, ms, peakGrowth: Math.max(0, peak - before) };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
