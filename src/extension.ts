@@ -20,7 +20,7 @@ export interface ExtensionApi {
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   try {
     const config = workspaceConfig;
-    const documents = new LogDocuments();
+    const documents = new LogDocuments(config);
     context.subscriptions.push(documents, new DiagnosticsPublisher(documents, config), new LanguageDetector(config));
     context.subscriptions.push(registerHovers(documents), registerGzip(config));
     const sniView = new SniView(documents, config);

@@ -38,6 +38,24 @@ export const PROBLEM_CODES = Object.keys(PROBLEM_CATALOG) as ProblemCode[];
 /** A user's choice per code: a severity, or `off` to drop the check. */
 export type SeverityOverrides = Partial<Record<ProblemCode, Severity | 'off'>>;
 
+/** What a severity setting may name for a code. */
+export const SEVERITY_CHOICES = ['error', 'warning', 'information', 'off'] as const;
+
+/**
+ * The valid part of a severity setting's value: pairs of a known code and one of {@link SEVERITY_CHOICES}.
+ * Anything else (a settings file may hold any JSON) is ignored, so that code keeps its default.
+ */
+export function parseSeverityOverrides(value: unknown): SeverityOverrides {
+  const out: SeverityOverrides = {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return out;
+  for (const [code, choice] of Object.entries(value)) {
+    if (Object.hasOwn(PROBLEM_CATALOG, code) && (SEVERITY_CHOICES as readonly unknown[]).includes(choice)) {
+      out[code as ProblemCode] = choice as (typeof SEVERITY_CHOICES)[number];
+    }
+  }
+  return out;
+}
+
 const RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2 };
 
 /** Orders severities most severe first (for publishing errors before warnings under a cap). */

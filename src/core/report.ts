@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { analyzeLine, type AnalyzeOptions } from './analyze';
 import { isLogFileName, isOtherFirewallLogName } from './detect';
 import { formatBytes, readLogFile, type ReadOptions, type ReadSummary } from './lines';
-import { PROBLEM_CATALOG } from './problems';
+import { PROBLEM_CATALOG, type SeverityOverrides } from './problems';
 import { SniModel, type SniSummaryRow } from './sniModel';
-import type { Problem } from './types';
+import type { Problem, ProblemCode } from './types';
 
 /** Everything the checker learned about one file. Problem lines are 0-based here. */
 export interface FileReport {
@@ -52,7 +52,7 @@ export async function checkFile(path: string, options: CheckOptions = {}): Promi
     options,
   );
   if (batch.length > 0) snis.addEntries(path, batch);
-  const extra = readProblems(read);
+  const extra = readProblems(read, options.severities);
   if (extra.length > 0) {
     problems.push(...extra);
     problems.sort((a, b) => a.line - b.line || a.startColumn - b.startColumn);
@@ -62,39 +62,23 @@ export async function checkFile(path: string, options: CheckOptions = {}): Promi
 
 /**
  * Problems that come from reading rather than from a line's content: lines too long to read, a file that
- * ends early (damaged gzip, decompression limit), a file that is not UTF-8.
+ * ends early (damaged gzip, decompression limit), a file that is not UTF-8. `severities` changes their
+ * severity or drops them, as it does for the line checks.
  */
-export function readProblems(read: ReadSummary): Problem[] {
+export function readProblems(read: ReadSummary, severities?: SeverityOverrides): Problem[] {
   const problems: Problem[] = [];
-  for (const line of read.longLines) {
-    problems.push({
-      line,
-      startColumn: 0,
-      endColumn: 1,
-      severity: PROBLEM_CATALOG['line-too-long'].severity,
-      code: 'line-too-long',
-      message: 'This line is longer than the reader accepts and was not read.',
-    });
-  }
-  if (read.incomplete && !read.cancelled) {
-    problems.push({
-      line: read.lines,
-      startColumn: 0,
-      endColumn: 1,
-      severity: PROBLEM_CATALOG['file-incomplete'].severity,
-      code: 'file-incomplete',
-      message: `The file could not be read to the end: ${read.incomplete}.`,
-    });
-  }
+  const add = (code: ProblemCode, line: number, message: string): void => {
+    const severity = severities?.[code] ?? PROBLEM_CATALOG[code].severity;
+    if (severity !== 'off') problems.push({ line, startColumn: 0, endColumn: 1, severity, code, message });
+  };
+  for (const line of read.longLines) add('line-too-long', line, 'This line is longer than the reader accepts and was not read.');
+  if (read.incomplete && !read.cancelled) add('file-incomplete', read.lines, `The file could not be read to the end: ${read.incomplete}.`);
   if (read.encoding !== 'utf8') {
-    problems.push({
-      line: 0,
-      startColumn: 0,
-      endColumn: 1,
-      severity: PROBLEM_CATALOG['unusual-format'].severity,
-      code: 'unusual-format',
-      message: `The file is ${read.encoding === 'utf16le' ? 'UTF-16 (little-endian)' : 'UTF-16 (big-endian)'} text; Network Firewall writes UTF-8. It was read as UTF-16.`,
-    });
+    add(
+      'unusual-format',
+      0,
+      `The file is ${read.encoding === 'utf16le' ? 'UTF-16 (little-endian)' : 'UTF-16 (big-endian)'} text; Network Firewall writes UTF-8. It was read as UTF-16.`,
+    );
   }
   return problems;
 }

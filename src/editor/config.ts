@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { parseSeverityOverrides, type SeverityOverrides } from '../core/problems';
 import type { GroupBy, SortOrder } from '../core/sniModel';
 import { Settings } from './ids';
 
@@ -6,6 +7,8 @@ import { Settings } from './ids';
 export interface ConfigReader {
   detectByContent(resource?: vscode.Uri): boolean;
   maxDiagnosticsPerFile(resource?: vscode.Uri): number;
+  /** The user's severity per problem code (`off` drops the check); codes not named keep their default. */
+  severities(resource?: vscode.Uri): SeverityOverrides;
   /** The most text a `.log.gz` file is decompressed to, in bytes. */
   maxDecompressedBytes(resource?: vscode.Uri): number;
   /** Whether the SNI view selects the entry under the editor's cursor as it moves. */
@@ -31,6 +34,7 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback
 export const workspaceConfig: ConfigReader = {
   detectByContent: (resource) => read(Settings.detectByContent, true, resource),
   maxDiagnosticsPerFile: (resource) => Math.max(1, Math.min(1000, Math.floor(read(Settings.maxDiagnosticsPerFile, 1000, resource)))),
+  severities: (resource) => parseSeverityOverrides(read<unknown>(Settings.diagnosticsSeverity, {}, resource)),
   maxDecompressedBytes: (resource) => Math.max(1, read(Settings.gzipMaxDecompressedMB, 1024, resource)) * 1024 * 1024,
   treeFollowCursor: () => read<unknown>(Settings.treeFollowCursor, false) === true,
   treeDefaultSort: () => oneOf(read<unknown>(Settings.treeDefaultSort, 'count'), ['count', 'name', 'latest'] as const, 'count'),

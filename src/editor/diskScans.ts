@@ -114,6 +114,7 @@ export class DiskScans implements vscode.Disposable {
             mode: 'entries',
             maxProblems: cap,
             maxDecompressedBytes: this.config.maxDecompressedBytes(),
+            severities: this.config.severities(),
             signal: controller.signal,
             sizes,
             onEntries: (index, _path, batch) => this.model.addEntries(keys[index], batchToRefs(batch), sourceMeta(uris[index])),

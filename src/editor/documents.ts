@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import type { AnalyzeOptions } from '../core/analyze';
 import { LogModel, type LineChange } from '../core/logModel';
-import { LANGUAGE_ID } from './ids';
+import type { ConfigReader } from './config';
+import { LANGUAGE_ID, Settings } from './ids';
 
 /** Why a document's model changed: a full parse, or an edit that re-read some lines. */
 export interface ModelChange {
@@ -14,8 +16,10 @@ interface Tracked {
   model: LogModel;
   /** The document version the model reflects; -1 while the first parse runs. */
   version: number;
-  /** Set to stop a first parse that is still running (the document closed or was replaced). */
+  /** Set to stop a parse that is still running (the document closed or was replaced). */
   cancelled: boolean;
+  /** Counts parses started for this document; a parse that is no longer the latest stops. */
+  parses: number;
 }
 
 /** How long one slice of a first parse may hold the extension host before it yields. */
@@ -31,14 +35,20 @@ export class LogDocuments implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ModelChange>();
   private readonly closed = new vscode.EventEmitter<vscode.Uri>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly initial: NodeJS.Immediate;
 
   /** Fires after a document's model was built or updated. */
   readonly onDidChangeModel = this.changed.event;
   /** Fires when a tracked document closes or stops being a TLS log. */
   readonly onDidCloseModel = this.closed.event;
 
-  constructor() {
+  constructor(private readonly config: ConfigReader) {
     this.subscriptions.push(
+      // Severities are fixed when a line is analysed, so a change of them means a new parse.
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration(Settings.diagnosticsSeverity)) return;
+        for (const t of this.tracked.values()) void this.parse(t, new LogModel(this.analyzeOptions(t.document)));
+      }),
       vscode.workspace.onDidOpenTextDocument((d) => this.open(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.close(d.uri)),
       vscode.workspace.onDidChangeTextDocument((e) => this.edit(e)),
@@ -57,7 +67,10 @@ export class LogDocuments implements vscode.Disposable {
       this.changed,
       this.closed,
     );
-    for (const d of vscode.workspace.textDocuments) this.open(d);
+    // Logs already open when the extension starts are parsed just after activation, not during it.
+    this.initial = setImmediate(() => {
+      for (const d of vscode.workspace.textDocuments) if (!this.tracked.has(d.uri.toString())) this.open(d);
+    });
   }
 
   /** The up-to-date model of a document, or undefined when it is not a TLS log or its first parse runs. */
@@ -72,6 +85,39 @@ export class LogDocuments implements vscode.Disposable {
     return t.model;
   }
 
+  /**
+   * The model of a document once its first parse has finished; undefined when the document is not a TLS
+   * log, closes first, or `token` is cancelled.
+   */
+  ready(document: vscode.TextDocument, token?: vscode.CancellationToken): Promise<LogModel | undefined> {
+    const key = document.uri.toString();
+    // Asked before the documents open at start-up were taken in.
+    if (!this.tracked.has(key) && !document.isClosed) this.open(document);
+    if (!this.tracked.has(key)) return Promise.resolve(undefined);
+    const model = this.get(document);
+    if (model) return Promise.resolve(model);
+    return new Promise((resolve) => {
+      const done = (value: LogModel | undefined): void => {
+        for (const s of listeners) s.dispose();
+        resolve(value);
+      };
+      const listeners = [
+        this.changed.event((e) => {
+          if (e.document.uri.toString() === key) done(e.model);
+        }),
+        this.closed.event((uri) => {
+          if (uri.toString() === key) done(undefined);
+        }),
+        ...(token ? [token.onCancellationRequested(() => done(undefined))] : []),
+      ];
+    });
+  }
+
+  /** How a document's lines are analysed: the severities set for it. */
+  analyzeOptions(document: vscode.TextDocument): AnalyzeOptions {
+    return { severities: this.config.severities(document.uri) };
+  }
+
   /** Every tracked document whose model is ready. */
   *all(): IterableIterator<{ document: vscode.TextDocument; model: LogModel }> {
     for (const t of this.tracked.values()) if (t.version >= 0) yield { document: t.document, model: t.model };
@@ -82,16 +128,23 @@ export class LogDocuments implements vscode.Disposable {
     const key = document.uri.toString();
     const previous = this.tracked.get(key);
     if (previous) previous.cancelled = true;
-    const t: Tracked = { document, model: new LogModel(), version: -1, cancelled: false };
+    const model = new LogModel(this.analyzeOptions(document));
+    const t: Tracked = { document, model, version: -1, cancelled: false, parses: 0 };
     this.tracked.set(key, t);
-    void this.parse(t);
+    void this.parse(t, model);
   }
 
-  private async parse(t: Tracked): Promise<void> {
+  /**
+   * Parses the document into `model` in slices. On a first parse `model` is the tracked one; on a later
+   * one (new settings) it is a fresh model that replaces the tracked one when done, so hovers, diagnostics
+   * and the tree keep the old results until then.
+   */
+  private async parse(t: Tracked, model: LogModel): Promise<void> {
+    const id = ++t.parses;
     for (;;) {
       const { document } = t;
       const version = document.version;
-      const steps = t.model.resetInSteps(document.lineCount, (i) => document.lineAt(i).text);
+      const steps = model.resetInSteps(document.lineCount, (i) => document.lineAt(i).text);
       let done = false;
       while (!done) {
         const sliceEnd = performance.now() + SLICE_MS;
@@ -102,12 +155,13 @@ export class LogDocuments implements vscode.Disposable {
           }
         }
         if (!done) await new Promise<void>((resolve) => setImmediate(resolve));
-        if (t.cancelled) return;
+        if (t.cancelled || t.parses !== id) return;
       }
       // The text changed while it was being parsed: start over with the new text.
       if (document.version !== version) continue;
+      t.model = model;
       t.version = version;
-      this.changed.fire({ document, model: t.model, kind: 'parsed' });
+      this.changed.fire({ document, model, kind: 'parsed' });
       return;
     }
   }
@@ -135,6 +189,7 @@ export class LogDocuments implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearImmediate(this.initial);
     for (const t of this.tracked.values()) t.cancelled = true;
     this.tracked.clear();
     for (const s of this.subscriptions) s.dispose();

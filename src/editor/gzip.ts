@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { gunzipFile } from '../core/gunzip';
+import { PROBLEM_CATALOG } from '../core/problems';
 import type { ConfigReader } from './config';
+import { toSeverity } from './convert';
 import { Commands, CustomEditors, DIAGNOSTIC_SOURCE, GZIP_SCHEME } from './ids';
 
 /**
@@ -46,14 +48,15 @@ class GzipFileSystem implements vscode.FileSystemProvider {
       const reason = err instanceof Error ? err.message : String(err);
       throw vscode.FileSystemError.Unavailable(`${file.fsPath} could not be decompressed: ${reason}`);
     }
-    if (result.incomplete) {
+    const severity = this.config.severities(uri)['file-incomplete'] ?? PROBLEM_CATALOG['file-incomplete'].severity;
+    if (result.incomplete && severity !== 'off') {
       const lines = countLines(result.bytes);
-      const d = new vscode.Diagnostic(new vscode.Range(lines, 0, lines, 0), `The file could not be read to the end: ${result.incomplete}.`, vscode.DiagnosticSeverity.Error);
+      const d = new vscode.Diagnostic(new vscode.Range(lines, 0, lines, 0), `The file could not be read to the end: ${result.incomplete}.`, toSeverity(severity));
       d.source = DIAGNOSTIC_SOURCE;
       d.code = 'file-incomplete';
       this.notes.set(uri, [d]);
-      void vscode.window.showWarningMessage(`${file.fsPath.split(/[\\/]/).pop() ?? file.fsPath}: ${result.incomplete}.`);
     } else this.notes.delete(uri);
+    if (result.incomplete) void vscode.window.showWarningMessage(`${file.fsPath.split(/[\\/]/).pop() ?? file.fsPath}: ${result.incomplete}.`);
     return result.bytes;
   }
 

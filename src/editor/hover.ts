@@ -20,7 +20,7 @@ export class LogHoverProvider implements vscode.HoverProvider {
     const model = this.documents.get(document);
     const text = document.lineAt(position.line).text;
     // While a big document's first parse runs, the hovered line is read on its own.
-    const result = model?.lineResult(position.line) ?? analyzeLine(text, position.line);
+    const result = model?.lineResult(position.line) ?? analyzeLine(text, position.line, this.documents.analyzeOptions(document));
     const content = hoverAt(text, position.character, result, {
       now: Date.now(),
       sniCount: model ? (sni) => this.countSni(model, document.version, sni) : undefined,

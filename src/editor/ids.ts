@@ -14,6 +14,7 @@ export const CustomEditors = {
 export const Settings = {
   detectByContent: 'nfwTlsLogs.detectByContent',
   maxDiagnosticsPerFile: 'nfwTlsLogs.diagnostics.maxPerFile',
+  diagnosticsSeverity: 'nfwTlsLogs.diagnostics.severity',
   gzipMaxDecompressedMB: 'nfwTlsLogs.gzip.maxDecompressedMB',
   treeFollowCursor: 'nfwTlsLogs.tree.followCursor',
   treeDefaultSort: 'nfwTlsLogs.tree.defaultSort',

@@ -71,7 +71,7 @@ async function scan(request: ScanRequest): Promise<void> {
       const batch = builder.take();
       post({ type: 'entries', id, batch }, batchTransferList(batch));
     }
-    for (const p of readProblems(read)) {
+    for (const p of readProblems(read, options.severities)) {
       counts[p.severity]++;
       bySeverity[p.severity].push(p);
     }
