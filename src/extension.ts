@@ -6,18 +6,25 @@ import { LogDocuments } from './editor/documents';
 import { registerGzip } from './editor/gzip';
 import { registerHovers } from './editor/hover';
 import { LanguageDetector } from './editor/language';
+import { registerNavigation } from './editor/navigation';
 import type { SniModel, TreeNode } from './core/sniModel';
 import { SniView, type SniTreeProvider } from './editor/sniTree';
 import { registerSniTreeCommands } from './editor/sniTreeCommands';
+import { LogStatusBar, type StatusBarState } from './editor/statusBar';
+import { registerSymbols } from './editor/symbols';
 
 /** What `activate` returns to other extensions and the integration tests. */
 export interface ExtensionApi {
   readonly sniModel: SniModel;
   readonly sniTree: SniTreeProvider;
   readonly sniTreeView: vscode.TreeView<TreeNode>;
+  readonly statusBar: StatusBarState;
+  /** How long `activate` took, in milliseconds. */
+  readonly activationMs: number;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
   try {
     const config = workspaceConfig;
     const documents = new LogDocuments(config);
@@ -27,7 +34,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     context.subscriptions.push(sniView, registerSniTreeCommands(sniView));
     const scans = new DiskScans(sniView.model, documents, config, context.asAbsolutePath('dist/worker.js'));
     context.subscriptions.push(scans, registerDiskScanCommands(scans));
-    return { sniModel: sniView.model, sniTree: sniView.provider, sniTreeView: sniView.treeView };
+    const statusBar = new LogStatusBar(documents);
+    context.subscriptions.push(statusBar, registerNavigation(documents), registerSymbols(documents));
+    return { sniModel: sniView.model, sniTree: sniView.provider, sniTreeView: sniView.treeView, statusBar, activationMs: performance.now() - started };
   } catch (err) {
     void vscode.window.showErrorMessage(`AWS Network Firewall TLS Logs could not start: ${err instanceof Error ? err.message : String(err)}`);
     throw err;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { OutlineGroup } from '../core/outline';
 import type { Problem, Severity } from '../core/types';
 import { DIAGNOSTIC_SOURCE } from './ids';
 
@@ -24,4 +25,17 @@ export function toDiagnostic(problem: Problem): vscode.Diagnostic {
   d.source = DIAGNOSTIC_SOURCE;
   d.code = problem.code;
   return d;
+}
+
+/**
+ * An outline as document symbols: an SNI spans its first to its last entry's line, each entry its own line.
+ * `lineLength` gives a line's length in the document.
+ */
+export function toDocumentSymbols(groups: readonly OutlineGroup[], lineLength: (line: number) => number): vscode.DocumentSymbol[] {
+  const lineRange = (line: number): vscode.Range => new vscode.Range(line, 0, line, lineLength(line));
+  return groups.map((g) => {
+    const symbol = new vscode.DocumentSymbol(g.name, g.detail, vscode.SymbolKind.Namespace, new vscode.Range(g.firstLine, 0, g.lastLine, lineLength(g.lastLine)), lineRange(g.firstLine));
+    symbol.children = g.entries.map((e) => new vscode.DocumentSymbol(e.name, e.detail, vscode.SymbolKind.Event, lineRange(e.line), lineRange(e.line)));
+    return symbol;
+  });
 }

@@ -4,6 +4,8 @@
  */
 export const LANGUAGE_ID = 'nfw-tls-log';
 export const DIAGNOSTIC_SOURCE = 'nfw-tls-logs';
+/** The status bar item with the active TLS log's counts. */
+export const STATUS_BAR_ITEM_ID = 'nfwTlsLogs.summary';
 /** The read-only file system that shows a `.log.gz` file's decompressed text. */
 export const GZIP_SCHEME = 'nfw-tls-gz';
 
@@ -26,6 +28,11 @@ export const Commands = {
   scanFolder: 'nfwTlsLogs.scanFolder',
   clearScans: 'nfwTlsLogs.clearScans',
   openLogFile: 'nfwTlsLogs.openLogFile',
+  nextProblem: 'nfwTlsLogs.nextProblem',
+  previousProblem: 'nfwTlsLogs.previousProblem',
+  nextRevokedOrUnknown: 'nfwTlsLogs.nextRevokedOrUnknown',
+  previousRevokedOrUnknown: 'nfwTlsLogs.previousRevokedOrUnknown',
+  goToEntryByTime: 'nfwTlsLogs.goToEntryByTime',
   sniTreeRefresh: 'nfwTlsLogs.sniTree.refresh',
   sniTreeSort: 'nfwTlsLogs.sniTree.sort',
   sniTreeFilterText: 'nfwTlsLogs.sniTree.filterText',

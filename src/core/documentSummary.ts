@@ -1,0 +1,59 @@
+import type { ProblemCounts } from './logModel';
+import { plural } from './navigation';
+import { kindOf } from './sniModel';
+import type { TlsEntry } from './types';
+
+/** What the status bar says about the TLS log in the active editor. */
+export interface DocumentSummary {
+  problems: ProblemCounts;
+  entries: number;
+  tlsErrors: number;
+  revoked: number;
+  unknown: number;
+  otherStatus: number;
+}
+
+/** Counts a document's problems (as its model keeps them) and its entries by kind. */
+export function summarizeDocument(problems: Readonly<ProblemCounts>, entries: Iterable<{ entry: TlsEntry }>): DocumentSummary {
+  const s: DocumentSummary = { problems: { ...problems }, entries: 0, tlsErrors: 0, revoked: 0, unknown: 0, otherStatus: 0 };
+  for (const { entry } of entries) {
+    s.entries++;
+    const kind = kindOf(entry);
+    if (kind === 'tlsError') s.tlsErrors++;
+    else if (kind === 'revoked') s.revoked++;
+    else if (kind === 'unknown') s.unknown++;
+    else s.otherStatus++;
+  }
+  return s;
+}
+
+/** The status bar text, with codicons: `$(error) 2 errors · $(workspace-untrusted) 18 revoked · $(question) 43 unknown`. */
+export function statusText(s: DocumentSummary): string {
+  return [
+    `$(error) ${plural(s.problems.error, 'error', 'errors')}`,
+    `$(workspace-untrusted) ${plural(s.revoked, 'revoked', 'revoked')}`,
+    `$(question) ${plural(s.unknown, 'unknown', 'unknown')}`,
+  ].join(' · ');
+}
+
+/** The same for screen readers, without icons. */
+export function statusAccessibleText(s: DocumentSummary): string {
+  return `TLS log: ${plural(s.problems.error, 'error', 'errors')}, ${plural(s.revoked, 'revoked entry', 'revoked entries')}, ${plural(s.unknown, 'unknown entry', 'unknown entries')}`;
+}
+
+/** The status bar tooltip in markdown: counts only, no log values. */
+export function statusTooltip(s: DocumentSummary): string {
+  const p = s.problems;
+  return [
+    '**AWS Network Firewall TLS log**',
+    '',
+    `- **Problems:** ${plural(p.error, 'error', 'errors')}, ${plural(p.warning, 'warning', 'warnings')}, ${p.information.toLocaleString('en-US')} information`,
+    `- **Entries:** ${s.entries.toLocaleString('en-US')}`,
+    `  - TLS errors: ${s.tlsErrors.toLocaleString('en-US')}`,
+    `  - Revoked: ${s.revoked.toLocaleString('en-US')}`,
+    `  - Unknown: ${s.unknown.toLocaleString('en-US')}`,
+    ...(s.otherStatus > 0 ? [`  - Other status: ${s.otherStatus.toLocaleString('en-US')}`] : []),
+    '',
+    'Click to show the SNI view.',
+  ].join('\n');
+}

@@ -1,0 +1,242 @@
+import { showInvisibles } from './markdown';
+import { kindOf, sniLabel, type GroupKind } from './sniModel';
+import { parseTlsErrorMessage } from './tlsMessage';
+import type { LineResult, TlsEntry } from './types';
+
+/**
+ * Moving around a parsed log: the next line with a problem or of a kind, and the levels of a "go to
+ * entry by time" picker. Works on any per-line parse (a LogModel), in plain data.
+ */
+
+/** The per-line parse of a document, as a LogModel offers it. */
+export interface LineResults {
+  readonly lineCount: number;
+  lineResult(line: number): LineResult | undefined;
+}
+
+export type LineFilter = (result: LineResult) => boolean;
+
+/** A line with at least one problem (what the Problems panel lists for it). */
+export const hasProblems: LineFilter = (r) => r.problems.length > 0;
+
+/** A revocation check whose status is `REVOKED` or `UNKNOWN`. */
+export const isRevokedOrUnknown: LineFilter = (r) => r.entry?.kind === 'revocation' && (r.entry.status === 'REVOKED' || r.entry.status === 'UNKNOWN');
+
+/** Where a search landed; `wrapped` when it went past the end (or the start) of the document to get there. */
+export interface LineHit {
+  line: number;
+  wrapped: boolean;
+}
+
+/**
+ * The first line after `from` (before it, for `direction` -1) that `filter` accepts, going round the
+ * document once as the editor's "next problem" does; `from` itself is looked at last.
+ */
+export function findLine(lines: LineResults, from: number, direction: 1 | -1, filter: LineFilter): LineHit | undefined {
+  const n = lines.lineCount;
+  if (n === 0) return undefined;
+  const start = Math.min(Math.max(Math.trunc(from), 0), n - 1);
+  for (let step = 1; step <= n; step++) {
+    const raw = start + direction * step;
+    const line = ((raw % n) + n) % n;
+    const r = lines.lineResult(line);
+    if (r !== undefined && filter(r)) return { line, wrapped: raw >= n || raw < 0 };
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Entries as one line of plain text (quick picks, symbols). Log values have their invisible characters
+// shown and are cut to a length a list can show.
+
+const MAX_TEXT = 120;
+
+/** A log value as one line of plain text: invisible characters shown, at most `max` characters. */
+export function oneLine(text: string, max = MAX_TEXT): string {
+  const visible = showInvisibles(text);
+  return visible.length > max ? `${visible.slice(0, max - 1)}…` : visible;
+}
+
+/** An entry's time in epoch milliseconds: `event.timestamp`, else `event_timestamp`; undefined without either. */
+export function entryTimeMs(entry: TlsEntry): number | undefined {
+  if (entry.timeMs !== undefined && Number.isFinite(entry.timeMs)) return entry.timeMs;
+  if (entry.eventTimestamp !== undefined && Number.isFinite(entry.eventTimestamp)) return entry.eventTimestamp * 1000;
+  return undefined;
+}
+
+/** `2024-07-02 18:01:44.412` (UTC), or `(no time)`. */
+export function formatEntryTime(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '(no time)';
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+/** What the firewall did or said, briefly: `REVOKED → DROP`, `TLS error: no SNI`, `TLS error: name mismatch`. */
+export function entryOutcome(entry: TlsEntry): string {
+  if (entry.kind === 'revocation') return `${oneLine(entry.status ?? '(no status)', 30)} → ${oneLine(entry.action ?? '(no action)', 30)}`;
+  const parsed = parseTlsErrorMessage(entry.errorMessage ?? '', { sni: entry.sni });
+  if (parsed.kind === 'noSni') return 'TLS error: no SNI';
+  if (parsed.kind === 'certMismatch') return 'TLS error: name mismatch';
+  return `TLS error: ${oneLine(entry.errorMessage ?? '(no message)', 60)}`;
+}
+
+/** `10.0.2.53 → 54.92.160.72:443` */
+export function entryEndpoints(entry: TlsEntry): string {
+  const host = (ip: string | undefined, port: number | undefined): string => {
+    const shown = ip === undefined ? '?' : oneLine(ip, 45);
+    const bracketed = shown.includes(':') && port !== undefined ? `[${shown}]` : shown;
+    return port === undefined ? bracketed : `${bracketed}:${port}`;
+  };
+  return `${host(entry.srcIp, entry.srcPort)} → ${host(entry.destIp, entry.destPort)}`;
+}
+
+/** An SNI as one line: the value, or our words for `-`, an empty value and a missing field. */
+export function sniText(sni: string | undefined): string {
+  const label = sniLabel(sni ?? null);
+  return label.trim() === '' ? '(blank SNI)' : oneLine(label, 200);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Go to entry by time
+
+/** An entry with its line and time, for the time picker. */
+export interface TimedEntry {
+  line: number;
+  timeMs: number | undefined;
+  entry: TlsEntry;
+}
+
+/** Entries whose times fall into one interval, or (`startMs` undefined) the entries without a time. */
+export interface TimeBucket {
+  startMs: number | undefined;
+  widthMs: number;
+  entries: TimedEntry[];
+}
+
+/** What one step of the picker lists: entries, or intervals to narrow down first. */
+export type TimePickLevel =
+  | { kind: 'entries'; entries: TimedEntry[]; omitted: number }
+  | { kind: 'buckets'; buckets: TimeBucket[] };
+
+/** The most items one step of the picker lists. */
+export const TIME_PICK_LIMIT = 1000;
+/** Interval widths to narrow down by, coarsest first: an hour, a minute, a second. */
+export const TIME_BUCKET_WIDTHS: readonly number[] = [3_600_000, 60_000, 1_000];
+
+/** Entries in time order (entries without a time last, each group in line order). */
+export function timedEntries(entries: Iterable<{ line: number; entry: TlsEntry }>): TimedEntry[] {
+  const out: TimedEntry[] = [];
+  for (const { line, entry } of entries) out.push({ line, timeMs: entryTimeMs(entry), entry });
+  return out.sort((a, b) => {
+    if (a.timeMs === undefined || b.timeMs === undefined) return a.timeMs === b.timeMs ? a.line - b.line : a.timeMs === undefined ? 1 : -1;
+    return a.timeMs - b.timeMs || a.line - b.line;
+  });
+}
+
+/**
+ * One step of the time picker over `entries` (in time order). Up to `limit` entries are listed as they
+ * are. More are grouped by the coarsest interval of `widths` that splits them (an hour, else a minute,
+ * else a second), so a document of 100 000 entries is an hour or a few minutes, then seconds, then its
+ * entries; a single second holding more than `limit` entries lists its first `limit`, and says how many
+ * it left out.
+ */
+export function timePickLevel(entries: readonly TimedEntry[], limit = TIME_PICK_LIMIT, widths: readonly number[] = TIME_BUCKET_WIDTHS): TimePickLevel {
+  if (entries.length > limit) {
+    for (const width of widths) {
+      const buckets = bucketByTime(entries, width);
+      // Entries without a time always make a bucket of their own; only a split of the timed ones helps.
+      if (buckets.filter((bucket) => bucket.startMs !== undefined).length > 1) return { kind: 'buckets', buckets };
+    }
+  }
+  return { kind: 'entries', entries: entries.slice(0, limit), omitted: Math.max(0, entries.length - limit) };
+}
+
+/** The finer widths to use inside a bucket of `width`. */
+export function finerWidths(width: number, widths: readonly number[] = TIME_BUCKET_WIDTHS): number[] {
+  return widths.filter((w) => w < width);
+}
+
+function bucketByTime(entries: readonly TimedEntry[], width: number): TimeBucket[] {
+  const buckets: TimeBucket[] = [];
+  let current: TimeBucket | undefined;
+  let untimed: TimeBucket | undefined;
+  for (const e of entries) {
+    if (e.timeMs === undefined) {
+      untimed ??= { startMs: undefined, widthMs: width, entries: [] };
+      untimed.entries.push(e);
+      continue;
+    }
+    const start = Math.floor(e.timeMs / width) * width;
+    if (current === undefined || current.startMs !== start) {
+      current = { startMs: start, widthMs: width, entries: [] };
+      buckets.push(current);
+    }
+    current.entries.push(e);
+  }
+  if (untimed) buckets.push(untimed);
+  return buckets;
+}
+
+/** `2024-07-02 18:00–19:00`, `2024-07-02 18:03`, `2024-07-02 18:03:27` (UTC), or `(no time)`. */
+export function bucketLabel(bucket: TimeBucket): string {
+  if (bucket.startMs === undefined) return '(no time)';
+  const iso = new Date(bucket.startMs).toISOString();
+  const day = iso.slice(0, 10);
+  if (bucket.widthMs >= 3_600_000) {
+    const end = new Date(bucket.startMs + bucket.widthMs).toISOString().slice(11, 16);
+    return `${day} ${iso.slice(11, 16)}–${end}`;
+  }
+  if (bucket.widthMs >= 60_000) return `${day} ${iso.slice(11, 16)}`;
+  return `${day} ${iso.slice(11, 19)}`;
+}
+
+const KIND_WORDS: Readonly<Record<GroupKind, [one: string, many: string]>> = {
+  tlsError: ['TLS error', 'TLS errors'],
+  revoked: ['revoked', 'revoked'],
+  unknown: ['unknown', 'unknown'],
+  other: ['other status', 'other statuses'],
+};
+
+/** `1,204 entries: 310 TLS errors, 12 revoked, 880 unknown, 2 other statuses` */
+export function countByKind(entries: Iterable<{ entry: TlsEntry }>): string {
+  const counts: Record<GroupKind, number> = { tlsError: 0, revoked: 0, unknown: 0, other: 0 };
+  let total = 0;
+  for (const { entry } of entries) {
+    counts[kindOf(entry)]++;
+    total++;
+  }
+  const parts = (Object.keys(KIND_WORDS) as GroupKind[]).filter((k) => counts[k] > 0).map((k) => plural(counts[k], ...KIND_WORDS[k]));
+  return `${plural(total, 'entry', 'entries')}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
+}
+
+/** `3 errors`, `1 error` with the count grouped in thousands. */
+export function plural(n: number, one: string, many: string): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+/** The first entry at or after `timeMs` (entries in time order), else the last timed entry. */
+export function entryAtTime(entries: readonly TimedEntry[], timeMs: number): TimedEntry | undefined {
+  let lo = 0;
+  let hi = entries.length;
+  // Entries without a time sort last; search only the timed ones.
+  while (hi > 0 && entries[hi - 1].timeMs === undefined) hi--;
+  const timed = hi;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((entries[mid].timeMs as number) < timeMs) lo = mid + 1;
+    else hi = mid;
+  }
+  if (timed === 0) return undefined;
+  return entries[Math.min(lo, timed - 1)];
+}
+
+/**
+ * Where to put the cursor on an entry's line: inside the revocation status value (where its hover explains
+ * it), else at the start of the JSON.
+ */
+export function statusColumn(text: string): number {
+  const m = /"status"\s*:\s*"/.exec(text);
+  if (m) return m.index + m[0].length;
+  const start = text.search(/\S/);
+  return start < 0 ? 0 : start;
+}

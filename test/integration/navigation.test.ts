@@ -1,0 +1,136 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { canCaptureWorkbench, closeAllEditors, openDocument, requestDom, waitForDiagnostics } from './util';
+
+const AWS_NAMED = 'integration/111122223333_network-firewall_tls_us-east-1_egress-fw_20240702T1805Z_abcd1234.log';
+
+// The fixture (0-based lines): problems on 2, 3, 5, 6, 7, 8; REVOKED on 1, UNKNOWN on 9, GOOD on 6.
+
+async function openFixture(): Promise<vscode.TextEditor> {
+  const editor = await openDocument(AWS_NAMED);
+  await waitForDiagnostics(editor.document.uri, (d) => d.length === 6);
+  return editor;
+}
+
+function placeCursor(editor: vscode.TextEditor, line: number): void {
+  editor.selection = new vscode.Selection(line, 0, line, 0);
+}
+
+/** Runs a navigation command and returns [the line it reported, the line the cursor is on]. */
+async function run(editor: vscode.TextEditor, command: string, ...args: unknown[]): Promise<[number | undefined, number]> {
+  const line = await vscode.commands.executeCommand<number | undefined>(command, ...args);
+  return [line, editor.selection.active.line];
+}
+
+describe('navigation', () => {
+  afterEach(closeAllEditors);
+
+  it('steps through the entries with problems, both ways, going round', async () => {
+    const editor = await openFixture();
+    placeCursor(editor, 0);
+    const visited: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const [reported, cursor] = await run(editor, 'nfwTlsLogs.nextProblem');
+      assert.equal(reported, cursor);
+      visited.push(cursor);
+    }
+    assert.deepEqual(visited, [2, 3, 5, 6, 7, 8, 2]);
+    // The cursor lands on the first problem's range, where a hover explains it.
+    placeCursor(editor, 0);
+    await run(editor, 'nfwTlsLogs.nextProblem');
+    const atCursor = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.range.contains(editor.selection.active));
+    assert.deepEqual(atCursor.map((d) => d.code), ['invalid-port']);
+
+    placeCursor(editor, 9);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.previousProblem'), [8, 8]);
+    placeCursor(editor, 2);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.previousProblem'), [8, 8]);
+  });
+
+  it('steps through revoked and unknown entries, skipping other statuses', async () => {
+    const editor = await openFixture();
+    placeCursor(editor, 0);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.nextRevokedOrUnknown'), [1, 1]);
+    const text = editor.document.lineAt(1).text;
+    assert.ok(text.slice(editor.selection.active.character).startsWith('REVOKED"'), 'the cursor is on the status value');
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.nextRevokedOrUnknown'), [9, 9]);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.nextRevokedOrUnknown'), [1, 1]);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.previousRevokedOrUnknown'), [9, 9]);
+    placeCursor(editor, 7);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.previousRevokedOrUnknown'), [1, 1]);
+  });
+
+  it('goes to the first entry at or after a time', async () => {
+    const editor = await openFixture();
+    placeCursor(editor, 0);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.goToEntryByTime', '2024-07-02T18:02:00Z'), [1, 1]);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.goToEntryByTime', Date.UTC(2024, 6, 2, 18, 0)), [0, 0]);
+    // Past the last entry: the last entry in time.
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.goToEntryByTime', '2024-07-03T00:00:00Z'), [9, 9]);
+  });
+
+  it('picks an entry by time in a quick pick that starts at the cursor', async function () {
+    if (!canCaptureWorkbench()) this.skip();
+    const editor = await openFixture();
+    placeCursor(editor, 9);
+    const picked = vscode.commands.executeCommand<number | undefined>('nfwTlsLogs.goToEntryByTime');
+    let rows: string[] = [];
+    for (let attempt = 0; attempt < 50 && rows.length === 0; attempt++) rows = await requestDom('.quick-input-widget .quick-input-list .monaco-list-row');
+    assert.equal(rows.length, 7, `rows: ${rows.join(' | ')}`);
+    assert.match(rows[0], /2024-07-02 18:01:44\.412[\s\S]*TLS error: no SNI[\s\S]*\(no SNI in client hello\) · line 1/);
+    assert.ok(rows.some((r) => /REVOKED → DROP[\s\S]*revoked-rsa-dv\.ssl\.com · line 2/.test(r)), rows.join(' | '));
+    placeCursor(editor, 0);
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    assert.equal(await picked, 9);
+    assert.equal(editor.selection.active.line, 9);
+  });
+
+  it('says there is nothing to go to outside a TLS log', async () => {
+    const plain = await vscode.workspace.openTextDocument({ content: 'text\n', language: 'plaintext' });
+    await vscode.window.showTextDocument(plain);
+    assert.equal(await vscode.commands.executeCommand('nfwTlsLogs.nextProblem'), undefined);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+});
+
+describe('document symbols', () => {
+  afterEach(closeAllEditors);
+
+  it('lists one symbol per SNI with its entries beneath', async () => {
+    const editor = await openFixture();
+    const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', editor.document.uri);
+    assert.deepEqual(
+      symbols.map((s) => [s.name, s.detail, vscode.SymbolKind[s.kind], s.range.start.line, s.children.length]),
+      [
+        ['(no SNI in client hello)', '1 entry: 1 TLS error', 'Namespace', 0, 1],
+        ['revoked-rsa-dv.ssl.com', '1 entry: 1 revoked', 'Namespace', 1, 1],
+        ['api.example.com', '1 entry: 1 TLS error', 'Namespace', 2, 1],
+        ['(no SNI field)', '1 entry: 1 TLS error', 'Namespace', 5, 1],
+        ['ocsp-down.example.com', '1 entry: 1 other status', 'Namespace', 6, 1],
+        ['odd.example.com', '1 entry: 1 TLS error', 'Namespace', 7, 1],
+        ['unknown-ca.example.com', '1 entry: 1 unknown', 'Namespace', 9, 1],
+      ],
+    );
+    const entry = symbols[1].children[0];
+    assert.deepEqual([entry.name, entry.detail, vscode.SymbolKind[entry.kind], entry.range.start.line], [
+      '2024-07-02 18:02:10.100',
+      'REVOKED → DROP · 10.0.2.60:55930 → 54.92.160.72:443',
+      'Event',
+      1,
+    ]);
+    assert.equal(entry.range.end.character, editor.document.lineAt(1).text.length);
+  });
+
+  it('keeps a hostile SNI on one line, as plain text', async () => {
+    const hostile = 'evil.com](command:workbench.action.files.saveAll)\n$(alert)';
+    const line = `{"firewall_name":"fw","availability_zone":"us-east-1a","event_timestamp":1719943304,"event":{"timestamp":"2024-07-02T18:01:44.412Z","src_ip":"10.0.2.53","src_port":"59844","dest_ip":"54.92.160.72","dest_port":"443","sni":${JSON.stringify(hostile)},"tls_error":{"error_message":"Server name is not found in client hello."}}}`;
+    const document = await vscode.workspace.openTextDocument({ content: `${line}\n`, language: 'nfw-tls-log' });
+    await vscode.window.showTextDocument(document);
+    try {
+      const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', document.uri);
+      assert.deepEqual(symbols.map((s) => s.name), ['evil.com](command:workbench.action.files.saveAll)␊$(alert)']);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+});

@@ -1,0 +1,73 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension';
+import { EXTENSION_ID, canCaptureWorkbench, closeAllEditors, openDocument, requestDom, waitFor } from './util';
+
+const AWS_NAMED = 'integration/111122223333_network-firewall_tls_us-east-1_egress-fw_20240702T1805Z_abcd1234.log';
+const REVOKED_LINE =
+  '{"firewall_name":"fw","availability_zone":"us-east-1a","event_timestamp":1719943330,"event":{"timestamp":"2024-07-02T18:02:10.100Z","src_ip":"10.0.2.60","src_port":"55930","dest_ip":"104.18.30.5","dest_port":"443","sni":"revoked.example.com","revocation_check":{"leaf_cert_fpr":"ABC","status":"REVOKED","action":"DROP"}}}';
+
+async function extensionApi(): Promise<ExtensionApi> {
+  const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+  assert.ok(ext);
+  return ext.activate();
+}
+
+/** Closes every editor, reverting untitled and changed documents first so that nothing asks to save. */
+async function closeWithoutSaving(): Promise<void> {
+  for (const d of vscode.workspace.textDocuments) {
+    if (!d.isUntitled && !d.isDirty) continue;
+    await vscode.window.showTextDocument(d);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+  await closeAllEditors();
+}
+
+/** The rendered text of our status bar items (codicons render as empty elements). */
+async function renderedItems(): Promise<string[]> {
+  const texts = await requestDom('.statusbar-item');
+  return texts.map((t) => t.replace(/\s+/g, ' ').trim()).filter((t) => /revoked/.test(t));
+}
+
+describe('status bar', () => {
+  let api: ExtensionApi;
+  before(async () => {
+    api = await extensionApi();
+  });
+  afterEach(closeWithoutSaving);
+
+  it('counts the errors, revoked and unknown entries of the active TLS log, and opens the SNI view on click', async () => {
+    await openDocument(AWS_NAMED);
+    const text = await waitFor(api.statusBar.onDidUpdate, () => api.statusBar.visible && /errors/.test(api.statusBar.text) && api.statusBar.text, 10_000, 'the status bar item');
+    assert.equal(text, '$(error) 2 errors · $(workspace-untrusted) 1 revoked · $(question) 1 unknown');
+    assert.match(api.statusBar.tooltip, /2 errors, 3 warnings, 1 information/);
+    assert.match(api.statusBar.tooltip, /Other status: 1/);
+    if (canCaptureWorkbench()) {
+      const rendered = await renderedItems();
+      assert.deepEqual(rendered, ['2 errors · 1 revoked · 1 unknown']);
+    }
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    assert.equal(api.sniTreeView.visible, false);
+    await vscode.commands.executeCommand(api.statusBar.command);
+    await waitFor(api.sniTreeView.onDidChangeVisibility, () => api.sniTreeView.visible, 10_000, 'the SNI view to show');
+  });
+
+  it('is hidden for a file that is not a TLS log, and comes back when one is active', async () => {
+    const tls = await openDocument(AWS_NAMED);
+    await waitFor(api.statusBar.onDidUpdate, () => api.statusBar.visible, 10_000, 'the item to show');
+    const plain = await vscode.workspace.openTextDocument({ content: 'just some text\n', language: 'plaintext' });
+    await vscode.window.showTextDocument(plain, { preview: false });
+    await waitFor(api.statusBar.onDidUpdate, () => !api.statusBar.visible, 10_000, 'the item to hide');
+    if (canCaptureWorkbench()) assert.deepEqual(await renderedItems(), []);
+    await vscode.window.showTextDocument(tls.document);
+    await waitFor(api.statusBar.onDidUpdate, () => api.statusBar.visible, 10_000, 'the item to show again');
+  });
+
+  it('follows edits', async () => {
+    const document = await vscode.workspace.openTextDocument({ content: `${REVOKED_LINE}\n`, language: 'nfw-tls-log' });
+    const editor = await vscode.window.showTextDocument(document, { preview: false });
+    await waitFor(api.statusBar.onDidUpdate, () => api.statusBar.text.includes('0 errors · $(workspace-untrusted) 1 revoked'), 10_000, 'one revoked entry');
+    await editor.edit((e) => e.insert(new vscode.Position(1, 0), `${REVOKED_LINE}\n{"broken\n`));
+    await waitFor(api.statusBar.onDidUpdate, () => api.statusBar.text.includes('1 error · $(workspace-untrusted) 2 revoked'), 10_000, 'the counts after the edit');
+  });
+});
