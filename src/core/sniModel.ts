@@ -453,14 +453,34 @@ function scopeFor(groupBy: GroupBy, sourceKey: string, firewall: string | null):
 // ---------------------------------------------------------------------------------------------------------
 // Storage
 
+/** Below this many entries a bucket keeps plain arrays: typed arrays cost a few hundred bytes each even when nearly empty. */
+const SMALL_BUCKET = 64;
+
 /** Lines and times of one kind within one cell, appended in arrival order and sorted by line on demand. */
 class Bucket {
-  lines = new Int32Array(2);
-  times = new Float64Array(2);
+  lines: number[] | Int32Array = [];
+  times: number[] | Float64Array = [];
   length = 0;
   private sorted = true;
 
   push(line: number, time: number): void {
+    if (Array.isArray(this.lines)) {
+      if (this.length < SMALL_BUCKET) {
+        if (this.length === 0) {
+          // An array literal is allocated at its size; the first push would reserve room for 17.
+          this.lines = [line];
+          this.times = [time];
+        } else {
+          if (line < this.lines[this.length - 1]) this.sorted = false;
+          this.lines.push(line);
+          (this.times as number[]).push(time);
+        }
+        this.length++;
+        return;
+      }
+      this.lines = Int32Array.from(this.lines);
+      this.times = Float64Array.from(this.times as number[]);
+    }
     if (this.length === this.lines.length) {
       const size = this.length < 1 << 20 ? this.length * 2 : Math.ceil(this.length * 1.5);
       const lines = new Int32Array(size);
@@ -483,8 +503,9 @@ class Bucket {
     const order = new Uint32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
     order.sort((a, b) => lines[a] - lines[b]);
-    const newLines = new Int32Array(this.lines.length);
-    const newTimes = new Float64Array(this.times.length);
+    const small = Array.isArray(lines);
+    const newLines = small ? new Array<number>(n) : new Int32Array(lines.length);
+    const newTimes = small ? new Array<number>(n) : new Float64Array(this.times.length);
     for (let i = 0; i < n; i++) {
       newLines[i] = lines[order[i]];
       newTimes[i] = this.times[order[i]];
@@ -515,17 +536,18 @@ class Bucket {
 
 /** One source's entries of one (firewall, SNI). */
 class Cell {
-  readonly counts = new Float64Array(C_SLOTS);
+  readonly counts: number[] = new Array<number>(C_SLOTS).fill(0);
   readonly buckets: (Bucket | undefined)[] = [undefined, undefined, undefined, undefined];
-  readonly ips = new Set<string>();
+  // Plain arrays, not Sets: most cells hold one or two entries, and a Set costs several times the memory.
+  ips: string[] = [];
   ipsOverflow = false;
-  readonly ports = new Set<number>();
+  ports: number[] = [];
   portsOverflow = false;
   /** Earliest and latest entry time; NaN while no entry had one. */
   first = NaN;
   last = NaN;
   /** The aggregates this cell feeds: all sources, its firewall, its source. */
-  readonly aggs: Agg[] = [];
+  aggs: Agg[] = [];
 
   constructor(
     readonly source: SourceState,
@@ -543,8 +565,9 @@ class Cell {
 
 /** Counts of one SNI within a scope, kept up to date entry by entry; times and details are derived lazily. */
 class Agg {
-  readonly counts = new Float64Array(C_SLOTS);
-  readonly cells = new Set<Cell>();
+  // Plain arrays: a per-source aggregate usually has one cell, and there is one per (source, SNI).
+  readonly counts: number[] = new Array<number>(C_SLOTS).fill(0);
+  cells: Cell[] = [];
   first = NaN;
   last = NaN;
   /** A cell was removed: first/last must be recomputed from the cells. */
@@ -1042,10 +1065,14 @@ export class SniModel {
     for (const cell of state.cells) {
       for (const agg of cell.aggs) {
         for (let i = 0; i < C_SLOTS; i++) agg.counts[i] -= cell.counts[i];
-        agg.cells.delete(cell);
+        const at = agg.cells.indexOf(cell);
+        if (at >= 0) {
+          agg.cells[at] = agg.cells[agg.cells.length - 1];
+          agg.cells.pop();
+        }
         agg.timesDirty = true;
         agg.revision++;
-        if (agg.cells.size === 0) agg.owner.delete(agg.sni);
+        if (agg.cells.length === 0) agg.owner.delete(agg.sni);
       }
     }
     for (const [firewall, map] of this.byFirewall) if (map.size === 0) this.byFirewall.delete(firewall);
@@ -1098,12 +1125,14 @@ export class SniModel {
         }
         agg.revision++;
       }
-      if (e.destIp !== undefined && !cell.ipsOverflow && !cell.ips.has(e.destIp)) {
-        if (cell.ips.size < this.distinctLimit) cell.ips.add(e.destIp);
+      if (e.destIp !== undefined && !cell.ipsOverflow && !cell.ips.includes(e.destIp)) {
+        if (cell.ips.length === 0) cell.ips = [e.destIp];
+        else if (cell.ips.length < this.distinctLimit) cell.ips.push(e.destIp);
         else cell.ipsOverflow = true;
       }
-      if (e.destPort !== undefined && !cell.portsOverflow && !cell.ports.has(e.destPort)) {
-        if (cell.ports.size < this.distinctLimit) cell.ports.add(e.destPort);
+      if (e.destPort !== undefined && !cell.portsOverflow && !cell.ports.includes(e.destPort)) {
+        if (cell.ports.length === 0) cell.ports = [e.destPort];
+        else if (cell.ports.length < this.distinctLimit) cell.ports.push(e.destPort);
         else cell.portsOverflow = true;
       }
       added++;
@@ -1122,12 +1151,16 @@ export class SniModel {
     byFw.set(sni, cell);
     let fwMap = this.byFirewall.get(firewall);
     if (fwMap === undefined) this.byFirewall.set(firewall, (fwMap = new Map()));
+    const aggs: Agg[] = [];
     for (const map of [this.bySni, fwMap, state.bySni]) {
       let agg = map.get(sni);
       if (agg === undefined) map.set(sni, (agg = new Agg(sni, map)));
-      agg.cells.add(cell);
-      cell.aggs.push(agg);
+      if (agg.cells.length === 0) agg.cells = [cell];
+      else agg.cells.push(cell);
+      aggs.push(agg);
     }
+    // An array literal is allocated at its size (three); a pushed-to empty array reserves room for 17.
+    cell.aggs = [aggs[0], aggs[1], aggs[2]];
     return cell;
   }
 
