@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { scanFiles } from './core/scanPool';
-import { checkFile, collectLogFiles, describeError, formatProblemLine, formatTotals, toJsonReport, type FileReport } from './core/report';
+import { checkFile, collectLogFiles, describeError, formatProblemLine, formatTotals, terminalSafe, toJsonReport, type FileReport } from './core/report';
 
 const USAGE = `Usage: nfw-tls-logs check [--json] [--max-decompressed <MB>] <file-or-directory>...
 
@@ -63,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (!args.json) for (const report of reports) for (const p of report.problems) process.stdout.write(`${formatProblemLine(report.path, p)}\n`);
-  for (const u of unreadable) process.stderr.write(`nfw-tls-logs: cannot read ${u.path}: ${u.reason}\n`);
+  for (const u of unreadable) process.stderr.write(`nfw-tls-logs: cannot read ${terminalSafe(u.path)}: ${terminalSafe(u.reason)}\n`);
   if (args.json) process.stdout.write(`${JSON.stringify(toJsonReport(reports))}\n`);
   else {
     process.stdout.write(`${formatTotals(reports)}\n`);

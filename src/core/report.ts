@@ -159,7 +159,12 @@ export function toJsonReport(reports: readonly FileReport[]): { files: unknown[]
 
 /** One line per problem, `path:line:col: severity code message`, as compilers print them. */
 export function formatProblemLine(path: string, p: Problem): string {
-  return `${path}:${p.line + 1}:${p.startColumn + 1}: ${p.severity} ${p.code} ${p.message}`;
+  return `${terminalSafe(path)}:${p.line + 1}:${p.startColumn + 1}: ${p.severity} ${p.code} ${p.message}`;
+}
+
+/** A file name or reason for the terminal: characters a terminal would act on are written as `\uXXXX` escapes. */
+export function terminalSafe(text: string): string {
+  return messageText(text, Number.POSITIVE_INFINITY);
 }
 
 /** A closing summary of a run. */
