@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { analyzeLine, type AnalyzeOptions } from './analyze';
 import { isLogFileName, isOtherFirewallLogName } from './detect';
 import { formatBytes, readLogFile, type ReadOptions, type ReadSummary } from './lines';
-import { PROBLEM_CATALOG, type SeverityOverrides } from './problems';
+import { messageText, PROBLEM_CATALOG, type SeverityOverrides } from './problems';
 import { SniModel, type SniSummaryRow } from './sniModel';
 import type { Problem, ProblemCode } from './types';
 
