@@ -39,7 +39,7 @@ export class LogModel {
    * Parses every line in steps of `linesPerStep`, so that a caller can spread a big document over several
    * turns of the event loop. The model holds the new text's results only once the last step has run.
    */
-  *resetInSteps(lineCount: number, read: LineReader, linesPerStep = 500): Generator<number, void, void> {
+  *resetInSteps(lineCount: number, read: LineReader, linesPerStep = 100): Generator<number, void, void> {
     const results = new Array<LineResult>(lineCount);
     const counts: ProblemCounts = { error: 0, warning: 0, information: 0 };
     for (let i = 0; i < lineCount; i++) {
