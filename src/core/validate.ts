@@ -26,6 +26,7 @@ type JsonObject = Record<string, unknown>;
 
 /** Shared by every clean line: most lines have no problems, and an empty array each is garbage. */
 const NO_PROBLEMS: Problem[] = Object.freeze([]) as unknown as Problem[];
+const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
 
 const DOCUMENTED_STATUSES: ReadonlySet<string> = new Set(['REVOKED', 'UNKNOWN']);
 const DOCUMENTED_ACTIONS: ReadonlySet<string> = new Set(['PASS', 'DROP', 'REJECT']);
@@ -171,18 +172,20 @@ function readPort(value: unknown): number | undefined {
  * either kind, even if some fields are unusable) and the findings without ranges.
  */
 function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
-  const findings: Finding[] = [];
+  // Most lines have no findings: the list is made on the first one.
+  let list: Finding[] | undefined;
   const add = (code: ProblemCode, path: string, message: string, target: 'value' | 'key' = 'value'): void => {
-    findings.push({ code, path, message, target });
+    (list ??= []).push({ code, path, message, target });
   };
   if (!isObject(value)) {
     add('not-an-object', '', `The line is valid JSON but ${typeName(value)}, not a log entry object.`);
-    return { findings };
+    return { findings: list ?? NO_FINDINGS };
   }
 
   const event = value.event;
   const requireString = (obj: JsonObject, objPath: string, key: string): string | undefined => {
     const v = obj[key];
+    if (typeof v === 'string') return v;
     const path = objPath === '' ? key : `${objPath}.${key}`;
     if (v === undefined) {
       add('missing-field', objPath, `Missing required field "${key}"${objPath === '' ? '' : ` in "${objPath}"`}.`, 'key');
@@ -199,7 +202,7 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
   if (isObject(event) && event.tls_error === undefined && event.revocation_check === undefined && typeof event.event_type === 'string') {
     const type = event.event_type;
     add('not-a-tls-entry', 'event.event_type', `This is a Network Firewall ${type === 'netflow' ? 'flow' : type === 'alert' ? 'alert' : `"${messageText(type)}"`} log entry, not a TLS log entry. Alert and flow logs are delivered to separate files.`);
-    return { findings };
+    return { findings: list ?? NO_FINDINGS };
   }
 
   const firewallName = requireString(value, '', 'firewall_name');
@@ -223,11 +226,11 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
 
   if (event === undefined) {
     add('missing-field', '', 'Missing required field "event".', 'key');
-    return { findings };
+    return { findings: list ?? NO_FINDINGS };
   }
   if (!isObject(event)) {
     add('wrong-type', 'event', `"event" must be an object, not ${typeName(event)}.`);
-    return { findings };
+    return { findings: list ?? NO_FINDINGS };
   }
 
   const tlsError = event.tls_error;
@@ -240,7 +243,7 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
     kind = 'revocation';
   } else {
     add('unknown-entry-kind', 'event', '"event" has neither "tls_error" nor "revocation_check", so it is not a TLS log entry of a documented kind.', 'key');
-    return { findings };
+    return { findings: list ?? NO_FINDINGS };
   }
 
   const entry: TlsEntry = { kind, firewallName, availabilityZone, eventTimestamp };
@@ -342,7 +345,7 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
       if (fpr === '') add('empty-value', 'event.revocation_check.leaf_cert_fpr', '"leaf_cert_fpr" is empty.');
     }
   }
-  return { entry, findings };
+  return { entry, findings: list ?? NO_FINDINGS };
 }
 
 /**
