@@ -1,5 +1,5 @@
 import type { ProblemCounts } from './logModel';
-import { plural } from './navigation';
+import { plural, thousands } from './navigation';
 import { kindOf } from './sniModel';
 import type { TlsEntry } from './types';
 
@@ -47,12 +47,12 @@ export function statusTooltip(s: DocumentSummary): string {
   return [
     '**AWS Network Firewall TLS log**',
     '',
-    `- **Problems:** ${plural(p.error, 'error', 'errors')}, ${plural(p.warning, 'warning', 'warnings')}, ${p.information.toLocaleString('en-US')} information`,
-    `- **Entries:** ${s.entries.toLocaleString('en-US')}`,
-    `  - TLS errors: ${s.tlsErrors.toLocaleString('en-US')}`,
-    `  - Revoked: ${s.revoked.toLocaleString('en-US')}`,
-    `  - Unknown: ${s.unknown.toLocaleString('en-US')}`,
-    ...(s.otherStatus > 0 ? [`  - Other status: ${s.otherStatus.toLocaleString('en-US')}`] : []),
+    `- **Problems:** ${plural(p.error, 'error', 'errors')}, ${plural(p.warning, 'warning', 'warnings')}, ${thousands(p.information)} information`,
+    `- **Entries:** ${thousands(s.entries)}`,
+    `  - TLS errors: ${thousands(s.tlsErrors)}`,
+    `  - Revoked: ${thousands(s.revoked)}`,
+    `  - Unknown: ${thousands(s.unknown)}`,
+    ...(s.otherStatus > 0 ? [`  - Other status: ${thousands(s.otherStatus)}`] : []),
     '',
     'Click to show the SNI view.',
   ].join('\n');

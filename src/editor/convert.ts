@@ -28,13 +28,15 @@ export function toDiagnostic(problem: Problem): vscode.Diagnostic {
 }
 
 /**
- * An outline as document symbols: an SNI spans its first to its last entry's line, each entry its own line.
+ * An outline as document symbols: each entry on its own line, under its SNI. An SNI's entries are spread
+ * among other SNIs' entries, so its symbol covers only its first entry's line: a range from its first to its
+ * last entry would contain other SNIs' lines, and breadcrumbs would name the wrong SNI there.
  * `lineLength` gives a line's length in the document.
  */
 export function toDocumentSymbols(groups: readonly OutlineGroup[], lineLength: (line: number) => number): vscode.DocumentSymbol[] {
   const lineRange = (line: number): vscode.Range => new vscode.Range(line, 0, line, lineLength(line));
   return groups.map((g) => {
-    const symbol = new vscode.DocumentSymbol(g.name, g.detail, vscode.SymbolKind.Namespace, new vscode.Range(g.firstLine, 0, g.lastLine, lineLength(g.lastLine)), lineRange(g.firstLine));
+    const symbol = new vscode.DocumentSymbol(g.name, g.detail, vscode.SymbolKind.Namespace, lineRange(g.firstLine), lineRange(g.firstLine));
     symbol.children = g.entries.map((e) => new vscode.DocumentSymbol(e.name, e.detail, vscode.SymbolKind.Event, lineRange(e.line), lineRange(e.line)));
     return symbol;
   });

@@ -12,6 +12,7 @@ import {
   plural,
   sniText,
   statusColumn,
+  thousands,
   timedEntries,
   timePickLevel,
   TIME_PICK_LIMIT,
@@ -128,12 +129,12 @@ async function pickEntry(entries: TimedEntry[], cursorLine: number): Promise<Tim
       const items: EntryItem[] = level.entries.map((e) => ({
         label: noIcons(formatEntryTime(e.timeMs)),
         description: noIcons(entryOutcome(e.entry)),
-        detail: `${noIcons(sniText(e.entry.sni))} · line ${(e.line + 1).toLocaleString('en-US')}`,
+        detail: `${noIcons(sniText(e.entry.sni))} · line ${thousands(e.line + 1)}`,
         entry: e,
       }));
       const placeholder =
         level.omitted > 0
-          ? `The first ${TIME_PICK_LIMIT.toLocaleString('en-US')} of ${(items.length + level.omitted).toLocaleString('en-US')} entries in this second; type to filter by time, outcome or SNI`
+          ? `The first ${thousands(TIME_PICK_LIMIT)} of ${thousands(items.length + level.omitted)} entries in this second; type to filter by time, outcome or SNI`
           : 'Type to filter by time, outcome or SNI';
       const picked = await pick(items, items.find((i) => i.entry.line === cursorLine), placeholder);
       return picked?.entry;

@@ -20,7 +20,7 @@ import {
   timePickLevel,
   type TimedEntry,
 } from '../../src/core/navigation';
-import { buildOutline } from '../../src/core/outline';
+import { OutlineBuilder, buildOutline } from '../../src/core/outline';
 import type { TlsEntry } from '../../src/core/types';
 
 const BASE_MS = Date.UTC(2024, 6, 2, 18, 0, 0);
@@ -196,7 +196,7 @@ describe('outline', () => {
 
   it('lists at most so many entries per SNI and in all, and says so', () => {
     const lines = Array.from({ length: 30 }, (_, i) => tlsError(i < 20 ? 'a.example' : 'b.example', BASE_MS + i * 1000));
-    const groups = buildOutline(model(lines).entries(), 15, 18);
+    const groups = buildOutline(model(lines).entries(), { snis: 10, perSni: 15, entries: 18 });
     assert.deepEqual(
       groups.map((g) => [g.name, g.entries.length, g.total, g.detail]),
       [
@@ -204,6 +204,14 @@ describe('outline', () => {
         ['b.example', 3, 10, '10 entries: 10 TLS errors (first 3 listed)'],
       ],
     );
+  });
+
+  it('lists at most so many SNIs, in order of first appearance, and counts the rest', () => {
+    const builder = new OutlineBuilder({ snis: 2, perSni: 10, entries: 10 });
+    ['a', 'b', 'a', 'c', 'd', 'c'].forEach((sni, line) => builder.add(line, { kind: 'tlsError', sni }));
+    const { groups, omittedSnis } = builder.finish();
+    assert.deepEqual(groups.map((g) => [g.name, g.total]), [['a', 2], ['b', 1]]);
+    assert.equal(omittedSnis, 2);
   });
 });
 
