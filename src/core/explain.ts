@@ -10,6 +10,7 @@
 
 import { isIP } from 'node:net';
 import { domainToUnicode } from 'node:url';
+import { jsonTypeName } from './jsonTypes';
 import { parseTlsErrorMessage, type ParsedTlsError } from './tlsMessage';
 import type { TlsEntry } from './types';
 
@@ -176,22 +177,6 @@ function valueText(raw: unknown): string | undefined {
   return undefined;
 }
 
-function jsonTypeName(raw: unknown): string {
-  if (raw === null) return 'null';
-  if (Array.isArray(raw)) return 'an array';
-  switch (typeof raw) {
-    case 'string':
-      return 'a string';
-    case 'number':
-      return 'a number';
-    case 'boolean':
-      return 'a boolean';
-    case 'undefined':
-      return 'absent';
-    default:
-      return 'an object';
-  }
-}
 
 function untrusted(label: string, value: string): ExplanationFact {
   return { label, value, untrusted: true };

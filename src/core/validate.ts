@@ -1,4 +1,5 @@
 import { isIPv6 } from 'node:net';
+import { jsonTypeName } from './jsonTypes';
 import { walkJson, type FieldLocation } from './jsonLocate';
 import { messageText, PROBLEM_CATALOG, type SeverityOverrides } from './problems';
 import { MISMATCH_PREFIX, MISMATCH_SEPARATOR, NO_SNI_MESSAGE, parseTlsErrorMessage } from './tlsMessage';
@@ -36,20 +37,6 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  switch (typeof value) {
-    case 'string':
-      return 'a string';
-    case 'number':
-      return 'a number';
-    case 'boolean':
-      return 'a boolean';
-    default:
-      return 'an object';
-  }
-}
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -178,7 +165,7 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
     (list ??= []).push({ code, path, message, target });
   };
   if (!isObject(value)) {
-    add('not-an-object', '', `The line is valid JSON but ${typeName(value)}, not a log entry object.`);
+    add('not-an-object', '', `The line is valid JSON but ${jsonTypeName(value)}, not a log entry object.`);
     return { findings: list ?? NO_FINDINGS };
   }
 
@@ -192,7 +179,7 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
       return undefined;
     }
     if (typeof v !== 'string') {
-      add('wrong-type', path, `"${path}" must be a string, not ${typeName(v)}.`);
+      add('wrong-type', path, `"${path}" must be a string, not ${jsonTypeName(v)}.`);
       return undefined;
     }
     return v;
@@ -221,7 +208,7 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
     eventTimestamp = +rawEventTimestamp;
     add('unusual-format', 'event_timestamp', '"event_timestamp" is a string of digits, as in alert and flow logs; TLS logs write it as a number.');
   } else {
-    add('wrong-type', 'event_timestamp', `"event_timestamp" must be a number of epoch seconds, not ${typeName(rawEventTimestamp)}.`);
+    add('wrong-type', 'event_timestamp', `"event_timestamp" must be a number of epoch seconds, not ${jsonTypeName(rawEventTimestamp)}.`);
   }
 
   if (event === undefined) {
@@ -229,7 +216,7 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
     return { findings: list ?? NO_FINDINGS };
   }
   if (!isObject(event)) {
-    add('wrong-type', 'event', `"event" must be an object, not ${typeName(event)}.`);
+    add('wrong-type', 'event', `"event" must be an object, not ${jsonTypeName(event)}.`);
     return { findings: list ?? NO_FINDINGS };
   }
 
@@ -283,7 +270,7 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
     if (rawPort === undefined) {
       add('missing-field', 'event', `Missing required field "${portKey}" in "event".`, 'key');
     } else if (typeof rawPort !== 'string' && typeof rawPort !== 'number') {
-      add('wrong-type', `event.${portKey}`, `"event.${portKey}" must be a port number or a string of digits, not ${typeName(rawPort)}.`);
+      add('wrong-type', `event.${portKey}`, `"event.${portKey}" must be a port number or a string of digits, not ${jsonTypeName(rawPort)}.`);
     } else {
       const port = readPort(rawPort);
       if (port === undefined) add('invalid-port', `event.${portKey}`, `"event.${portKey}" must be a whole number from 0 to 65535.`);
@@ -300,7 +287,7 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
 
   if (kind === 'tlsError') {
     if (!isObject(tlsError)) {
-      add('wrong-type', 'event.tls_error', `"event.tls_error" must be an object, not ${typeName(tlsError)}.`);
+      add('wrong-type', 'event.tls_error', `"event.tls_error" must be an object, not ${jsonTypeName(tlsError)}.`);
     } else {
       const message = requireString(tlsError, 'event.tls_error', 'error_message');
       if (message !== undefined) {
@@ -327,7 +314,7 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
       }
     }
   } else if (!isObject(revocation)) {
-    add('wrong-type', 'event.revocation_check', `"event.revocation_check" must be an object, not ${typeName(revocation)}.`);
+    add('wrong-type', 'event.revocation_check', `"event.revocation_check" must be an object, not ${jsonTypeName(revocation)}.`);
   } else {
     const status = requireString(revocation, 'event.revocation_check', 'status');
     if (status !== undefined) {

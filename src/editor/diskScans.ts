@@ -5,12 +5,13 @@ import { batchToRefs } from '../core/entryBatch';
 import { formatBytes } from '../core/lines';
 import { collectLogFiles } from '../core/report';
 import { scanFiles, type ScannedFile } from '../core/scanPool';
-import type { SniModel, SourceMeta } from '../core/sniModel';
+import type { SniModel } from '../core/sniModel';
 import type { ConfigReader } from './config';
 import { toDiagnostic } from './convert';
 import type { LogDocuments } from './documents';
 import { gzipFileUri } from './gzip';
 import { Commands, DIAGNOSTIC_SOURCE, GZIP_SCHEME } from './ids';
+import { sourceMeta } from './sniSources';
 
 /** VS Code does not hand documents above this size to extensions. */
 export const EXTENSION_HOST_LIMIT = 50 * 1024 * 1024;
@@ -117,7 +118,7 @@ export class DiskScans implements vscode.Disposable {
             severities: this.config.severities(),
             signal: controller.signal,
             sizes,
-            onEntries: (index, _path, batch) => this.model.addEntries(keys[index], batchToRefs(batch), sourceMeta(uris[index])),
+            onEntries: (index, _path, batch) => this.model.addEntries(keys[index], batchToRefs(batch), sourceMeta(uris[index], { origin: 'disk' })),
             onFile: (file) => this.publish(views[file.index], file),
             onProgress: (p) => {
               const total = p.bytesTotal ?? 0;
@@ -244,17 +245,6 @@ async function looksLikeTlsLog(uri: vscode.Uri, path: string): Promise<boolean> 
   }
 }
 
-function sourceMeta(uri: vscode.Uri): SourceMeta {
-  const meta: Record<string, string> = { name: uri.path.slice(uri.path.lastIndexOf('/') + 1), path: uri.fsPath, origin: 'disk' };
-  const aws = parseAwsLogName(uri.path);
-  if (aws) {
-    meta.account = aws.account;
-    meta.region = aws.region;
-    meta.firewall = aws.firewall;
-    if (aws.timeMs !== undefined) meta.fileTime = new Date(aws.timeMs).toISOString();
-  }
-  return meta;
-}
 
 /** Registers the folder scan commands. */
 export function registerDiskScanCommands(scans: DiskScans): vscode.Disposable {

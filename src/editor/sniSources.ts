@@ -131,9 +131,9 @@ export class SniSources implements vscode.Disposable {
 }
 
 /** What the tree shows about a file: its name and path, and what an AWS file name says. */
-function sourceMeta(uri: vscode.Uri): SourceMeta {
+export function sourceMeta(uri: vscode.Uri, extra: Record<string, string> = {}): SourceMeta {
   const path = uri.scheme === 'file' ? uri.fsPath : uri.toString(true);
-  const meta: Record<string, string> = { name: baseName(uri.path) || path, path };
+  const meta: Record<string, string> = { name: baseName(uri.path) || path, path, ...extra };
   const aws = parseAwsLogName(uri.path);
   if (aws) {
     meta.account = aws.account;

@@ -6,6 +6,7 @@ import { analyzeLine } from '../../src/core/analyze';
 import { readLogFile } from '../../src/core/lines';
 import { PROBLEM_CATALOG } from '../../src/core/problems';
 import type { LineResult, Problem, ProblemCode, Severity } from '../../src/core/types';
+import { random } from './random';
 
 // The two entries printed in FORMAT.md, verbatim.
 const TLS_ERROR =
@@ -67,17 +68,6 @@ function codes(result: LineResult): ProblemCode[] {
   return result.problems.map((p) => p.code);
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so failures can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('analyzeLine: the documented examples', () => {
   it('reads the TLS error example into an entry with every field and no problems', () => {

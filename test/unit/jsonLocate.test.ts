@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { walkJson, type FieldLocation } from '../../src/core/jsonLocate';
+import { random } from './random';
 
 /** The key and value texts a location covers. */
 function texts(text: string, loc: FieldLocation | undefined): [string, string] {
@@ -8,16 +9,6 @@ function texts(text: string, loc: FieldLocation | undefined): [string, string] {
   return [text.slice(loc.keyStart, loc.keyEnd), text.slice(loc.valueStart, loc.valueEnd)];
 }
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function parses(text: string): boolean {
   try {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { analyzeLine } from '../../src/core/analyze';
 import { LogModel, type LineChange } from '../../src/core/logModel';
 import type { Problem } from '../../src/core/types';
+import { random } from './random';
 
 const TLS_ERROR =
   '{"firewall_name":"firewall-tls-test","availability_zone":"us-east-1d","event_timestamp":1719943304,"event":{"timestamp":"2024-07-02T18:01:44.412778Z","src_ip":"10.0.2.53","src_port":"59844","dest_ip":"10.0.1.27","dest_port":"443","sni":"-","tls_error":{"error_message":"Server name is not found in client hello."}}}';
@@ -20,16 +21,6 @@ const MIXED = REVOCATION.replace('"firewall_name":"egress-fw",', '').replace('"s
 
 const POOL = [TLS_ERROR, REVOCATION, BROKEN, BAD_PORT, ODD_MESSAGE, MIXED, '', '   ', '[1]', 'garbage', REVOCATION.replace('"DROP"', '"ALLOW"')];
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function modelOf(lines: string[]): LogModel {
   const model = new LogModel();
