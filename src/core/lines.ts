@@ -41,11 +41,12 @@ export function isGzipMagic(bytes: Uint8Array): boolean {
 
 /**
  * Splits decoded text into lines as it arrives, whatever the chunk boundaries, and skips over-long lines
- * without holding them. A line ends at `\n`; a `\r` before it is dropped.
+ * without holding them. A line ends at `\n`, `\r\n` or a lone `\r`, as in VS Code's text model.
  */
 export class LineSplitter {
   private pending = '';
   private skipping = false;
+  private afterCR = false;
   private line = 0;
 
   constructor(
@@ -59,26 +60,44 @@ export class LineSplitter {
   }
 
   push(text: string): void {
+    if (text.length === 0) return;
+    if (this.afterCR) {
+      // The previous chunk ended in \r: that ended the line; a \n right after it belongs to the same break.
+      this.afterCR = false;
+      if (text.charCodeAt(0) === 10) text = text.slice(1);
+    }
     let start = 0;
+    let cr = text.indexOf('\r');
     for (;;) {
       const nl = text.indexOf('\n', start);
-      if (nl < 0) break;
+      if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
+      let end: number;
+      let next: number;
+      // A line ends at \n, \r\n or a lone \r, as in VS Code's text model.
+      if (cr >= 0 && (nl < 0 || cr < nl)) {
+        end = cr;
+        if (cr + 1 === text.length) {
+          this.afterCR = true;
+          next = cr + 1;
+        } else next = text.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1;
+      } else if (nl >= 0) {
+        end = nl;
+        next = nl + 1;
+      } else break;
       if (this.skipping) {
         this.skipping = false;
         this.onLongLine(this.line++);
       } else {
-        let piece = this.pending.length > 0 ? this.pending + text.slice(start, nl) : text.slice(start, nl);
+        const piece = this.pending.length > 0 ? this.pending + text.slice(start, end) : text.slice(start, end);
         this.pending = '';
-        if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
         if (piece.length > this.maxLineLength) this.onLongLine(this.line++);
         else this.onLine(piece, this.line++);
       }
-      start = nl + 1;
+      start = next;
     }
     if (start < text.length && !this.skipping) {
       this.pending += start === 0 ? text : text.slice(start);
-      // One over the limit may still be a line of the limit's length followed by the \r of a CRLF.
-      if (this.pending.length > this.maxLineLength + 1) {
+      if (this.pending.length > this.maxLineLength) {
         this.pending = '';
         this.skipping = true;
       }
@@ -91,9 +110,8 @@ export class LineSplitter {
       this.skipping = false;
       this.onLongLine(this.line++);
     } else if (this.pending.length > 0) {
-      let piece = this.pending;
+      const piece = this.pending;
       this.pending = '';
-      if (piece.charCodeAt(piece.length - 1) === 13) piece = piece.slice(0, -1);
       if (piece.length > this.maxLineLength) this.onLongLine(this.line++);
       else this.onLine(piece, this.line++);
     }

@@ -7,12 +7,12 @@ import { createGzip, gzipSync } from 'node:zlib';
 import { formatBytes, isGzipMagic, LineSplitter, readLogFile, type ReadOptions, type ReadSummary } from '../../src/core/lines';
 import { random } from './random';
 
-/** The lines a reader should deliver: split on \n, one trailing \r dropped, no empty last line after a final \n. */
+/** The lines a reader should deliver: split at \r\n, \n or a lone \r (as VS Code does), no empty last line after a final break. */
 function plainSplit(text: string): string[] {
   if (text === '') return [];
-  const parts = text.split('\n');
+  const parts = text.split(/\r\n|\r|\n/);
   if (parts[parts.length - 1] === '') parts.pop();
-  return parts.map((p) => (p.endsWith('\r') ? p.slice(0, -1) : p));
+  return parts;
 }
 
 type Event = [kind: 'line', line: number, text: string] | [kind: 'long', line: number];
@@ -88,8 +88,9 @@ describe('LineSplitter', () => {
     assert.deepEqual(splitInChunks(['', '', '']), []);
   });
 
-  it('drops only a \\r directly before the line break', () => {
-    assert.deepEqual(linesOf(splitInChunks(['a\r\r\n', 'b \r\n'])), ['a\r', 'b ']);
+  it('ends a line at a lone \\r as at \\n, and takes \\r\\n as one break even across chunks', () => {
+    assert.deepEqual(linesOf(splitInChunks(['a\r\r\n', 'b \r\n'])), ['a', '', 'b ']);
+    assert.deepEqual(linesOf(splitInChunks(['a\r', '\nb\r', 'c'])), ['a', 'b', 'c']);
   });
 
   it('counts lines as they are delivered', () => {
