@@ -4,7 +4,7 @@ import { analyzeLine, type AnalyzeOptions } from './analyze';
 import { isLogFileName, isOtherFirewallLogName } from './detect';
 import { formatBytes, readLogFile, type ReadOptions, type ReadSummary } from './lines';
 import { messageText, PROBLEM_CATALOG, type SeverityOverrides } from './problems';
-import { SniModel, type SniSummaryRow } from './sniModel';
+import { SniCounter, type SniSummaryRow } from './sniModel';
 import type { Problem, ProblemCode } from './types';
 
 /** Everything the checker learned about one file. Problem lines are 0-based here. */
@@ -32,9 +32,9 @@ export interface CheckOptions extends AnalyzeOptions, ReadOptions {}
  */
 export async function checkFile(path: string, options: CheckOptions = {}): Promise<FileReport> {
   const problems: Problem[] = [];
-  const snis = new SniModel();
+  // The report needs only counts per SNI, not the editor's per-line model.
+  const snis = new SniCounter();
   let entries = 0;
-  let batch: Array<{ line: number; entry: NonNullable<ReturnType<typeof analyzeLine>['entry']> }> = [];
   const read = await readLogFile(
     path,
     (text, line) => {
@@ -42,16 +42,11 @@ export async function checkFile(path: string, options: CheckOptions = {}): Promi
       if (r.problems.length > 0) for (const p of r.problems) problems.push(p);
       if (r.entry) {
         entries++;
-        batch.push({ line, entry: r.entry });
-        if (batch.length >= 4096) {
-          snis.addEntries(path, batch);
-          batch = [];
-        }
+        snis.add(r.entry);
       }
     },
     options,
   );
-  if (batch.length > 0) snis.addEntries(path, batch);
   const extra = readProblems(read, options.severities);
   if (extra.length > 0) {
     problems.push(...extra);

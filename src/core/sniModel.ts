@@ -1432,3 +1432,31 @@ export function toMarkdown(rows: readonly SniSummaryRow[]): string {
   }
   return out;
 }
+
+/**
+ * Just the per-SNI counts of {@link SniModel.summary}, for a reader that needs nothing else (the command
+ * line's report): one small record per SNI instead of the model's per-line storage. Same rows, same order.
+ */
+export class SniCounter {
+  private readonly rows = new Map<SniKey, { sni: SniKey; entries: number; tlsErrors: number; revoked: number; unknown: number }>();
+
+  add(entry: TlsEntry): void {
+    const sni = entry.sni ?? null;
+    let row = this.rows.get(sni);
+    if (row === undefined) this.rows.set(sni, (row = { sni, entries: 0, tlsErrors: 0, revoked: 0, unknown: 0 }));
+    row.entries++;
+    if (entry.kind === 'tlsError') row.tlsErrors++;
+    else if (entry.status === 'REVOKED') row.revoked++;
+    else if (entry.status === 'UNKNOWN') row.unknown++;
+  }
+
+  /** Rows with the most entries first, ties by name as {@link SniModel.summary} orders them. */
+  summary(): SniSummaryRow[] {
+    const lower = (s: SniKey): string => (s === null ? '' : s.toLowerCase());
+    return [...this.rows.values()].sort(
+      (a, b) =>
+        b.entries - a.entries ||
+        (a.sni === null || b.sni === null ? (a.sni === b.sni ? 0 : a.sni === null ? -1 : 1) : compareStrings(lower(a.sni), lower(b.sni)) || compareStrings(a.sni, b.sni)),
+    );
+  }
+}
