@@ -72,9 +72,15 @@ function digitsAt(text: string, at: number, count: number): number {
  * directly rather than through a regular expression and Date objects.
  */
 export function parseIsoTimestamp(text: string): { ms: number; zulu: boolean } | undefined {
+  const ms = isoTimestampMs(text);
+  return Number.isNaN(ms) ? undefined : { ms, zulu: text.charCodeAt(text.length - 1) === 90 };
+}
+
+/** {@link parseIsoTimestamp} without the object: epoch milliseconds, or NaN. Called once per line. */
+function isoTimestampMs(text: string): number {
   const n = text.length;
   if (n < 20 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) {
-    return undefined;
+    return Number.NaN;
   }
   const year = digitsAt(text, 0, 4);
   const month = digitsAt(text, 5, 2);
@@ -82,9 +88,9 @@ export function parseIsoTimestamp(text: string): { ms: number; zulu: boolean } |
   const hour = digitsAt(text, 11, 2);
   const minute = digitsAt(text, 14, 2);
   const second = digitsAt(text, 17, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return Number.NaN;
   const monthDays = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1];
-  if (day > monthDays) return undefined;
+  if (day > monthDays) return Number.NaN;
   let i = 19;
   let fraction = 0;
   if (text.charCodeAt(i) === 46) {
@@ -96,25 +102,24 @@ export function parseIsoTimestamp(text: string): { ms: number; zulu: boolean } |
       i++;
     }
     const count = i - start;
-    if (count === 0) return undefined;
+    if (count === 0) return Number.NaN;
     if (count === 1) fraction *= 100;
     else if (count === 2) fraction *= 10;
   }
   let offsetMinutes = 0;
-  let zulu = false;
   if (i === n - 1 && text.charCodeAt(i) === 90) {
-    zulu = true;
+    // UTC: no offset.
   } else {
     const sign = text.charCodeAt(i);
-    if (sign !== 43 && sign !== 45) return undefined;
+    if (sign !== 43 && sign !== 45) return Number.NaN;
     const rest = n - i - 1;
     const oh = digitsAt(text, i + 1, 2);
     const om = rest === 4 ? digitsAt(text, i + 3, 2) : rest === 5 && text.charCodeAt(i + 3) === 58 ? digitsAt(text, i + 4, 2) : -1;
-    if (oh < 0 || oh > 23 || om < 0 || om > 59) return undefined;
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return Number.NaN;
     offsetMinutes = (sign === 45 ? -1 : 1) * (oh * 60 + om);
   }
   const ms = ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + fraction - offsetMinutes * 60_000;
-  return { ms, zulu };
+  return ms;
 }
 
 /** Whether text is an IPv4 address in dotted-quad form (no leading zeros), checked without a regular expression. */
@@ -152,6 +157,23 @@ function readPort(value: unknown): number | undefined {
     return n <= 65535 ? n : undefined;
   }
   return undefined;
+}
+
+type AddFinding = (code: ProblemCode, path: string, message: string, target?: 'value' | 'key') => void;
+
+/** A port field: a string of digits or a number from 0 to 65535; anything else is reported through `add`. */
+function readPortField(raw: unknown, key: 'src_port' | 'dest_port', add: AddFinding): number | undefined {
+  if (raw === undefined) {
+    add('missing-field', 'event', `Missing required field "${key}" in "event".`, 'key');
+    return undefined;
+  }
+  if (typeof raw !== 'string' && typeof raw !== 'number') {
+    add('wrong-type', `event.${key}`, `"event.${key}" must be a port number or a string of digits, not ${jsonTypeName(raw)}.`);
+    return undefined;
+  }
+  const port = readPort(raw);
+  if (port === undefined) add('invalid-port', `event.${key}`, `"event.${key}" must be a whole number from 0 to 65535.`);
+  return port;
 }
 
 /**
@@ -238,14 +260,14 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
   const timestamp = requireString(event, 'event', 'timestamp');
   if (timestamp !== undefined) {
     entry.timestamp = timestamp;
-    const parsed = parseIsoTimestamp(timestamp);
-    if (!parsed) {
+    const ms = isoTimestampMs(timestamp);
+    if (Number.isNaN(ms)) {
       add('invalid-timestamp', 'event.timestamp', `"event.timestamp" is not an ISO 8601 time such as 2024-07-02T18:01:44.412778Z.`);
     } else {
-      entry.timeMs = parsed.ms;
-      if (!parsed.zulu) add('unusual-format', 'event.timestamp', '"event.timestamp" has a numeric UTC offset, as in alert and flow logs; TLS logs end in "Z".');
+      entry.timeMs = ms;
+      if (timestamp.charCodeAt(timestamp.length - 1) !== 90) add('unusual-format', 'event.timestamp', '"event.timestamp" has a numeric UTC offset, as in alert and flow logs; TLS logs end in "Z".');
       if (eventTimestamp !== undefined) {
-        const seconds = Math.floor(parsed.ms / 1000);
+        const seconds = Math.floor(ms / 1000);
         if (seconds !== eventTimestamp) {
           const diff = eventTimestamp - seconds;
           add('timestamp-mismatch', 'event_timestamp', `"event_timestamp" is ${Math.abs(diff)} s ${diff > 0 ? 'after' : 'before'} "event.timestamp"; they should agree to the second.`);
@@ -254,30 +276,21 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
     }
   }
 
-  for (const side of ['src', 'dest'] as const) {
-    const ipKey = `${side}_ip`;
-    const ip = requireString(event, 'event', ipKey);
-    if (ip !== undefined) {
-      if (isIpAddress(ip)) {
-        if (side === 'src') entry.srcIp = ip;
-        else entry.destIp = ip;
-      } else {
-        add('invalid-ip', `event.${ipKey}`, `"event.${ipKey}" is not an IPv4 or IPv6 address.`);
-      }
-    }
-    const portKey = `${side}_port`;
-    const rawPort = event[portKey];
-    if (rawPort === undefined) {
-      add('missing-field', 'event', `Missing required field "${portKey}" in "event".`, 'key');
-    } else if (typeof rawPort !== 'string' && typeof rawPort !== 'number') {
-      add('wrong-type', `event.${portKey}`, `"event.${portKey}" must be a port number or a string of digits, not ${jsonTypeName(rawPort)}.`);
-    } else {
-      const port = readPort(rawPort);
-      if (port === undefined) add('invalid-port', `event.${portKey}`, `"event.${portKey}" must be a whole number from 0 to 65535.`);
-      else if (side === 'src') entry.srcPort = port;
-      else entry.destPort = port;
-    }
+  // Written out for each side: constant keys keep these property reads fast, and nothing is built per line.
+  const srcIp = requireString(event, 'event', 'src_ip');
+  if (srcIp !== undefined) {
+    if (isIpAddress(srcIp)) entry.srcIp = srcIp;
+    else add('invalid-ip', 'event.src_ip', '"event.src_ip" is not an IPv4 or IPv6 address.');
   }
+  const srcPort = readPortField(event.src_port, 'src_port', add);
+  if (srcPort !== undefined) entry.srcPort = srcPort;
+  const destIp = requireString(event, 'event', 'dest_ip');
+  if (destIp !== undefined) {
+    if (isIpAddress(destIp)) entry.destIp = destIp;
+    else add('invalid-ip', 'event.dest_ip', '"event.dest_ip" is not an IPv4 or IPv6 address.');
+  }
+  const destPort = readPortField(event.dest_port, 'dest_port', add);
+  if (destPort !== undefined) entry.destPort = destPort;
 
   const sni = requireString(event, 'event', 'sni');
   if (sni !== undefined) {
