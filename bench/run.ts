@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   if (!ONLY || ONLY.has('plain')) {
     const plain = await ensureLog(`plain-${PLAIN_SIZE / MB}MB.log`, PLAIN_SIZE, false);
     const bytes = statSync(plain).size;
-    await alternate(`Full check of a ${(bytes / MB).toFixed(0)} MB plain log (CLI path: stream, validate, problems, SNI model) vs split + JSON.parse`, () => baseline(plain, false), () => checkFile(plain), bytes);
+    await alternate(`Full check of a ${(bytes / MB).toFixed(0)} MB plain log (CLI path: stream, validate, problems, SNI counts) vs split + JSON.parse`, () => baseline(plain, false), () => checkFile(plain), bytes);
 
     // The editor's path: the document's lines are already in memory; the model parses each.
     const text = await new Promise<string>((done) => {
