@@ -41,3 +41,29 @@ export function toDocumentSymbols(groups: readonly OutlineGroup[], lineLength: (
     return symbol;
   });
 }
+
+/**
+ * A file's problems as diagnostics within VS Code's per-file cap. `problems` holds at most `cap`, errors
+ * first; when there are more in all, the least severe is dropped to make room for a first diagnostic
+ * (`problems-capped`) that says how many there are. `origin` adds where they came from to that note.
+ */
+export function toCappedDiagnostics(
+  problems: readonly Problem[],
+  counts: { error: number; warning: number; information: number },
+  cap: number,
+  origin = '',
+): vscode.Diagnostic[] {
+  const total = counts.error + counts.warning + counts.information;
+  const diagnostics = problems.map(toDiagnostic);
+  if (total <= diagnostics.length || diagnostics.length === 0) return diagnostics;
+  if (diagnostics.length >= cap) diagnostics.pop();
+  const note = new vscode.Diagnostic(
+    new vscode.Range(0, 0, 0, 1),
+    `Showing ${diagnostics.length} of ${total} problems in this file (${counts.error} errors, ${counts.warning} warnings, ${counts.information} information), errors first${origin}. Run "nfw-tls-logs check" on the file for the full list.`,
+    vscode.DiagnosticSeverity.Warning,
+  );
+  note.source = DIAGNOSTIC_SOURCE;
+  note.code = 'problems-capped';
+  diagnostics.unshift(note);
+  return diagnostics;
+}

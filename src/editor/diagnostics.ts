@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LogModel } from '../core/logModel';
 import type { ConfigReader } from './config';
-import { toDiagnostic } from './convert';
+import { toCappedDiagnostics } from './convert';
 import { DIAGNOSTIC_SOURCE } from './ids';
 import type { LogDocuments } from './documents';
 
@@ -56,21 +56,8 @@ export class DiagnosticsPublisher implements vscode.Disposable {
 
   private publish(document: vscode.TextDocument, model: LogModel): void {
     const cap = this.config.maxDiagnosticsPerFile(document.uri);
-    const { problems, total } = model.problems(cap);
-    const diagnostics = problems.map(toDiagnostic);
-    if (total > problems.length && diagnostics.length > 0) {
-      // Room for the note: drop the last (least severe) problem rather than exceed the cap.
-      if (diagnostics.length >= cap) diagnostics.pop();
-      const counts = model.problemCounts();
-      const note = new vscode.Diagnostic(
-        new vscode.Range(0, 0, 0, Math.min(1, document.lineAt(0).text.length)),
-        `Showing ${diagnostics.length} of ${total} problems in this file (${counts.error} errors, ${counts.warning} warnings, ${counts.information} information), errors first. Run "nfw-tls-logs check" on the file for the full list.`,
-        vscode.DiagnosticSeverity.Warning,
-      );
-      note.source = DIAGNOSTIC_SOURCE;
-      note.code = 'problems-capped';
-      diagnostics.unshift(note);
-    }
+    const { problems } = model.problems(cap);
+    const diagnostics = toCappedDiagnostics(problems, model.problemCounts(), cap);
     this.collection.set(document.uri, diagnostics);
   }
 

@@ -7,7 +7,7 @@ import { collectLogFiles } from '../core/report';
 import { scanFiles, type ScannedFile } from '../core/scanPool';
 import type { SniModel } from '../core/sniModel';
 import type { ConfigReader } from './config';
-import { toDiagnostic } from './convert';
+import { toCappedDiagnostics } from './convert';
 import type { LogDocuments } from './documents';
 import { gzipFileUri } from './gzip';
 import { Commands, DIAGNOSTIC_SOURCE, GZIP_SCHEME } from './ids';
@@ -155,19 +155,7 @@ export class DiskScans implements vscode.Disposable {
     this.totals.error += counts.error;
     this.totals.warning += counts.warning;
     this.totals.information += counts.information;
-    const total = counts.error + counts.warning + counts.information;
-    const diagnostics = report.problems.map(toDiagnostic);
-    if (total > diagnostics.length && diagnostics.length > 0) {
-      diagnostics.pop();
-      const note = new vscode.Diagnostic(
-        new vscode.Range(0, 0, 0, 1),
-        `Showing ${diagnostics.length} of ${total} problems in this file (${counts.error} errors, ${counts.warning} warnings, ${counts.information} information), errors first, from a scan of the file on disk. Run "nfw-tls-logs check" on the file for the full list.`,
-        vscode.DiagnosticSeverity.Warning,
-      );
-      note.source = DIAGNOSTIC_SOURCE;
-      note.code = 'problems-capped';
-      diagnostics.unshift(note);
-    }
+    const diagnostics = toCappedDiagnostics(report.problems, counts, this.config.maxDiagnosticsPerFile(), ', from a scan of the file on disk');
     this.collection.set(uri, diagnostics);
   }
 
