@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ensureCodeServer, startCodeServer, which, type RunningCodeServer } from '../scripts/vscode-host/code-server.mjs';
+import { CHROMIUM_ARGS, ensureCodeServer, startCodeServer, TEST_WINDOW_SETTINGS, which, type RunningCodeServer } from '../scripts/vscode-host/code-server.mjs';
 
 const root = resolve(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -35,23 +35,9 @@ const SAMPLE = join(
 const REVOKED_LINE = 3;
 const BROKEN_LINE = 45;
 
-// What a test window needs: no start-up editor, tips, telemetry, updates, source control or chat. Long
-// lines wrap, so that whole entries (and their squiggles) are in view without scrolling sideways.
-const SETTINGS = {
-  'editor.wordWrap': 'on',
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'security.workspace.trust.enabled': false,
-  'git.enabled': false,
-  'chat.disableAIFeatures': true,
-};
+// A test window's settings, and long lines wrap, so that whole entries (and their squiggles) are in view without scrolling sideways.
+const SETTINGS = { ...TEST_WINDOW_SETTINGS, 'editor.wordWrap': 'on' };
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const started = Date.now();
 const say = (line: string): void => console.log(`[installed +${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
@@ -158,7 +144,7 @@ async function main(): Promise<void> {
 
   server = await startCodeServer({ entry, dataDir, settings: SETTINGS, env: { EXTENSIONS_GALLERY: '{}' } });
   void server.exited.then((code) => finish(1, `code-server exited during the check (${code})`));
-  browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('crash', () => void finish(1, 'The workbench page crashed'));
 

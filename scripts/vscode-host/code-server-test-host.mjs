@@ -21,7 +21,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
-import { ensureCodeServer, startCodeServer, which, workbenchUrl } from './code-server.mjs';
+import { CHROMIUM_ARGS, ensureCodeServer, startCodeServer, TEST_WINDOW_SETTINGS, which, workbenchUrl } from './code-server.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const timeoutMs = Number(process.env.NFW_TEST_TIMEOUT_MS ?? 600_000);
@@ -32,31 +32,6 @@ const trace = (what) => debug && console.error(`[test host] ${what} after ${((Da
 const SCREENSHOT_MARKER = 'NFW_SCREENSHOT ';
 const DOM_MARKER = 'NFW_DOM ';
 const TESTS_STARTED_MARKER = 'NFW_TESTS_STARTED';
-
-// Quiet on a closed network: no sync, updates or background fetches.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-// The workbench defaults that matter for a test window.
-const SETTINGS = {
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'security.workspace.trust.enabled': false,
-  'git.enabled': false,
-  'chat.disableAIFeatures': true,
-};
 
 function parseArgs(argv) {
   const options = { extensionDevelopmentPath: undefined, extensionTestsPath: undefined, folder: undefined };
@@ -111,7 +86,7 @@ async function main() {
     entry,
     signal: aborted.signal,
     dataDir,
-    settings: SETTINGS,
+    settings: TEST_WINDOW_SETTINGS,
     // No extension gallery: nothing to fetch from the network during a test run.
     env: { EXTENSIONS_GALLERY: '{}' },
     onOutput: (line) => debug && console.error(`[code-server] ${line}`),
@@ -126,7 +101,7 @@ async function main() {
     return;
   }
   if (finished) return;
-  browser = chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  browser = chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] });
   const page = await (await browser).newPage({ viewport: { width: 1400, height: 900 } });
   trace('browser started');
   if (debug) page.on('console', (msg) => console.error(`[browser] ${msg.type()}: ${msg.text()}`));

@@ -2,6 +2,8 @@
 import type { ChildProcess } from 'node:child_process';
 
 export declare const CODE_SERVER_VERSION: string;
+export declare const CHROMIUM_ARGS: readonly string[];
+export declare const TEST_WINDOW_SETTINGS: Readonly<Record<string, unknown>>;
 export declare function codeServerDir(root: string): string;
 export declare function codeServerEntry(root: string): string;
 export declare function which(name: string): string | undefined;

@@ -16,6 +16,23 @@ const RIPGREP_PACKAGE_VERSION = '1.15.11';
 const RIPGREP_ASSET_VERSION = 'v13.0.0-10';
 const RIPGREP_TARGETS = { x64: 'x86_64-unknown-linux-musl', arm64: 'aarch64-unknown-linux-musl' };
 
+/** Headless Chromium's flags for a closed network: no sync, updates or background fetches. */
+export const CHROMIUM_ARGS = Object.freeze(['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']);
+
+/** Workbench settings for a window that tests drive: no start-up editor, tips, telemetry, updates, source control or chat. */
+export const TEST_WINDOW_SETTINGS = Object.freeze({
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'security.workspace.trust.enabled': false,
+  'git.enabled': false,
+  'chat.disableAIFeatures': true,
+});
+
 /** Where code-server is installed for this repository (ignored by git, outside the project's node_modules). */
 export function codeServerDir(root) {
   return join(root, '.vscode-test', 'code-server');
