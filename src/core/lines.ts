@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { close, createReadStream, fstat, open, type ReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 
@@ -24,6 +24,8 @@ export interface ReadSummary {
   lines: number;
   gzip: boolean;
   encoding: 'utf8' | 'utf16le' | 'utf16be';
+  /** Set when the file has no byte order mark and `encoding` (UTF-16) was recognised from its first bytes. */
+  encodingGuessed?: true;
   /** Lines (0-based) that were longer than `maxLineLength` and were not read. */
   longLines: number[];
   /** Why the read ended before the end of the file, in words for a person; undefined when it read it all. */
@@ -120,9 +122,14 @@ export class LineSplitter {
 
 /**
  * Streams a log file from disk, plain or gzip (recognised by its first bytes, not its name), and calls
- * `onLine` for every line in order. Memory stays at about one chunk plus the longest line. Never rejects
- * for bad content: a truncated or corrupt gzip stream, a decompression limit or an over-long line ends up
- * in the summary. It rejects only when the file cannot be opened or read at all.
+ * `onLine` for every line in order. Memory stays at about a few chunks plus the longest line. Never rejects
+ * for bad content: a truncated or corrupt gzip stream, a decompression limit, a file that shrinks while it
+ * is read or an over-long line ends up in the summary. It rejects only when the file cannot be opened or
+ * read at all.
+ *
+ * Gzip output is split into lines on a later turn of the event loop than the one that delivered it, so
+ * that zlib (which works on libuv's thread pool) inflates the next piece while this thread reads the
+ * lines of the last one.
  */
 export function readLogFile(path: string, onLine: (text: string, line: number) => void, options: ReadOptions = {}): Promise<ReadSummary> {
   const maxDecompressed = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED;
@@ -140,18 +147,27 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
   );
 
   return new Promise<ReadSummary>((resolve, reject) => {
-    const file = createReadStream(path, { highWaterMark: options.chunkSize ?? 1024 * 1024 });
+    let file: ReadStream | undefined;
     let decoder: StringDecoder | undefined;
     let gunzip: ReturnType<typeof createGunzip> | undefined;
     let settled = false;
     let first = true;
+    // The file's size when it was opened (regular files only), to notice a file cut short while it is read.
+    let sizeAtOpen = -1;
     // The last byte of a UTF-16BE chunk of odd length, held until the next chunk completes its code unit.
     let oddByte: Buffer | undefined;
-    // The first bytes, held until there are enough to recognise a byte order mark: a read or a gunzip
-    // output can be a single byte.
+    // The first bytes, held until there are enough to recognise a byte order mark or UTF-16 without one:
+    // a read or a gunzip output can be a single byte.
     let head: Buffer | undefined;
     // The first byte of the file when the first read returned only that.
     let sniffed: Buffer | undefined;
+    // Decompressed output not yet split into lines, oldest first, and its total size.
+    const queue: Buffer[] = [];
+    let inflated = 0;
+    let scheduled = false;
+    let paused = false;
+    // Set once no more output will come: why the read ends (undefined: it read everything).
+    let ending: { reason: () => string | undefined } | undefined;
 
     const finish = (incomplete?: string): void => {
       if (settled) return;
@@ -164,10 +180,20 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
       }
       summary.lines = splitter.linesSeen;
       if (incomplete) summary.incomplete = incomplete;
-      file.destroy();
+      queue.length = 0;
+      file?.destroy();
       gunzip?.destroy();
       options.signal?.removeEventListener('abort', onAbort);
       resolve(summary);
+    };
+    const fail = (err: unknown): void => {
+      if (settled) return;
+      settled = true;
+      queue.length = 0;
+      file?.destroy();
+      gunzip?.destroy();
+      options.signal?.removeEventListener('abort', onAbort);
+      reject(err);
     };
     const onAbort = (): void => {
       if (settled) return;
@@ -186,15 +212,24 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
       if (!decoder) {
         if (head) bytes = Buffer.concat([head, bytes]);
         head = undefined;
-        if (bytes.length < 3 && !last) {
+        if (bytes.length < SNIFF_BYTES && !last) {
           head = bytes;
           return;
         }
         // A UTF-16 file (saved by some Windows tools) is decoded as such instead of as garbage.
         if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) summary.encoding = 'utf16le';
         else if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) summary.encoding = 'utf16be';
+        else {
+          const guess = utf16WithoutBom(bytes);
+          if (guess) {
+            summary.encoding = guess;
+            summary.encodingGuessed = true;
+          }
+        }
         decoder = new StringDecoder(summary.encoding === 'utf8' ? 'utf8' : 'utf16le');
-        if (summary.encoding !== 'utf8') bytes = bytes.subarray(2);
+        if (summary.encoding !== 'utf8') {
+          if (!summary.encodingGuessed) bytes = bytes.subarray(2);
+        }
         // A UTF-8 byte order mark is not text either; dropping it keeps columns on the first line the editor's.
         else if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
       }
@@ -207,59 +242,162 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
       splitter.push(decoder.write(bytes));
     };
 
-    file.on('error', (err) => {
+    // Splits one queued piece of gzip output per turn of the event loop, so zlib's callbacks (which start
+    // inflating the next piece) run in between.
+    const drain = (): void => {
+      scheduled = false;
       if (settled) return;
-      settled = true;
-      options.signal?.removeEventListener('abort', onAbort);
-      gunzip?.destroy();
-      if (summary.bytesRead === 0) reject(err);
-      else {
-        settled = false;
-        finish(`reading stopped after ${summary.bytesRead} bytes: ${err.message}`);
-      }
-    });
-    file.on('data', (chunk) => {
-      let bytes = chunk as Buffer;
-      summary.bytesRead += bytes.length;
-      if (first) {
-        // A read from a pipe can return a single byte: the gzip magic needs two.
-        if (sniffed) bytes = Buffer.concat([sniffed, bytes]);
-        sniffed = undefined;
-        if (bytes.length < 2) {
-          sniffed = bytes;
-          options.onProgress?.(summary.bytesRead);
+      const bytes = queue.shift();
+      if (bytes) {
+        try {
+          onText(bytes);
+        } catch (err) {
+          fail(err);
           return;
         }
-        first = false;
-        if (isGzipMagic(bytes)) {
-          summary.gzip = true;
-          gunzip = createGunzip({ chunkSize: 256 * 1024 });
-          gunzip.on('data', (out: Buffer) => {
-            if (summary.textBytes + out.length > maxDecompressed) {
-              onText(out.subarray(0, Math.max(0, maxDecompressed - summary.textBytes)));
-              finish(`decompression stopped at the limit of ${formatBytes(maxDecompressed)}; the rest of the file was not read`);
-              return;
-            }
-            onText(out);
-          });
-          gunzip.on('error', (err) => finish(`the gzip data is damaged or cut off after ${formatBytes(summary.textBytes)} of text (${err.message}); everything before that was read`));
-          gunzip.on('end', () => finish());
-        }
+        if (settled) return;
       }
-      if (gunzip) {
-        if (!gunzip.write(bytes)) {
-          file.pause();
-          gunzip.once('drain', () => file.resume());
+      if (paused && queue.length <= MAX_QUEUED / 2) {
+        paused = false;
+        gunzip?.resume();
+      }
+      if (queue.length > 0) schedule();
+      else if (ending) finish(ending.reason());
+    };
+    const schedule = (): void => {
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(drain);
+      }
+    };
+    const enqueue = (bytes: Buffer): void => {
+      if (bytes.length > 0) queue.push(bytes);
+      schedule();
+      if (queue.length >= MAX_QUEUED && !paused) {
+        paused = true;
+        gunzip?.pause();
+      }
+    };
+    // No more output will come: finish once the queue is split.
+    const endAfterQueue = (reason: () => string | undefined): void => {
+      if (ending || settled) return;
+      ending = { reason };
+      schedule();
+    };
+    // Compared at the end of the file: bytes that were there at open and could not be read were cut off.
+    const shrunk = (): string | undefined =>
+      sizeAtOpen > summary.bytesRead ? `the file was cut short while it was read: it had ${sizeAtOpen} bytes when opened but only ${summary.bytesRead} could be read` : undefined;
+
+    const start = (fd: number): void => {
+      const stream = createReadStream('', { fd, highWaterMark: options.chunkSize ?? 1024 * 1024 });
+      file = stream;
+      stream.on('error', (err) => {
+        if (settled || ending) return;
+        gunzip?.destroy();
+        if (summary.bytesRead === 0) fail(err);
+        else if (gunzip) endAfterQueue(() => `reading stopped after ${summary.bytesRead} bytes: ${err.message}`);
+        else finish(`reading stopped after ${summary.bytesRead} bytes: ${err.message}`);
+      });
+      stream.on('data', (chunk) => {
+        if (settled || ending) return;
+        let bytes = chunk as Buffer;
+        summary.bytesRead += bytes.length;
+        if (first) {
+          // A read from a pipe can return a single byte: the gzip magic needs two.
+          if (sniffed) bytes = Buffer.concat([sniffed, bytes]);
+          sniffed = undefined;
+          if (bytes.length < 2) {
+            sniffed = bytes;
+            options.onProgress?.(summary.bytesRead);
+            return;
+          }
+          first = false;
+          if (isGzipMagic(bytes)) startGunzip(stream);
         }
-      } else onText(bytes);
-      options.onProgress?.(summary.bytesRead);
-    });
-    file.on('end', () => {
-      if (sniffed) onText(sniffed);
-      if (gunzip) gunzip.end();
-      else finish();
+        if (gunzip) {
+          if (!gunzip.write(bytes)) {
+            stream.pause();
+            gunzip.once('drain', () => stream.resume());
+          }
+        } else onText(bytes);
+        options.onProgress?.(summary.bytesRead);
+      });
+      stream.on('end', () => {
+        if (settled || ending) return;
+        if (sniffed) onText(sniffed);
+        if (gunzip) gunzip.end();
+        else finish(shrunk());
+      });
+    };
+
+    const startGunzip = (stream: ReadStream): void => {
+      summary.gzip = true;
+      const z = createGunzip({ chunkSize: 256 * 1024 });
+      gunzip = z;
+      z.on('data', (out: Buffer) => {
+        if (settled || ending) return;
+        if (inflated + out.length > maxDecompressed) {
+          enqueue(out.subarray(0, Math.max(0, maxDecompressed - inflated)));
+          inflated = maxDecompressed;
+          // Stop reading and inflating now; what was inflated is still split into lines.
+          stream.destroy();
+          z.destroy();
+          endAfterQueue(() => `decompression stopped at the limit of ${formatBytes(maxDecompressed)}; the rest of the file was not read`);
+          return;
+        }
+        inflated += out.length;
+        enqueue(out);
+      });
+      z.on('error', (err) => {
+        endAfterQueue(() => shrunk() ?? `the gzip data is damaged or cut off after ${formatBytes(summary.textBytes)} of text (${err.message}); everything before that was read`);
+      });
+      z.on('end', () => endAfterQueue(shrunk));
+    };
+
+    open(path, 'r', (err, fd) => {
+      if (err) {
+        fail(err);
+        return;
+      }
+      if (settled) {
+        close(fd, () => undefined);
+        return;
+      }
+      fstat(fd, (statErr, stats) => {
+        if (settled) {
+          close(fd, () => undefined);
+          return;
+        }
+        if (!statErr && stats.isFile()) sizeAtOpen = stats.size;
+        start(fd);
+      });
     });
   });
+}
+
+/** How many bytes of the start of a file are looked at for a byte order mark or UTF-16 without one. */
+const SNIFF_BYTES = 64;
+/** Pieces of gzip output that may wait to be split into lines before decompression pauses. */
+const MAX_QUEUED = 4;
+
+/**
+ * UTF-16 without a byte order mark, recognised from where the NUL bytes fall in the first bytes: text that
+ * is mostly ASCII has a NUL in every other byte (the odd ones in little-endian, the even ones in big-endian).
+ * UTF-8 log text holds no NUL bytes at all.
+ */
+export function utf16WithoutBom(bytes: Uint8Array): 'utf16le' | 'utf16be' | undefined {
+  const n = Math.min(bytes.length, SNIFF_BYTES) & ~1;
+  if (n < 4) return undefined;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenZeros++;
+    if (bytes[i + 1] === 0) oddZeros++;
+  }
+  const units = n / 2;
+  if (oddZeros * 2 >= units && evenZeros * 8 <= units && oddZeros > evenZeros) return 'utf16le';
+  if (evenZeros * 2 >= units && oddZeros * 8 <= units && evenZeros > oddZeros) return 'utf16be';
+  return undefined;
 }
 
 function swapBytes(bytes: Buffer): Buffer {

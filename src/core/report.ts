@@ -57,7 +57,8 @@ export async function checkFile(path: string, options: CheckOptions = {}): Promi
 
 /**
  * Problems that come from reading rather than from a line's content: lines too long to read, a file that
- * ends early (damaged gzip, decompression limit), a file that is not UTF-8. `severities` changes their
+ * ends early (damaged gzip, decompression limit, cut short while it was read), a file that is not UTF-8
+ * (with a byte order mark, or recognised as UTF-16 without one). `severities` changes their
  * severity or drops them, as it does for the line checks.
  */
 export function readProblems(read: ReadSummary, severities?: SeverityOverrides): Problem[] {
@@ -69,10 +70,13 @@ export function readProblems(read: ReadSummary, severities?: SeverityOverrides):
   for (const line of read.longLines) add('line-too-long', line, 'This line is longer than the reader accepts and was not read.');
   if (read.incomplete && !read.cancelled) add('file-incomplete', read.lines, `The file could not be read to the end: ${read.incomplete}.`);
   if (read.encoding !== 'utf8') {
+    const name = read.encoding === 'utf16le' ? 'UTF-16 (little-endian)' : 'UTF-16 (big-endian)';
     add(
       'unusual-format',
       0,
-      `The file is ${read.encoding === 'utf16le' ? 'UTF-16 (little-endian)' : 'UTF-16 (big-endian)'} text; Network Firewall writes UTF-8. It was read as UTF-16.`,
+      read.encodingGuessed
+        ? `The file has no byte order mark, but its first bytes look like ${name} text; Network Firewall writes UTF-8. It was read as ${name}.`
+        : `The file is ${name} text; Network Firewall writes UTF-8. It was read as UTF-16.`,
     );
   }
   return problems;

@@ -1,10 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGzip, gzipSync } from 'node:zlib';
 import { formatBytes, isGzipMagic, LineSplitter, readLogFile, type ReadOptions, type ReadSummary } from '../../src/core/lines';
+import { checkFile } from '../../src/core/report';
 import { random } from './random';
 
 /** The lines a reader should deliver: split at \r\n, \n or a lone \r (as VS Code does), no empty last line after a final break. */
@@ -360,6 +361,112 @@ describe('readLogFile', () => {
       assert.deepEqual(got, lines, `chunk size ${chunkSize}`);
       assert.equal(summary.encoding, 'utf16be');
     }
+  });
+
+  it('recognises UTF-16 without a byte order mark from its NUL bytes, and says it guessed', async () => {
+    const lines = sampleLines(50);
+    const le = Buffer.from(lines.join('\r\n') + '\r\n', 'utf16le');
+    const be = Buffer.from(le).swap16();
+    for (const [content, encoding] of [
+      [le, 'utf16le'],
+      [be, 'utf16be'],
+    ] as const) {
+      for (const chunkSize of [1, 3, 7, 1024 * 1024]) {
+        const { lines: got, summary } = await read(file(content), { chunkSize });
+        assert.deepEqual(got, lines, `${encoding}, chunk size ${chunkSize}`);
+        assert.equal(summary.encoding, encoding);
+        assert.equal(summary.encodingGuessed, true);
+        assert.equal(summary.textBytes, content.length);
+      }
+      const { lines: got, summary } = await read(file(gzipSync(content)));
+      assert.deepEqual(got, lines, `${encoding}, gzip`);
+      assert.equal(summary.encoding, encoding);
+      assert.equal(summary.encodingGuessed, true);
+    }
+    // A file shorter than the sample, and one whose first line is short.
+    assert.deepEqual((await read(file(Buffer.from('{}\n{"a":1}', 'utf16le')))).lines, ['{}', '{"a":1}']);
+    assert.deepEqual((await read(file(Buffer.from('{}\n{"a":1}', 'utf16le').swap16()))).lines, ['{}', '{"a":1}']);
+  });
+
+  it('reports a guessed UTF-16 encoding and a file cut short as problems of the file', async () => {
+    const lines = sampleLines(30);
+    const le = Buffer.from(lines.join('\n'), 'utf16le');
+    const guessed = await checkFile(file(le));
+    assert.equal(guessed.entries, 0, 'the sample lines are not TLS entries, but they are read');
+    const format = guessed.problems.filter((p) => p.code === 'unusual-format' && p.line === 0 && /byte order mark/.test(p.message));
+    assert.equal(format.length, 1, JSON.stringify(guessed.problems.slice(0, 3)));
+    assert.match(format[0].message, /UTF-16 \(little-endian\)/);
+    assert.ok(!guessed.problems.some((p) => p.code === 'invalid-json'), 'every line parses');
+
+    const content = lines.join('\n') + '\n';
+    const path = file(content);
+    let reads = 0;
+    const cut = await checkFile(path, {
+      chunkSize: 512,
+      onProgress: () => {
+        if (++reads === 2) truncateSync(path, 700);
+      },
+    });
+    const incomplete = cut.problems.filter((p) => p.code === 'file-incomplete');
+    assert.equal(incomplete.length, 1);
+    assert.equal(incomplete[0].line, cut.read.lines);
+    assert.match(incomplete[0].message, /cut short while it was read/);
+  });
+
+  it('does not take UTF-8 text for UTF-16, and says nothing of a guess when there is a byte order mark', async () => {
+    const lines = sampleLines(20);
+    const { lines: got, summary } = await read(file(lines.join('\n')));
+    assert.deepEqual(got, lines);
+    assert.equal(summary.encoding, 'utf8');
+    assert.equal(summary.encodingGuessed, undefined);
+    // Mostly non-ASCII UTF-8 text holds no NUL bytes either.
+    const accents = 'éàü€😀'.repeat(30);
+    assert.equal((await read(file(accents))).summary.encoding, 'utf8');
+    const withBom = await read(file(Buffer.from('\uFEFF' + lines.join('\n'), 'utf16le')));
+    assert.equal(withBom.summary.encoding, 'utf16le');
+    assert.equal(withBom.summary.encodingGuessed, undefined);
+  });
+
+  it('says so when the file is cut short while it is read', async () => {
+    const lines = sampleLines(2000);
+    const content = lines.join('\n') + '\n';
+    const path = file(content);
+    const cut = Math.floor(content.length / 2);
+    let reads = 0;
+    const { lines: got, summary } = await read(path, {
+      chunkSize: 4096,
+      onProgress: () => {
+        if (++reads === 2) truncateSync(path, cut);
+      },
+    });
+    assert.ok(got.length > 0 && got.length < lines.length, `${got.length} lines`);
+    assert.ok(summary.bytesRead < Buffer.byteLength(content));
+    assert.ok(summary.incomplete, 'incomplete is set');
+    assert.match(summary.incomplete, /cut short while it was read/);
+    assert.match(summary.incomplete, new RegExp(`${Buffer.byteLength(content)} bytes when opened`));
+    assert.equal(summary.cancelled, false);
+    // The same for gzip: the cut shows as damaged data, but the reason given is the shrinking file.
+    const gz = gzipSync(content);
+    const gzPath = file(gz);
+    reads = 0;
+    const zipped = await read(gzPath, {
+      chunkSize: 1024,
+      onProgress: () => {
+        if (++reads === 2) truncateSync(gzPath, Math.floor(gz.length / 2));
+      },
+    });
+    assert.ok(zipped.summary.incomplete);
+    assert.match(zipped.summary.incomplete, /cut short while it was read/);
+    // A file that grows while it is read is not cut short.
+    const grow = file(content);
+    reads = 0;
+    const grown = await read(grow, {
+      chunkSize: 4096,
+      onProgress: () => {
+        if (++reads === 2) appendFileSync(grow, lines[0] + '\n');
+      },
+    });
+    assert.equal(grown.summary.incomplete, undefined);
   });
 
   it('decodes gzip-compressed UTF-16', async () => {

@@ -306,13 +306,20 @@ describe('byte order marks and UTF-16', () => {
     assert.deepEqual([report.read.lines, report.entries, report.problems.length], [3, 3, 0]);
   });
 
-  it('UTF-16 without a BOM is not recognised: every line is reported as invalid JSON naming the NUL', async () => {
+  it('UTF-16 without a BOM is recognised from its NUL bytes: every entry is read, and the guess is reported once', async () => {
     const lines = generateLogLines(100, { seed: 7 });
-    const report = await checkFile(write('utf16-nobom.log', Buffer.from(lines.join('\n'), 'utf16le')));
-    assert.equal(report.read.lines, 100);
-    assert.equal(report.entries, 0);
-    assert.equal(report.problems.length, 100);
-    assert.ok(report.problems.every((p) => p.code === 'invalid-json' && p.message.includes('\\u0000')));
+    const le = Buffer.from(lines.join('\n'), 'utf16le');
+    for (const [name, bytes, words] of [
+      ['utf16le-nobom.log', le, 'little-endian'],
+      ['utf16be-nobom.log', Buffer.from(le).swap16(), 'big-endian'],
+    ] as const) {
+      const report = await checkFile(write(name, bytes));
+      assert.equal(report.read.lines, 100);
+      assert.equal(report.entries, 100);
+      assert.equal(report.read.encodingGuessed, true);
+      assert.deepEqual(codes(report.problems), ['unusual-format']);
+      assert.match(report.problems[0].message, new RegExp(`no byte order mark.*UTF-16 \\(${words}\\)`));
+    }
   });
 });
 
@@ -425,7 +432,7 @@ describe('a file that changes while it is read', () => {
     assert.equal(report.entries, report.read.lines);
   });
 
-  it('emptied while read (a log rotated by truncation): the read ends, at most the cut line is reported', async () => {
+  it('emptied while read (a log rotated by truncation): the read ends and says the file was cut short', async () => {
     const path = join(dir, 'rotated.log');
     writeGeneratedLog(path, 10 * MiB);
     let emptied = false;
@@ -438,7 +445,14 @@ describe('a file that changes while it is read', () => {
     };
     const { value: report } = await bounded(20_000, () => checkFile(path, options));
     assert.ok(report.entries > 0);
-    assert.ok(report.problems.length <= 1 && report.problems.every((p) => p.code === 'invalid-json' && p.line === report.read.lines - 1));
+    // At most the cut line is invalid JSON; the file's end is reported after the last line read.
+    const cut = report.problems.filter((p) => p.code === 'invalid-json');
+    assert.ok(cut.length <= 1 && cut.every((p) => p.line === report.read.lines - 1));
+    const incomplete = report.problems.filter((p) => p.code === 'file-incomplete');
+    assert.equal(incomplete.length, 1);
+    assert.equal(incomplete[0].line, report.read.lines);
+    assert.match(incomplete[0].message, /cut short while it was read/);
+    assert.equal(report.problems.length, cut.length + 1);
   });
 
   // Named pipes and a one-byte first read are POSIX behaviour.
