@@ -1,23 +1,24 @@
 /**
  * The SNI grouping model behind the sidebar tree and the CLI's `snis` report.
  *
- * Entries arrive per source (one file or document, named by a string key such as a URI). Each source's
- * contribution is kept apart, in cells keyed by (firewall, SNI), so replacing or removing one source
- * touches only that source's cells and the aggregates they feed; the other sources are never re-read.
+ * Entries arrive per source (one file or document, named by a string key such as a URI). Replacing or
+ * removing one source subtracts only that source's rows from the aggregates they feed; the other sources
+ * are never re-read.
  *
- * Memory: no `TlsEntry` is retained. A cell keeps, per kind, a growable `Int32Array` of line numbers and a
- * parallel `Float64Array` of timestamps (12 bytes an entry); a source keeps a dense `Int32Array` from line
- * to cell and kind (4 bytes a line) so the entry under the cursor is found in O(1). With growth slack that
- * is roughly 16–32 bytes an entry: 4 million entries (about 1 GB of logs) cost 65–130 MB. Paging a kind
- * node builds a (cell, position) list of that one group and kind (8 bytes an entry), cached until the group
- * changes; only `limit` locations are ever turned into objects. Distinct destination addresses and ports
- * are tracked per cell only up to {@link SniModelOptions.distinctLimit} values, so a no-SNI group reached
- * by thousands of scripts that connect by IP cannot grow without bound; totals are then reported as lower
- * bounds (`complete: false`).
+ * Memory: no `TlsEntry` is retained. Each entry is a row of its source's typed-array columns (line, SNI id,
+ * kind and action, time, destination address id and port: about 25 bytes, plus 4 per line for the
+ * line-to-row index), with SNIs, firewalls and addresses interned once for the whole model. Per SNI the
+ * model keeps one aggregate for all sources and one per firewall; a source keeps 20 bytes of counts per SNI
+ * it holds. Everything else (per-source aggregates, entry lists in line or time order, destinations) is
+ * read from the rows when asked for and cached until the data changes, so 2.8 million entries from a
+ * thousand files cost about 100 MB however many (file, SNI) pairs they spread over. Paging a kind node builds
+ * a (source, row) list of that one group and kind (8 bytes an entry); only `limit` locations are ever turned
+ * into objects.
  *
  * Editor-free: the tree provider maps {@link TreeNode}s to tree items and asks {@link SniModel.parentOf}
  * for `getParent`; the CLI calls {@link SniModel.summary}.
  */
+import type { EntryBatch } from './entryBatch';
 import type { LineResult, TlsEntry } from './types';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -119,7 +120,7 @@ export interface SniGroup {
 export interface DistinctValues<T> {
   readonly values: readonly T[];
   readonly total: number;
-  /** False when some source saw more distinct values than the model tracks: `total` is then a lower bound. */
+  /** False when the group has more distinct values than the model counts: `total` is then a lower bound. */
   readonly complete: boolean;
 }
 
@@ -239,7 +240,7 @@ export interface ModelChange {
 export type ChangeListener = (change: ModelChange) => void;
 
 export interface SniModelOptions {
-  /** Distinct destination addresses (and, separately, ports) tracked per source and SNI. Default 100. */
+  /** Distinct destination addresses (and, separately, ports) that {@link SniModel.details} counts per group; past it the total is a lower bound. Default 1000. */
   readonly distinctLimit?: number;
 }
 
@@ -247,7 +248,7 @@ export interface SniModelOptions {
 export const DEFAULT_PAGE_SIZE = 200;
 /** How many distinct values {@link SniGroupDetails} lists. */
 export const DISTINCT_SAMPLE = 20;
-const DEFAULT_DISTINCT_LIMIT = 100;
+const DEFAULT_DISTINCT_LIMIT = 1000;
 /** Lines are stored in Int32Arrays. */
 const MAX_LINE = 0x7ffffffe;
 
@@ -298,7 +299,6 @@ const K_OTHER = 3;
 const C_ENTRIES = 0;
 const C_KIND = 1; // + kind index
 const C_ACTION = 5; // + action index: PASS, DROP, REJECT, other
-const C_SLOTS = 9;
 const ACTIONS = ['PASS', 'DROP', 'REJECT'] as const;
 
 function actionIndex(action: string | undefined): number {
@@ -452,173 +452,137 @@ function scopeFor(groupBy: GroupBy, sourceKey: string, firewall: string | null):
 
 // ---------------------------------------------------------------------------------------------------------
 // Storage
+//
+// Every entry is a row of a source's columns: line, SNI id, kind and action, time, destination address id
+// and port, plus the firewall id when a source holds more than one firewall. SNIs, firewalls and addresses
+// are interned once for the whole model, so a row costs about 25 bytes and a line 4 more (line -> row).
+// A source also keeps, per SNI it holds, its entries by kind (a map entry and 20 bytes): enough to list
+// sources and containers without reading rows. Aggregates per SNI (all sources) and per (firewall, SNI) are
+// kept up to date row by row; everything per (source, SNI) beyond that, and entry lists, addresses and
+// ports, are read from the rows on demand and cached until the data changes.
 
-/** Below this many entries a bucket keeps plain arrays: typed arrays cost a few hundred bytes each even when nearly empty. */
-const SMALL_BUCKET = 64;
+/** Entries of one SNI within a source, by kind: [entries, revoked, tlsError, unknown, other]. */
+const L_STRIDE = 5;
+/** Sources whose per-SNI aggregates (actions, times, entry lists) are kept built at once. */
+const SOURCE_AGG_CACHE = 16;
 
-/** Lines and times of one kind within one cell, appended in arrival order and sorted by line on demand. */
-class Bucket {
-  lines: number[] | Int32Array = [];
-  times: number[] | Float64Array = [];
-  length = 0;
-  private sorted = true;
-
-  push(line: number, time: number): void {
-    if (Array.isArray(this.lines)) {
-      if (this.length < SMALL_BUCKET) {
-        if (this.length === 0) {
-          // An array literal is allocated at its size; the first push would reserve room for 17.
-          this.lines = [line];
-          this.times = [time];
-        } else {
-          if (line < this.lines[this.length - 1]) this.sorted = false;
-          this.lines.push(line);
-          (this.times as number[]).push(time);
-        }
-        this.length++;
-        return;
-      }
-      this.lines = Int32Array.from(this.lines);
-      this.times = Float64Array.from(this.times as number[]);
-    }
-    if (this.length === this.lines.length) {
-      const size = this.length < 1 << 20 ? this.length * 2 : Math.ceil(this.length * 1.5);
-      const lines = new Int32Array(size);
-      lines.set(this.lines);
-      this.lines = lines;
-      const times = new Float64Array(size);
-      times.set(this.times);
-      this.times = times;
-    }
-    if (this.length > 0 && line < this.lines[this.length - 1]) this.sorted = false;
-    this.lines[this.length] = line;
-    this.times[this.length] = time;
-    this.length++;
-  }
-
-  ensureSorted(): void {
-    if (this.sorted) return;
-    const n = this.length;
-    const lines = this.lines;
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((a, b) => lines[a] - lines[b]);
-    const small = Array.isArray(lines);
-    const newLines = small ? new Array<number>(n) : new Int32Array(lines.length);
-    const newTimes = small ? new Array<number>(n) : new Float64Array(this.times.length);
-    for (let i = 0; i < n; i++) {
-      newLines[i] = lines[order[i]];
-      newTimes[i] = this.times[order[i]];
-    }
-    this.lines = newLines;
-    this.times = newTimes;
-    this.sorted = true;
-  }
-
-  /** Index of the first line > `line` (after {@link ensureSorted}). */
-  upperBound(line: number): number {
-    let lo = 0;
-    let hi = this.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.lines[mid] <= line) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** Index of `line`, or -1 (after {@link ensureSorted}). */
-  indexOf(line: number): number {
-    const i = this.upperBound(line) - 1;
-    return i >= 0 && this.lines[i] === line ? i : -1;
-  }
-}
-
-/** One source's entries of one (firewall, SNI). */
-class Cell {
-  readonly counts: number[] = new Array<number>(C_SLOTS).fill(0);
-  readonly buckets: (Bucket | undefined)[] = [undefined, undefined, undefined, undefined];
-  // Plain arrays, not Sets: most cells hold one or two entries, and a Set costs several times the memory.
-  ips: string[] = [];
-  ipsOverflow = false;
-  ports: number[] = [];
-  portsOverflow = false;
-  /** Earliest and latest entry time; NaN while no entry had one. */
-  first = NaN;
-  last = NaN;
-  /** The aggregates this cell feeds: all sources, its firewall, its source. */
-  aggs: Agg[] = [];
-
-  constructor(
-    readonly source: SourceState,
-    readonly index: number,
-    readonly firewall: string | null,
-    readonly sni: SniKey,
-  ) {}
-
-  bucket(kind: number): Bucket | undefined {
-    const b = this.buckets[kind];
-    b?.ensureSorted();
-    return b;
-  }
-}
-
-/** Counts of one SNI within a scope, kept up to date entry by entry; times and details are derived lazily. */
+/** Counts of one SNI within a scope; times are exact while `timesDirty` is false. */
 class Agg {
-  // Plain arrays: a per-source aggregate usually has one cell, and there is one per (source, SNI).
-  readonly counts: number[] = new Array<number>(C_SLOTS).fill(0);
-  cells: Cell[] = [];
+  // Slots: entries, the four kinds, the four actions (see C_*).
+  readonly counts: number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0];
   first = NaN;
   last = NaN;
-  /** A cell was removed: first/last must be recomputed from the cells. */
+  /** Rows were removed: first/last must be recomputed from the rows. */
   timesDirty = false;
   revision = 0;
-  lower: string | undefined;
   orderCache: Map<string, Materialized> | undefined;
 
   constructor(
     readonly sni: SniKey,
-    readonly owner: Map<SniKey, Agg>,
+    readonly sniId: number,
+    /** Only rows of this firewall id count; -1 = any firewall. */
+    readonly fwId: number,
+    /** Only rows of this source count; undefined = every source. */
+    readonly source: SourceState | undefined,
   ) {}
-
-  lowerSni(): string | undefined {
-    if (this.sni === null) return undefined;
-    if (this.lower === undefined) this.lower = this.sni.toLowerCase();
-    return this.lower;
-  }
-
-  /** Recomputes first/last from the cells' own (append-only, hence exact) first/last after a removal. */
-  times(): void {
-    if (!this.timesDirty) return;
-    let first = Infinity;
-    let last = -Infinity;
-    for (const cell of this.cells) {
-      if (cell.first < first) first = cell.first;
-      if (cell.last > last) last = cell.last;
-    }
-    this.first = first === Infinity ? NaN : first;
-    this.last = last === -Infinity ? NaN : last;
-    this.timesDirty = false;
-  }
 }
 
-/** Entries of one (scope, SNI, kind) in one order, as (cell, position) pairs. */
+/** Entries of one (scope, SNI, kind) in one order, as (source, row) pairs. */
 interface Materialized {
   readonly revision: number;
-  readonly cells: readonly Cell[];
-  readonly cellOf: Int32Array;
-  readonly posOf: Int32Array;
+  readonly sources: readonly SourceState[];
+  readonly srcOf: Int32Array;
+  readonly rowOf: Int32Array;
 }
 
-interface SourceState {
-  readonly key: string;
+class SourceState {
   meta: SourceMeta | undefined;
-  readonly cells: Cell[];
-  readonly cellMap: Map<string | null, Map<SniKey, Cell>>;
-  readonly bySni: Map<SniKey, Agg>;
-  /** line -> cell index * 4 + kind + 1; 0 = no entry on that line. */
-  lineIndex: Int32Array;
-  entries: number;
+  rows = 0;
+  lines = new Int32Array(0);
+  snis = new Int32Array(0);
+  /** Bits 0–1: kind index; bits 2–4: 0 for TLS errors, else 1 + action index. */
+  codes = new Uint8Array(0);
+  times = new Float64Array(0);
+  /** Destination address id, -1 when absent. */
+  ips = new Int32Array(0);
+  /** Destination port, -1 when absent. */
+  ports = new Int32Array(0);
+  /** The firewall id of every row while they all share one (-2 before the first row). */
+  fwUniform = -2;
+  /** Per-row firewall ids once a second firewall appears. */
+  fws: Int32Array | undefined;
+  /** line -> row + 1; 0 = no entry on that line. */
+  lineIndex = new Int32Array(0);
+  /** Rows were appended in line order. */
+  inOrder = true;
+  /** SNI id -> index of its counts in `stats`. */
+  readonly local = new Map<number, number>();
+  stats = new Int32Array(0);
+  /** Bumped by every change to this source's rows. */
+  revision = 0;
+  /** Per-SNI aggregates of this source, built on demand for `revision`. */
+  aggs: { revision: number; map: Map<number, Agg> } | undefined;
+
+  constructor(
+    readonly key: string,
+    meta: SourceMeta | undefined,
+  ) {
+    this.meta = meta;
+  }
+
+  fwOf(row: number): number {
+    return this.fws === undefined ? this.fwUniform : this.fws[row];
+  }
+
+  /** Room for `extra` more rows. */
+  reserve(extra: number): void {
+    const need = this.rows + extra;
+    if (need <= this.lines.length) return;
+    const size = this.lines.length === 0 ? need : Math.max(need, Math.ceil(this.lines.length * 1.5));
+    this.lines = grow(this.lines, new Int32Array(size));
+    this.snis = grow(this.snis, new Int32Array(size));
+    this.codes = grow(this.codes, new Uint8Array(size));
+    this.times = grow(this.times, new Float64Array(size));
+    this.ips = grow(this.ips, new Int32Array(size));
+    this.ports = grow(this.ports, new Int32Array(size));
+    if (this.fws !== undefined) this.fws = grow(this.fws, new Int32Array(size));
+  }
+
+  /** The stats index of an SNI, created when new. */
+  statsOf(sniId: number): number {
+    let at = this.local.get(sniId);
+    if (at === undefined) {
+      at = this.local.size * L_STRIDE;
+      if (at + L_STRIDE > this.stats.length) this.stats = grow(this.stats, new Int32Array(Math.max(L_STRIDE * 4, this.stats.length * 2)));
+      this.local.set(sniId, at);
+    }
+    return at;
+  }
+}
+
+function grow<T extends Int32Array | Uint8Array | Float64Array>(old: T, bigger: T): T {
+  bigger.set(old);
+  return bigger;
+}
+
+/** Interns values as dense ids. */
+class Interner<T> {
+  private readonly ids = new Map<T, number>();
+  readonly values: T[] = [];
+
+  id(value: T): number {
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(value);
+      this.ids.set(value, id);
+    }
+    return id;
+  }
+
+  find(value: T): number | undefined {
+    return this.ids.get(value);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -630,8 +594,14 @@ interface SourceState {
  */
 export class SniModel {
   private readonly sources = new Map<string, SourceState>();
-  private readonly bySni = new Map<SniKey, Agg>();
-  private readonly byFirewall = new Map<string | null, Map<SniKey, Agg>>();
+  private bySni = new Map<number, Agg>();
+  private byFirewall = new Map<number, Map<number, Agg>>();
+  private sniIds = new Interner<SniKey>();
+  private fwIds = new Interner<string | null>();
+  private ipIds = new Interner<string>();
+  private sniLower: (string | undefined)[] = [];
+  private readonly dirtyTimes = new Set<Agg>();
+  private readonly sourceAggOrder: SourceState[] = [];
   private sortedKeys: string[] | undefined;
   private readonly listeners: ChangeListener[] = [];
   private readonly distinctLimit: number;
@@ -649,7 +619,7 @@ export class SniModel {
   /** Entries in all sources. */
   get totalEntries(): number {
     let n = 0;
-    for (const s of this.sources.values()) n += s.entries;
+    for (const s of this.sources.values()) n += s.rows;
     return n;
   }
 
@@ -675,7 +645,7 @@ export class SniModel {
     const old = this.sources.get(sourceKey);
     if (old !== undefined) this.detach(old);
     const state = this.createSource(sourceKey, meta ?? old?.meta);
-    const added = this.append(state, refs);
+    const added = this.appendRefs(state, refs);
     this.fire([sourceKey]);
     return added;
   }
@@ -687,10 +657,66 @@ export class SniModel {
    */
   addEntries(sourceKey: string, refs: readonly EntryRef[], meta?: SourceMeta): number {
     validateLines(refs);
-    let state = this.sources.get(sourceKey);
-    if (state === undefined) state = this.createSource(sourceKey, meta);
-    else if (meta !== undefined) state.meta = meta;
-    const added = this.append(state, refs);
+    const state = this.sourceFor(sourceKey, meta);
+    const added = this.appendRefs(state, refs);
+    this.fire([sourceKey]);
+    return added;
+  }
+
+  /**
+   * {@link addEntries} for a packed batch from a worker: the same result without an object per entry.
+   * @throws RangeError for an invalid line, before anything changes.
+   */
+  addBatch(sourceKey: string, batch: EntryBatch, meta?: SourceMeta): number {
+    for (let i = 0; i < batch.count; i++) {
+      const line = batch.lines[i];
+      if (!(line >= 0 && line <= MAX_LINE)) throw new RangeError(`Invalid line index ${line}: lines are integers from 0 to ${MAX_LINE}.`);
+    }
+    const state = this.sourceFor(sourceKey, meta);
+    const strings = batch.strings;
+    // Batch string index -> model id, filled as strings are met (-2 = not yet).
+    const sniOf = new Int32Array(strings.length).fill(-2);
+    const fwOf = new Int32Array(strings.length).fill(-2);
+    const ipOf = new Int32Array(strings.length).fill(-2);
+    const noSni = this.sniIds.id(null);
+    const noFw = this.fwIds.id(null);
+    let maxLine = -1;
+    for (let i = 0; i < batch.count; i++) if (batch.lines[i] > maxLine) maxLine = batch.lines[i];
+    this.prepare(state, batch.count, maxLine);
+    let added = 0;
+    for (let i = 0; i < batch.count; i++) {
+      const s = batch.sni[i];
+      let sniId = noSni;
+      if (s >= 0) {
+        sniId = sniOf[s];
+        if (sniId === -2) sniId = sniOf[s] = this.sniIds.id(strings[s]);
+      }
+      const f = batch.firewall[i];
+      let fwId = noFw;
+      if (f >= 0) {
+        fwId = fwOf[f];
+        if (fwId === -2) fwId = fwOf[f] = this.fwIds.id(strings[f]);
+      }
+      const p = batch.destIp[i];
+      let ipId = -1;
+      if (p >= 0) {
+        ipId = ipOf[p];
+        if (ipId === -2) ipId = ipOf[p] = this.ipIds.id(strings[p]);
+      }
+      const revocation = batch.kinds[i] === 1;
+      const st = batch.status[i];
+      const status = st >= 0 ? strings[st] : undefined;
+      const k = !revocation ? K_TLS : status === 'REVOKED' ? K_REVOKED : status === 'UNKNOWN' ? K_UNKNOWN : K_OTHER;
+      const a = batch.action[i];
+      const code = k | ((revocation ? 1 + actionIndex(a >= 0 ? strings[a] : undefined) : 0) << 2);
+      let time = batch.timeMs[i];
+      if (!Number.isFinite(time)) {
+        const seconds = batch.eventTimestamp[i];
+        time = Number.isFinite(seconds) ? seconds * 1000 : NaN;
+      }
+      if (this.appendRow(state, batch.lines[i], sniId, fwId, code, time, ipId, batch.destPort[i])) added++;
+    }
+    this.finishAppend(state);
     this.fire([sourceKey]);
     return added;
   }
@@ -715,8 +741,14 @@ export class SniModel {
   clear(): void {
     const keys = [...this.sources.keys()];
     this.sources.clear();
-    this.bySni.clear();
-    this.byFirewall.clear();
+    this.bySni = new Map();
+    this.byFirewall = new Map();
+    this.sniIds = new Interner();
+    this.fwIds = new Interner();
+    this.ipIds = new Interner();
+    this.sniLower = [];
+    this.dirtyTimes.clear();
+    this.sourceAggOrder.length = 0;
     this.sortedKeys = undefined;
     this.fire(keys);
   }
@@ -736,7 +768,7 @@ export class SniModel {
 
   /** Entries in one source (0 when unknown). */
   sourceEntries(sourceKey: string): number {
-    return this.sources.get(sourceKey)?.entries ?? 0;
+    return this.sources.get(sourceKey)?.rows ?? 0;
   }
 
   // --- queries ---------------------------------------------------------------------------------------
@@ -746,27 +778,20 @@ export class SniModel {
     const scope = query.scope ?? ALL;
     const map = this.aggMap(scope);
     if (map === undefined) return [];
-    const matcher = makeMatcher(query);
+    const matcher = this.matcher(query);
     const aggs: Agg[] = [];
-    for (const agg of map.values()) if (matcher(agg)) aggs.push(agg);
+    for (const agg of map.values()) if (matcher(agg.sniId, agg.counts, C_KIND)) aggs.push(agg);
     const sort = query.sort ?? 'count';
-    if (sort === 'latest') for (const agg of aggs) agg.times();
-    aggs.sort(COMPARATORS[sort]);
+    this.refreshTimes();
+    aggs.sort(this.comparator(sort));
     return aggs.map((agg) => snapshot(agg, scope));
   }
 
   /** Level-one nodes when grouping by source (by key) or by firewall (by name, no name last), without empty ones. */
   containers(by: 'source' | 'firewall', filter: GroupFilter = {}): Container[] {
-    const matcher = makeMatcher(filter);
+    const matcher = this.matcher(filter);
     const out: Container[] = [];
-    const add = (scope: Scope & { by: 'source' | 'firewall' }, map: Map<SniKey, Agg>, meta?: SourceMeta): void => {
-      let entries = 0;
-      let groups = 0;
-      for (const agg of map.values()) {
-        if (!matcher(agg)) continue;
-        entries += agg.counts[C_ENTRIES];
-        groups++;
-      }
+    const push = (scope: Scope & { by: 'source' | 'firewall' }, entries: number, groups: number, meta?: SourceMeta): void => {
       if (groups === 0) return;
       const id = scope.by === 'source' ? nodeId({ type: 'source', source: scope.source }) : nodeId({ type: 'firewall', firewall: scope.firewall });
       out.push(meta === undefined ? { id, scope, entries, groups } : { id, scope, entries, groups, meta });
@@ -774,13 +799,28 @@ export class SniModel {
     if (by === 'source') {
       for (const key of this.sourceKeys()) {
         const state = this.sources.get(key);
-        if (state !== undefined) add({ by: 'source', source: key }, state.bySni, state.meta);
+        if (state === undefined) continue;
+        let entries = 0;
+        let groups = 0;
+        for (const [sniId, at] of state.local) {
+          if (state.stats[at] === 0 || !matcher(sniId, state.stats, at + 1)) continue;
+          entries += state.stats[at];
+          groups++;
+        }
+        push({ by: 'source', source: key }, entries, groups, state.meta);
       }
     } else {
-      const names = [...this.byFirewall.keys()].sort(compareNullLast);
-      for (const name of names) {
-        const map = this.byFirewall.get(name);
-        if (map !== undefined) add({ by: 'firewall', firewall: name }, map);
+      const ids = [...this.byFirewall.keys()].sort((a, b) => compareNullLast(this.fwIds.values[a], this.fwIds.values[b]));
+      for (const fwId of ids) {
+        const map = this.byFirewall.get(fwId) as Map<number, Agg>;
+        let entries = 0;
+        let groups = 0;
+        for (const agg of map.values()) {
+          if (!matcher(agg.sniId, agg.counts, C_KIND)) continue;
+          entries += agg.counts[C_ENTRIES];
+          groups++;
+        }
+        push({ by: 'firewall', firewall: this.fwIds.values[fwId] }, entries, groups);
       }
     }
     return out;
@@ -788,40 +828,55 @@ export class SniModel {
 
   /** One group, or undefined when the scope has no entry with that SNI. */
   group(sni: SniKey, scope: Scope = ALL): SniGroup | undefined {
-    const agg = this.aggMap(scope)?.get(sni);
-    return agg === undefined ? undefined : snapshot(agg, scope);
+    const agg = this.agg(scope, sni);
+    if (agg === undefined) return undefined;
+    this.refreshTimes();
+    return snapshot(agg, scope);
   }
 
-  /** A group with destinations, firewalls and per-source counts. */
+  /** A group with destinations, firewalls and per-source counts, read from its rows. */
   details(sni: SniKey, scope: Scope = ALL): SniGroupDetails | undefined {
-    const agg = this.aggMap(scope)?.get(sni);
+    const agg = this.agg(scope, sni);
     if (agg === undefined) return undefined;
-    const ips = new Set<string>();
+    this.refreshTimes();
+    const ips = new Set<number>();
     const ports = new Set<number>();
-    const firewalls = new Set<string | null>();
-    const perSource = new Map<string, number>();
+    const firewalls = new Set<number>();
+    const perSource: { sourceKey: string; entries: number }[] = [];
     let ipsComplete = true;
     let portsComplete = true;
-    for (const cell of agg.cells) {
-      for (const ip of cell.ips) ips.add(ip);
-      for (const port of cell.ports) ports.add(port);
-      ipsComplete &&= !cell.ipsOverflow;
-      portsComplete &&= !cell.portsOverflow;
-      firewalls.add(cell.firewall);
-      perSource.set(cell.source.key, (perSource.get(cell.source.key) ?? 0) + cell.counts[C_ENTRIES]);
+    const limit = this.distinctLimit;
+    for (const state of this.sourcesOf(agg)) {
+      let entries = 0;
+      this.forRows(agg, state, (row) => {
+        entries++;
+        firewalls.add(state.fwOf(row));
+        const ip = state.ips[row];
+        if (ip >= 0 && !ips.has(ip)) {
+          if (ips.size < limit) ips.add(ip);
+          else ipsComplete = false;
+        }
+        const port = state.ports[row];
+        if (port >= 0 && !ports.has(port)) {
+          if (ports.size < limit) ports.add(port);
+          else portsComplete = false;
+        }
+      });
+      if (entries > 0) perSource.push({ sourceKey: state.key, entries });
     }
+    const ipNames = [...ips].map((id) => this.ipIds.values[id]);
     return {
       ...snapshot(agg, scope),
-      destIps: distinct([...ips].sort(compareStrings), ipsComplete),
+      destIps: distinct(ipNames.sort(compareStrings), ipsComplete),
       destPorts: distinct([...ports].sort((a, b) => a - b), portsComplete),
-      firewalls: [...firewalls].sort(compareNullLast),
-      sources: [...perSource].sort((a, b) => compareStrings(a[0], b[0])).map(([sourceKey, entries]) => ({ sourceKey, entries })),
+      firewalls: [...firewalls].map((id) => this.fwIds.values[id]).sort(compareNullLast),
+      sources: perSource,
     };
   }
 
   /** The kinds a group holds (in {@link GROUP_KINDS} order), limited to those the filter asks for. */
   kindsOf(sni: SniKey, scope: Scope = ALL, filter: KindFilter = 'all'): KindCount[] {
-    const agg = this.aggMap(scope)?.get(sni);
+    const agg = this.agg(scope, sni);
     if (agg === undefined) return [];
     const out: KindCount[] = [];
     for (let k = 0; k < GROUP_KINDS.length; k++) {
@@ -836,15 +891,15 @@ export class SniModel {
    * source key, line) with undated entries last. Only `limit` locations are built, whatever the group's size.
    */
   entriesOf(sni: SniKey, kind: GroupKind, offset: number, limit: number, options: { scope?: Scope; order?: EntryOrder } = {}): EntryPage {
-    const agg = this.aggMap(options.scope ?? ALL)?.get(sni);
+    const agg = this.agg(options.scope ?? ALL, sni);
     const k = GROUP_KINDS.indexOf(kind);
     const start = Math.max(0, Math.floor(offset));
     if (agg === undefined || k < 0) return { total: 0, offset: start, items: [] };
     const m = this.materialize(agg, k, options.order ?? 'line');
-    const total = m.cellOf.length;
+    const total = m.rowOf.length;
     const end = Math.min(total, start + Math.max(0, Math.floor(limit)));
     const items: EntryLocation[] = [];
-    for (let i = start; i < end; i++) items.push(locationOf(m.cells[m.cellOf[i]], k, m.posOf[i]));
+    for (let i = start; i < end; i++) items.push(this.locationOf(m.sources[m.srcOf[i]], m.rowOf[i]));
     return { total, offset: start, items };
   }
 
@@ -854,44 +909,34 @@ export class SniModel {
    * source has no such entry.
    */
   navigate(sni: SniKey, fromSource: string, fromLine: number, direction: 1 | -1, kind?: GroupKind): EntryLocation | undefined {
-    const agg = this.sources.get(fromSource)?.bySni.get(sni);
-    if (agg === undefined) return undefined;
+    const state = this.sources.get(fromSource);
+    const sniId = this.sniIds.find(sni);
+    if (state === undefined || sniId === undefined || !state.local.has(sniId)) return undefined;
     const only = kind === undefined ? -1 : GROUP_KINDS.indexOf(kind);
-    let best: { cell: Cell; k: number; pos: number; line: number } | undefined;
-    let wrap: typeof best;
-    for (const cell of agg.cells) {
-      for (let k = 0; k < GROUP_KINDS.length; k++) {
-        if (only >= 0 && k !== only) continue;
-        const b = cell.bucket(k);
-        if (b === undefined || b.length === 0) continue;
-        if (direction === 1) {
-          const pos = b.upperBound(fromLine);
-          if (pos < b.length && (best === undefined || b.lines[pos] < best.line)) best = { cell, k, pos, line: b.lines[pos] };
-          if (wrap === undefined || b.lines[0] < wrap.line) wrap = { cell, k, pos: 0, line: b.lines[0] };
-        } else {
-          let pos = b.upperBound(fromLine) - 1;
-          if (pos >= 0 && b.lines[pos] === fromLine) pos--;
-          if (pos >= 0 && (best === undefined || b.lines[pos] > best.line)) best = { cell, k, pos, line: b.lines[pos] };
-          const lastPos = b.length - 1;
-          if (wrap === undefined || b.lines[lastPos] > wrap.line) wrap = { cell, k, pos: lastPos, line: b.lines[lastPos] };
-        }
+    let best = -1;
+    let wrap = -1;
+    const { lines, snis, codes } = state;
+    for (let row = 0; row < state.rows; row++) {
+      if (snis[row] !== sniId || (only >= 0 && (codes[row] & 3) !== only)) continue;
+      const line = lines[row];
+      if (direction === 1) {
+        if (line > fromLine && (best < 0 || line < lines[best])) best = row;
+        if (wrap < 0 || line < lines[wrap]) wrap = row;
+      } else {
+        if (line < fromLine && (best < 0 || line > lines[best])) best = row;
+        if (wrap < 0 || line > lines[wrap]) wrap = row;
       }
     }
-    const hit = best ?? wrap;
-    return hit === undefined ? undefined : locationOf(hit.cell, hit.k, hit.pos);
+    const hit = best >= 0 ? best : wrap;
+    return hit < 0 ? undefined : this.locationOf(state, hit);
   }
 
-  /** The entry on a line of a source, or undefined when that line holds none. O(1) apart from a binary search for its time. */
+  /** The entry on a line of a source, or undefined when that line holds none. O(1). */
   findGroupForLine(sourceKey: string, line: number): EntryLocation | undefined {
     const state = this.sources.get(sourceKey);
     if (state === undefined || !Number.isInteger(line) || line < 0 || line >= state.lineIndex.length) return undefined;
     const v = state.lineIndex[line];
-    if (v === 0) return undefined;
-    const cell = state.cells[(v - 1) >> 2];
-    const k = (v - 1) & 3;
-    const b = cell.bucket(k);
-    const pos = b === undefined ? -1 : b.indexOf(line);
-    return pos < 0 ? undefined : locationOf(cell, k, pos);
+    return v === 0 ? undefined : this.locationOf(state, v - 1);
   }
 
   /** Rows of the CLI's `snis` report, most entries first. */
@@ -944,8 +989,9 @@ export class SniModel {
     if (ref.type === 'source' || ref.type === 'firewall') {
       return this.children(undefined, view).find((n) => n.id === id);
     }
-    const agg = this.aggMap(ref.scope)?.get(ref.sni);
-    if (agg === undefined || !makeMatcher(view)(agg)) return undefined;
+    const agg = this.agg(ref.scope, ref.sni);
+    if (agg === undefined || !this.matcher(view)(agg.sniId, agg.counts, C_KIND)) return undefined;
+    this.refreshTimes();
     if (ref.type === 'sni') return sniNode(snapshot(agg, ref.scope));
     const k = GROUP_KINDS.indexOf(ref.kind);
     const count = agg.counts[C_KIND + k];
@@ -1007,22 +1053,21 @@ export class SniModel {
   rankOf(scope: Scope, sni: SniKey, kind: GroupKind, sourceKey: string, line: number, order: EntryOrder = 'line'): number | undefined {
     const loc = this.findGroupForLine(sourceKey, line);
     if (loc === undefined || loc.sni !== sni || loc.kind !== kind || !inScope(loc, scope)) return undefined;
-    const agg = this.aggMap(scope)?.get(sni);
+    const agg = this.agg(scope, sni);
     if (agg === undefined) return undefined;
     const k = GROUP_KINDS.indexOf(kind);
     const m = this.materialize(agg, k, order);
     const time = loc.timeMs ?? NaN;
     // Binary search with the comparator the list was sorted with.
     let lo = 0;
-    let hi = m.cellOf.length;
+    let hi = m.rowOf.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const cell = m.cells[m.cellOf[mid]];
-      const b = cell.buckets[k] as Bucket;
-      const pos = m.posOf[mid];
-      let c = order === 'time' ? compareTimes(b.times[pos], time) : 0;
-      if (c === 0) c = compareStrings(cell.source.key, sourceKey);
-      if (c === 0) c = b.lines[pos] - line;
+      const state = m.sources[m.srcOf[mid]];
+      const row = m.rowOf[mid];
+      let c = order === 'time' ? compareTimes(state.times[row], time) : 0;
+      if (c === 0) c = compareStrings(state.key, sourceKey);
+      if (c === 0) c = state.lines[row] - line;
       if (c === 0) return mid;
       if (c < 0) lo = mid + 1;
       else hi = mid;
@@ -1047,178 +1092,341 @@ export class SniModel {
     return nodes;
   }
 
-  private aggMap(scope: Scope): Map<SniKey, Agg> | undefined {
-    if (scope.by === 'source') return this.sources.get(scope.source)?.bySni;
-    if (scope.by === 'firewall') return this.byFirewall.get(scope.firewall);
+  private aggMap(scope: Scope): Map<number, Agg> | undefined {
+    if (scope.by === 'source') {
+      const state = this.sources.get(scope.source);
+      return state === undefined ? undefined : this.sourceAggs(state);
+    }
+    if (scope.by === 'firewall') {
+      const fwId = this.fwIds.find(scope.firewall);
+      return fwId === undefined ? undefined : this.byFirewall.get(fwId);
+    }
     return this.bySni;
   }
 
+  private agg(scope: Scope, sni: SniKey): Agg | undefined {
+    const sniId = this.sniIds.find(sni);
+    return sniId === undefined ? undefined : this.aggMap(scope)?.get(sniId);
+  }
+
+  /** A source's per-SNI aggregates, read from its rows; the last few sources' are kept until they change. */
+  private sourceAggs(state: SourceState): Map<number, Agg> {
+    if (state.aggs !== undefined && state.aggs.revision === state.revision) return state.aggs.map;
+    const map = new Map<number, Agg>();
+    let last: Agg | undefined;
+    for (let row = 0; row < state.rows; row++) {
+      const sniId = state.snis[row];
+      let agg = last !== undefined && last.sniId === sniId ? last : map.get(sniId);
+      if (agg === undefined) map.set(sniId, (agg = new Agg(this.sniIds.values[sniId], sniId, -1, state)));
+      last = agg;
+      addRow(agg, state.codes[row], state.times[row]);
+    }
+    state.aggs = { revision: state.revision, map };
+    const order = this.sourceAggOrder;
+    const at = order.indexOf(state);
+    if (at >= 0) order.splice(at, 1);
+    order.push(state);
+    if (order.length > SOURCE_AGG_CACHE) (order.shift() as SourceState).aggs = undefined;
+    return map;
+  }
+
+  private sourceFor(key: string, meta: SourceMeta | undefined): SourceState {
+    const state = this.sources.get(key);
+    if (state === undefined) return this.createSource(key, meta);
+    if (meta !== undefined) state.meta = meta;
+    return state;
+  }
+
   private createSource(key: string, meta: SourceMeta | undefined): SourceState {
-    const state: SourceState = { key, meta, cells: [], cellMap: new Map(), bySni: new Map(), lineIndex: new Int32Array(0), entries: 0 };
+    const state = new SourceState(key, meta);
     this.sources.set(key, state);
     this.sortedKeys = undefined;
     return state;
   }
 
-  /** Removes a source and subtracts its cells from the aggregates they feed. */
+  /** Removes a source and subtracts its rows from the aggregates they feed. */
   private detach(state: SourceState): void {
-    for (const cell of state.cells) {
-      for (const agg of cell.aggs) {
-        for (let i = 0; i < C_SLOTS; i++) agg.counts[i] -= cell.counts[i];
-        const at = agg.cells.indexOf(cell);
-        if (at >= 0) {
-          agg.cells[at] = agg.cells[agg.cells.length - 1];
-          agg.cells.pop();
-        }
+    const touched = new Set<Agg>();
+    let g: Agg | undefined;
+    let f: Agg | undefined;
+    for (let row = 0; row < state.rows; row++) {
+      const sniId = state.snis[row];
+      const fwId = state.fwOf(row);
+      if (g === undefined || g.sniId !== sniId || (f as Agg).fwId !== fwId) {
+        g = this.bySni.get(sniId) as Agg;
+        f = this.byFirewall.get(fwId)?.get(sniId) as Agg;
+        touched.add(g);
+        touched.add(f);
+      }
+      removeRow(g, state.codes[row]);
+      removeRow(f as Agg, state.codes[row]);
+    }
+    for (const agg of touched) {
+      agg.revision++;
+      agg.orderCache = undefined;
+      if (agg.counts[C_ENTRIES] > 0) {
         agg.timesDirty = true;
-        agg.revision++;
-        if (agg.cells.length === 0) agg.owner.delete(agg.sni);
+        this.dirtyTimes.add(agg);
+        continue;
+      }
+      this.dirtyTimes.delete(agg);
+      if (agg.fwId < 0) {
+        this.bySni.delete(agg.sniId);
+      } else {
+        const map = this.byFirewall.get(agg.fwId);
+        map?.delete(agg.sniId);
+        if (map?.size === 0) this.byFirewall.delete(agg.fwId);
       }
     }
-    for (const [firewall, map] of this.byFirewall) if (map.size === 0) this.byFirewall.delete(firewall);
     this.sources.delete(state.key);
+    const at = this.sourceAggOrder.indexOf(state);
+    if (at >= 0) this.sourceAggOrder.splice(at, 1);
     this.sortedKeys = undefined;
+    this.cursor = undefined;
   }
 
-  private append(state: SourceState, refs: readonly EntryRef[]): number {
+  private appendRefs(state: SourceState, refs: readonly EntryRef[]): number {
     let maxLine = -1;
     for (const ref of refs) if (ref.line > maxLine) maxLine = ref.line;
-    if (maxLine >= state.lineIndex.length) {
-      const grown = new Int32Array(Math.max(maxLine + 1, Math.min(MAX_LINE + 1, state.lineIndex.length * 2)));
-      grown.set(state.lineIndex);
-      state.lineIndex = grown;
-    }
+    this.prepare(state, refs.length, maxLine);
     let added = 0;
-    let lastCell: Cell | undefined;
+    // Consecutive entries mostly share SNI and firewall; skip the look-ups then.
+    let lastSni: SniKey | undefined;
+    let sniId = -1;
+    let lastFw: string | null | undefined;
+    let fwId = -1;
     for (const ref of refs) {
-      const line = ref.line;
-      if (state.lineIndex[line] !== 0) continue;
       const e = ref.entry;
       const sni = e.sni ?? null;
-      const firewall = e.firewallName ?? null;
-      // Consecutive entries mostly share a cell; skip the two map look-ups then.
-      const cell = lastCell !== undefined && lastCell.sni === sni && lastCell.firewall === firewall ? lastCell : this.cellFor(state, firewall, sni);
-      lastCell = cell;
-      const k = kindIndex(e);
-      const time = timeOf(e);
-      let bucket = cell.buckets[k];
-      if (bucket === undefined) bucket = cell.buckets[k] = new Bucket();
-      bucket.push(line, time);
-      state.lineIndex[line] = cell.index * 4 + k + 1;
-      const a = e.kind === 'revocation' ? C_ACTION + actionIndex(e.action) : -1;
-      if (!Number.isNaN(time)) {
-        if (!(time >= cell.first)) cell.first = time;
-        if (!(time <= cell.last)) cell.last = time;
+      if (sni !== lastSni || sniId < 0) {
+        sniId = this.sniIds.id(sni);
+        lastSni = sni;
       }
-      const c = cell.counts;
-      c[C_ENTRIES]++;
-      c[C_KIND + k]++;
-      if (a >= 0) c[a]++;
-      for (const agg of cell.aggs) {
-        const ac = agg.counts;
-        ac[C_ENTRIES]++;
-        ac[C_KIND + k]++;
-        if (a >= 0) ac[a]++;
-        if (!agg.timesDirty && !Number.isNaN(time)) {
-          if (!(time >= agg.first)) agg.first = time;
-          if (!(time <= agg.last)) agg.last = time;
-        }
-        agg.revision++;
+      const fw = e.firewallName ?? null;
+      if (fw !== lastFw || fwId < 0) {
+        fwId = this.fwIds.id(fw);
+        lastFw = fw;
       }
-      if (e.destIp !== undefined && !cell.ipsOverflow && !cell.ips.includes(e.destIp)) {
-        if (cell.ips.length === 0) cell.ips = [e.destIp];
-        else if (cell.ips.length < this.distinctLimit) cell.ips.push(e.destIp);
-        else cell.ipsOverflow = true;
-      }
-      if (e.destPort !== undefined && !cell.portsOverflow && !cell.ports.includes(e.destPort)) {
-        if (cell.ports.length === 0) cell.ports = [e.destPort];
-        else if (cell.ports.length < this.distinctLimit) cell.ports.push(e.destPort);
-        else cell.portsOverflow = true;
-      }
-      added++;
+      const ipId = e.destIp === undefined ? -1 : this.ipIds.id(e.destIp);
+      const port = e.destPort !== undefined && Number.isInteger(e.destPort) && e.destPort >= 0 && e.destPort <= 0x7fffffff ? e.destPort : -1;
+      const code = kindIndex(e) | ((e.kind === 'revocation' ? 1 + actionIndex(e.action) : 0) << 2);
+      if (this.appendRow(state, ref.line, sniId, fwId, code, timeOf(e), ipId, port)) added++;
     }
-    state.entries += added;
+    this.finishAppend(state);
     return added;
   }
 
-  private cellFor(state: SourceState, firewall: string | null, sni: SniKey): Cell {
-    let byFw = state.cellMap.get(firewall);
-    if (byFw === undefined) state.cellMap.set(firewall, (byFw = new Map()));
-    let cell = byFw.get(sni);
-    if (cell !== undefined) return cell;
-    cell = new Cell(state, state.cells.length, firewall, sni);
-    state.cells.push(cell);
-    byFw.set(sni, cell);
-    let fwMap = this.byFirewall.get(firewall);
-    if (fwMap === undefined) this.byFirewall.set(firewall, (fwMap = new Map()));
-    const aggs: Agg[] = [];
-    for (const map of [this.bySni, fwMap, state.bySni]) {
-      let agg = map.get(sni);
-      if (agg === undefined) map.set(sni, (agg = new Agg(sni, map)));
-      if (agg.cells.length === 0) agg.cells = [cell];
-      else agg.cells.push(cell);
-      aggs.push(agg);
+  /** Room for `count` rows and lines up to `maxLine`; starts an append. */
+  private prepare(state: SourceState, count: number, maxLine: number): void {
+    state.reserve(count);
+    if (maxLine >= state.lineIndex.length) {
+      const grown = new Int32Array(Math.max(maxLine + 1, Math.min(MAX_LINE + 1, Math.ceil(state.lineIndex.length * 1.5))));
+      grown.set(state.lineIndex);
+      state.lineIndex = grown;
     }
-    // An array literal is allocated at its size (three); a pushed-to empty array reserves room for 17.
-    cell.aggs = [aggs[0], aggs[1], aggs[2]];
-    return cell;
+    this.cursor = undefined;
   }
 
-  /** The (cell, position) list of one kind of an aggregate in an order; cached until the aggregate changes. */
+  /** The aggregates the last appended row fed, for the next row with the same SNI and firewall. */
+  private cursor: { g: Agg; f: Agg } | undefined;
+
+  /** Appends one row unless the source already holds its line. */
+  private appendRow(state: SourceState, line: number, sniId: number, fwId: number, code: number, time: number, ipId: number, port: number): boolean {
+    if (state.lineIndex[line] !== 0) return false;
+    const row = state.rows++;
+    state.lines[row] = line;
+    state.snis[row] = sniId;
+    state.codes[row] = code;
+    state.times[row] = time;
+    state.ips[row] = ipId;
+    state.ports[row] = port;
+    if (state.fwUniform === -2) {
+      state.fwUniform = fwId;
+    } else if (state.fws === undefined && fwId !== state.fwUniform) {
+      state.fws = new Int32Array(state.lines.length).fill(state.fwUniform, 0, row);
+    }
+    if (state.fws !== undefined) state.fws[row] = fwId;
+    if (row > 0 && line < state.lines[row - 1]) state.inOrder = false;
+    state.lineIndex[line] = row + 1;
+    const at = state.statsOf(sniId);
+    state.stats[at]++;
+    state.stats[at + 1 + (code & 3)]++;
+    let c = this.cursor;
+    if (c === undefined || c.g.sniId !== sniId || c.f.fwId !== fwId) {
+      let g = this.bySni.get(sniId);
+      if (g === undefined) this.bySni.set(sniId, (g = new Agg(this.sniIds.values[sniId], sniId, -1, undefined)));
+      let fwMap = this.byFirewall.get(fwId);
+      if (fwMap === undefined) this.byFirewall.set(fwId, (fwMap = new Map()));
+      let f = fwMap.get(sniId);
+      if (f === undefined) fwMap.set(sniId, (f = new Agg(g.sni, sniId, fwId, undefined)));
+      c = this.cursor = { g, f };
+    }
+    addRow(c.g, code, time);
+    addRow(c.f, code, time);
+    return true;
+  }
+
+  private finishAppend(state: SourceState): void {
+    state.revision++;
+    this.cursor = undefined;
+  }
+
+  /** Recomputes first/last of aggregates that lost rows, in one pass over the sources that hold their SNIs. */
+  private refreshTimes(): void {
+    if (this.dirtyTimes.size === 0) return;
+    const dirtySnis = new Set<number>();
+    for (const agg of this.dirtyTimes) {
+      agg.first = NaN;
+      agg.last = NaN;
+      dirtySnis.add(agg.sniId);
+    }
+    for (const state of this.sources.values()) {
+      let any = false;
+      for (const sniId of dirtySnis) {
+        if (state.local.has(sniId)) {
+          any = true;
+          break;
+        }
+      }
+      if (!any) continue;
+      for (let row = 0; row < state.rows; row++) {
+        const sniId = state.snis[row];
+        if (!dirtySnis.has(sniId)) continue;
+        const time = state.times[row];
+        if (Number.isNaN(time)) continue;
+        const g = this.bySni.get(sniId);
+        if (g !== undefined && g.timesDirty) widen(g, time);
+        const f = this.byFirewall.get(state.fwOf(row))?.get(sniId);
+        if (f !== undefined && f.timesDirty) widen(f, time);
+      }
+    }
+    for (const agg of this.dirtyTimes) agg.timesDirty = false;
+    this.dirtyTimes.clear();
+  }
+
+  /** The sources holding rows of an aggregate, in key order. */
+  private sourcesOf(agg: Agg): SourceState[] {
+    if (agg.source !== undefined) return [agg.source];
+    const out: SourceState[] = [];
+    for (const key of this.sourceKeys()) {
+      const state = this.sources.get(key) as SourceState;
+      if (state.local.has(agg.sniId)) out.push(state);
+    }
+    return out;
+  }
+
+  /** Calls `fn` for each row of `state` that belongs to `agg`, in row order. */
+  private forRows(agg: Agg, state: SourceState, fn: (row: number) => void): void {
+    const { snis } = state;
+    const fwId = agg.fwId;
+    for (let row = 0; row < state.rows; row++) {
+      if (snis[row] === agg.sniId && (fwId < 0 || state.fwOf(row) === fwId)) fn(row);
+    }
+  }
+
+  /** The (source, row) list of one kind of an aggregate in an order; cached until the aggregate changes. */
   private materialize(agg: Agg, k: number, order: EntryOrder): Materialized {
     const cacheKey = `${order}:${k}`;
     const cached = agg.orderCache?.get(cacheKey);
     if (cached !== undefined && cached.revision === agg.revision) return cached;
     if (agg.orderCache !== undefined && [...agg.orderCache.values()].some((m) => m.revision !== agg.revision)) agg.orderCache = undefined;
-    const cells: Cell[] = [];
-    for (const cell of agg.cells) {
-      const b = cell.bucket(k);
-      if (b !== undefined && b.length > 0) cells.push(cell);
-    }
-    cells.sort((a, b) => compareStrings(a.source.key, b.source.key) || compareNullLast(a.firewall, b.firewall));
-    let total = 0;
-    for (const cell of cells) total += (cell.buckets[k] as Bucket).length;
-    let cellOf = new Int32Array(total);
-    let posOf = new Int32Array(total);
+    const sources = this.sourcesOf(agg);
+    const total = agg.counts[C_KIND + k];
+    let srcOf = new Int32Array(total);
+    let rowOf = new Int32Array(total);
     let n = 0;
-    for (let ci = 0; ci < cells.length; ci++) {
-      const len = (cells[ci].buckets[k] as Bucket).length;
-      cellOf.fill(ci, n, n + len);
-      for (let p = 0; p < len; p++) posOf[n + p] = p;
-      n += len;
+    let sorted = order === 'line';
+    for (let si = 0; si < sources.length; si++) {
+      const state = sources[si];
+      const { codes } = state;
+      if (!state.inOrder) sorted = false;
+      this.forRows(agg, state, (row) => {
+        if ((codes[row] & 3) !== k || n >= total) return;
+        srcOf[n] = si;
+        rowOf[n] = row;
+        n++;
+      });
     }
-    const sameSourceCells = cells.some((c, i) => i > 0 && cells[i - 1].source === c.source);
-    if (order === 'time' || sameSourceCells) {
-      // Sort a permutation with keys pulled into flat arrays; cells are already in source-key order, so a
-      // source's rank is the index of its first cell.
-      const times = new Float64Array(total);
-      const lines = new Int32Array(total);
-      const sourceRank = new Int32Array(total);
-      const rankOfCell = new Int32Array(cells.length);
-      for (let ci = 0; ci < cells.length; ci++) rankOfCell[ci] = ci > 0 && cells[ci - 1].source === cells[ci].source ? rankOfCell[ci - 1] : ci;
-      for (let i = 0; i < total; i++) {
-        const b = cells[cellOf[i]].buckets[k] as Bucket;
-        times[i] = b.times[posOf[i]];
-        lines[i] = b.lines[posOf[i]];
-        sourceRank[i] = rankOfCell[cellOf[i]];
+    if (!sorted) {
+      const times = new Float64Array(n);
+      const lines = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const state = sources[srcOf[i]];
+        times[i] = state.times[rowOf[i]];
+        lines[i] = state.lines[rowOf[i]];
       }
-      const perm = new Uint32Array(total);
-      for (let i = 0; i < total; i++) perm[i] = i;
+      const perm = new Uint32Array(n);
+      for (let i = 0; i < n; i++) perm[i] = i;
       const byTime = order === 'time';
-      perm.sort((a, b) => (byTime ? compareTimes(times[a], times[b]) : 0) || sourceRank[a] - sourceRank[b] || lines[a] - lines[b]);
-      const c2 = new Int32Array(total);
-      const p2 = new Int32Array(total);
-      for (let i = 0; i < total; i++) {
-        c2[i] = cellOf[perm[i]];
-        p2[i] = posOf[perm[i]];
+      perm.sort((a, b) => (byTime ? compareTimes(times[a], times[b]) : 0) || srcOf[a] - srcOf[b] || lines[a] - lines[b]);
+      const s2 = new Int32Array(n);
+      const r2 = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        s2[i] = srcOf[perm[i]];
+        r2[i] = rowOf[perm[i]];
       }
-      cellOf = c2;
-      posOf = p2;
+      srcOf = s2;
+      rowOf = r2;
+    } else if (n < total) {
+      srcOf = srcOf.slice(0, n);
+      rowOf = rowOf.slice(0, n);
     }
-    const m: Materialized = { revision: agg.revision, cells, cellOf, posOf };
+    const m: Materialized = { revision: agg.revision, sources, srcOf, rowOf };
     if (agg.orderCache === undefined) agg.orderCache = new Map();
     agg.orderCache.set(cacheKey, m);
     return m;
+  }
+
+  private locationOf(state: SourceState, row: number): EntryLocation {
+    const time = state.times[row];
+    const loc = {
+      sourceKey: state.key,
+      line: state.lines[row],
+      sni: this.sniIds.values[state.snis[row]],
+      kind: GROUP_KINDS[state.codes[row] & 3],
+      firewall: this.fwIds.values[state.fwOf(row)],
+    };
+    return Number.isNaN(time) ? loc : { ...loc, timeMs: time };
+  }
+
+  private lowerOf(sniId: number): string | undefined {
+    const sni = this.sniIds.values[sniId];
+    if (sni === null) return undefined;
+    let lower = this.sniLower[sniId];
+    if (lower === undefined) lower = this.sniLower[sniId] = sni.toLowerCase();
+    return lower;
+  }
+
+  /** A filter over (SNI id, kind counts at `at`..`at + 3`). */
+  private matcher(filter: GroupFilter): (sniId: number, counts: ArrayLike<number>, at: number) => boolean {
+    const text = (filter.text ?? '').toLowerCase();
+    const kind = filter.kind ?? 'all';
+    return (sniId, counts, at) => {
+      if (text !== '') {
+        const lower = this.lowerOf(sniId);
+        if (lower === undefined || !lower.includes(text)) return false;
+      }
+      if (kind === 'all') return true;
+      for (let k = 0; k < GROUP_KINDS.length; k++) if (counts[at + k] > 0 && kindAllowed(k, kind)) return true;
+      return false;
+    };
+  }
+
+  /** Case-insensitive, then by code units so equal-looking names keep a stable order; a missing SNI first. */
+  private compareNames = (a: Agg, b: Agg): number => {
+    if (a.sni === null || b.sni === null) return a.sni === b.sni ? 0 : a.sni === null ? -1 : 1;
+    return compareStrings(this.lowerOf(a.sniId) as string, this.lowerOf(b.sniId) as string) || compareStrings(a.sni, b.sni);
+  };
+
+  private comparator(sort: SortOrder): (a: Agg, b: Agg) => number {
+    switch (sort) {
+      case 'count':
+        return (a, b) => b.counts[C_ENTRIES] - a.counts[C_ENTRIES] || this.compareNames(a, b);
+      case 'name':
+        return this.compareNames;
+      case 'latest':
+        return (a, b) => compareTimes(-a.last, -b.last) || this.compareNames(a, b);
+    }
   }
 
   private fire(sources: readonly string[]): void {
@@ -1234,6 +1442,29 @@ export class SniModel {
     // Every listener has run and the model is consistent; report the first failure to the caller.
     if (failure !== undefined) throw failure.error;
   }
+}
+
+function addRow(agg: Agg, code: number, time: number): void {
+  const c = agg.counts;
+  c[C_ENTRIES]++;
+  c[C_KIND + (code & 3)]++;
+  const a = code >> 2;
+  if (a > 0) c[C_ACTION + a - 1]++;
+  if (!agg.timesDirty && !Number.isNaN(time)) widen(agg, time);
+  agg.revision++;
+}
+
+function removeRow(agg: Agg, code: number): void {
+  const c = agg.counts;
+  c[C_ENTRIES]--;
+  c[C_KIND + (code & 3)]--;
+  const a = code >> 2;
+  if (a > 0) c[C_ACTION + a - 1]--;
+}
+
+function widen(agg: Agg, time: number): void {
+  if (!(time >= agg.first)) agg.first = time;
+  if (!(time <= agg.last)) agg.last = time;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1275,20 +1506,6 @@ function kindAllowed(k: number, filter: KindFilter): boolean {
   }
 }
 
-function makeMatcher(filter: GroupFilter): (agg: Agg) => boolean {
-  const text = (filter.text ?? '').toLowerCase();
-  const kind = filter.kind ?? 'all';
-  return (agg) => {
-    if (text !== '') {
-      const lower = agg.lowerSni();
-      if (lower === undefined || !lower.includes(text)) return false;
-    }
-    if (kind === 'all') return true;
-    for (let k = 0; k < GROUP_KINDS.length; k++) if (agg.counts[C_KIND + k] > 0 && kindAllowed(k, kind)) return true;
-    return false;
-  };
-}
-
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -1298,26 +1515,13 @@ function compareNullLast(a: string | null, b: string | null): number {
   return compareStrings(a, b);
 }
 
-/** Case-insensitive, then by code units so equal-looking names keep a stable order; a missing SNI first. */
-function compareNames(a: Agg, b: Agg): number {
-  if (a.sni === null || b.sni === null) return a.sni === b.sni ? 0 : a.sni === null ? -1 : 1;
-  return compareStrings(a.lowerSni() as string, b.lowerSni() as string) || compareStrings(a.sni, b.sni);
-}
-
 /** Ascending, NaN (no time) last. */
 function compareTimes(a: number, b: number): number {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) === Number.isNaN(b) ? 0 : Number.isNaN(a) ? 1 : -1;
   return a - b;
 }
 
-const COMPARATORS: Readonly<Record<SortOrder, (a: Agg, b: Agg) => number>> = {
-  count: (a, b) => b.counts[C_ENTRIES] - a.counts[C_ENTRIES] || compareNames(a, b),
-  name: compareNames,
-  latest: (a, b) => compareTimes(-a.last, -b.last) || compareNames(a, b),
-};
-
 function snapshot(agg: Agg, scope: Scope): SniGroup {
-  agg.times();
   const c = agg.counts;
   let worst: GroupKind = 'other';
   for (let k = 0; k < GROUP_KINDS.length; k++) {
@@ -1353,12 +1557,6 @@ function distinct<T>(sorted: T[], complete: boolean): DistinctValues<T> {
   return { values: sorted.slice(0, DISTINCT_SAMPLE), total: sorted.length, complete };
 }
 
-function locationOf(cell: Cell, k: number, pos: number): EntryLocation {
-  const b = cell.buckets[k] as Bucket;
-  const time = b.times[pos];
-  const loc = { sourceKey: cell.source.key, line: b.lines[pos], sni: cell.sni, kind: GROUP_KINDS[k], firewall: cell.firewall };
-  return Number.isNaN(time) ? loc : { ...loc, timeMs: time };
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Export

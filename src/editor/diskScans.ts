@@ -1,7 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { isTlsLogLine, parseAwsLogName } from '../core/detect';
-import { batchToRefs } from '../core/entryBatch';
 import { formatBytes } from '../core/lines';
 import { collectLogFiles } from '../core/report';
 import { scanFiles, type ScannedFile } from '../core/scanPool';
@@ -118,7 +117,7 @@ export class DiskScans implements vscode.Disposable {
             severities: this.config.severities(),
             signal: controller.signal,
             sizes,
-            onEntries: (index, _path, batch) => this.model.addEntries(keys[index], batchToRefs(batch), sourceMeta(uris[index], { origin: 'disk' })),
+            onEntries: (index, _path, batch) => this.model.addBatch(keys[index], batch, sourceMeta(uris[index], { origin: 'disk' })),
             onFile: (file) => this.publish(views[file.index], file),
             onProgress: (p) => {
               const total = p.bytesTotal ?? 0;

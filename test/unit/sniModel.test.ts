@@ -118,11 +118,12 @@ describe('SniModel counts', () => {
       { sourceKey: 'a', entries: 2 },
       { sourceKey: 'b', entries: 1 },
     ]);
-    // Past the per-source limit the total is a lower bound.
+    // Past the limit the total is a lower bound.
     model.setSourceEntries('c', refs(['3', '4', '5', '6', '7'].map((n) => tlsError('x', { destIp: `${n}.0.0.1` }))));
     const d2 = model.details('x');
     assert.equal(d2?.destIps.complete, false);
-    assert.equal(d2?.destIps.total, 5);
+    assert.equal(d2?.destIps.total, 3);
+    assert.deepEqual(d2?.destPorts, { values: [443, 8443], total: 2, complete: true });
     assert.equal(model.details('nope'), undefined);
   });
 });
