@@ -3,15 +3,17 @@
  * files. Generates its inputs under bench/data/ (ignored by git) with the project's generator, runs baseline
  * and engine alternately, and prints medians and ratios.
  *
- *   node out/bench/run.js [--quick] [--rounds N] [--only plain,gzip,folder,edit]
+ *   node out/bench/run.js [--quick] [--rounds N] [--only plain,gzip,folder,folder-editor,edit]
+ *   (folder-editor: only the editor's folder scan, not the command line's)
  */
 import { createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createGunzip } from 'node:zlib';
 import { LogModel } from '../src/core/logModel';
 import { checkFile } from '../src/core/report';
-import { batchToRefs } from '../src/core/entryBatch';
 import { scanFiles } from '../src/core/scanPool';
 import { SniModel } from '../src/core/sniModel';
 import { writeLog, writeS3Tree } from './generate';
@@ -29,6 +31,12 @@ const WORKER = resolve('dist', 'worker.js');
 const PLAIN_SIZE = (quick ? 20 : 100) * MB;
 const FOLDER_SIZE = (quick ? 200 : 1024) * MB;
 const EDIT_DOC_SIZE = 40 * MB;
+
+/** Runs a full garbage collection (the flag can be set at run time; `gc` is then reachable from a new context). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -170,7 +178,7 @@ async function main(): Promise<void> {
     console.log('');
   }
 
-  if (!ONLY || ONLY.has('folder')) {
+  if (!ONLY || ONLY.has('folder') || ONLY.has('folder-editor')) {
     const root = join(DATA, `s3-${FOLDER_SIZE / MB}MB`);
     if (!existsSync(root)) {
       process.stdout.write(`generating an S3 folder tree of ${FOLDER_SIZE / MB} MB of logs ...\n`);
@@ -178,7 +186,7 @@ async function main(): Promise<void> {
     }
     const files = listFiles(root).filter((f) => f.endsWith('.log.gz'));
     const compressed = files.reduce((n, f) => n + statSync(f).size, 0);
-    for (const threads of [1, 2]) {
+    for (const threads of ONLY?.has('folder-editor') ? [] : [1, 2]) {
       const start = process.cpuUsage();
       const t0 = performance.now();
       const { result, peak } = await peakRss(() => scanFiles(files, { workerPath: WORKER, threads, mode: 'summary' }));
@@ -202,7 +210,7 @@ async function main(): Promise<void> {
           threads: 2,
           mode: 'entries',
           maxProblems: 1000,
-          onEntries: (index, path, batch) => model.addEntries(path, batchToRefs(batch), { index: String(index) }),
+          onEntries: (index, path, batch) => model.addBatch(path, batch, { index: String(index) }),
         }),
       );
       const wall = performance.now() - t0;
@@ -212,6 +220,33 @@ async function main(): Promise<void> {
         `Folder scan as the editor does it (2 workers, entries merged into the SNI model on this thread: ${model.totalEntries} entries, ${model.groups().length} SNIs): ` +
           `${fmt(wall)}, ${(textBytes / MB / (wall / 1000)).toFixed(0)} MB/s, process CPU ${fmt((cpu.user + cpu.system) / 1000)}, peak RSS ${(peak / MB).toFixed(0)} MB`,
       );
+      // What the model itself holds, and what the tree's queries cost on it.
+      const held = (): number => {
+        collectGarbage();
+        const m = process.memoryUsage();
+        return m.heapUsed + m.arrayBuffers;
+      };
+      const withModel = held();
+      const groups = model.groups();
+      const biggest = groups[0];
+      const timed = (label: string, fn: () => unknown): string => {
+        const t = performance.now();
+        fn();
+        return `${label} ${fmt(performance.now() - t)}`;
+      };
+      const queries = [
+        timed('groups by count', () => model.groups()),
+        timed('by latest', () => model.groups({ sort: 'latest' })),
+        timed('files with failing SNIs', () => model.containers('source', { kind: 'failing' })),
+        timed(`first page of the biggest group (${biggest.entries} entries) by time`, () => model.entriesOf(biggest.sni, biggest.worst, 0, 200, { order: 'time' })),
+        timed('its details', () => model.details(biggest.sni)),
+        timed('remove one file', () => model.removeSource(model.sourceKeys()[0])),
+        timed('groups by latest after it', () => model.groups({ sort: 'latest' })),
+      ];
+      model.clear();
+      const without = held();
+      console.log(`  the SNI model holds ${((withModel - without) / MB).toFixed(0)} MB (heap and array buffers after GC, with the model minus without)`);
+      console.log(`  queries: ${queries.join(', ')}`);
     }
     console.log('');
   }
