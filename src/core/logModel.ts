@@ -30,9 +30,16 @@ export class LogModel {
 
   /** Parses every line. */
   reset(lineCount: number, read: LineReader): void {
-    for (const _ of this.resetInSteps(lineCount, read)) {
-      // Each step parses a block of lines; run them all at once.
+    // The loop of resetInSteps without the generator's pause every block of lines.
+    const results = new Array<LineResult>(lineCount);
+    const counts: ProblemCounts = { error: 0, warning: 0, information: 0 };
+    for (let i = 0; i < lineCount; i++) {
+      const r = analyzeLine(read(i), i, this.options);
+      results[i] = r;
+      if (r.problems.length > 0) for (const p of r.problems) counts[p.severity]++;
     }
+    this.results = results;
+    this.counts = counts;
   }
 
   /**
@@ -45,7 +52,7 @@ export class LogModel {
     for (let i = 0; i < lineCount; i++) {
       const r = analyzeLine(read(i), i, this.options);
       results[i] = r;
-      for (const p of r.problems) counts[p.severity]++;
+      if (r.problems.length > 0) for (const p of r.problems) counts[p.severity]++;
       if (i % linesPerStep === linesPerStep - 1) yield i + 1;
     }
     this.results = results;

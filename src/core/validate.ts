@@ -27,7 +27,6 @@ type JsonObject = Record<string, unknown>;
 
 /** Shared by every clean line: most lines have no problems, and an empty array each is garbage. */
 const NO_PROBLEMS: Problem[] = Object.freeze([]) as unknown as Problem[];
-const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
 
 const DOCUMENTED_STATUSES: ReadonlySet<string> = new Set(['REVOKED', 'UNKNOWN']);
 const DOCUMENTED_ACTIONS: ReadonlySet<string> = new Set(['PASS', 'DROP', 'REJECT']);
@@ -152,17 +151,45 @@ function isIpAddress(text: string): boolean {
 /** A port as a number, or undefined when the value is not a whole number from 0 to 65535. */
 function readPort(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 0 && value <= 65535 ? value : undefined;
-  if (typeof value === 'string' && value.length <= 5 && DIGITS.test(value)) {
-    const n = +value;
-    return n <= 65535 ? n : undefined;
+  if (typeof value === 'string') {
+    const n = value.length;
+    if (n === 0 || n > 5) return undefined;
+    let port = 0;
+    for (let i = 0; i < n; i++) {
+      const d = value.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return undefined;
+      port = port * 10 + d;
+    }
+    return port <= 65535 ? port : undefined;
   }
   return undefined;
 }
 
-type AddFinding = (code: ProblemCode, path: string, message: string, target?: 'value' | 'key') => void;
+/**
+ * The findings of the line being checked, made on the first one (most lines have none). Module state
+ * rather than a closure per line: {@link check} runs once per line and never re-enters.
+ */
+let found: Finding[] | undefined;
 
-/** A port field: a string of digits or a number from 0 to 65535; anything else is reported through `add`. */
-function readPortField(raw: unknown, key: 'src_port' | 'dest_port', add: AddFinding): number | undefined {
+function add(code: ProblemCode, path: string, message: string, target: 'value' | 'key' = 'value'): void {
+  (found ??= []).push({ code, path, message, target });
+}
+
+/** `obj[key]` when it is a string; otherwise a finding (missing or wrong type) and undefined. */
+function requireString(obj: JsonObject, objPath: string, key: string): string | undefined {
+  const v = obj[key];
+  if (typeof v === 'string') return v;
+  if (v === undefined) {
+    add('missing-field', objPath, `Missing required field "${key}"${objPath === '' ? '' : ` in "${objPath}"`}.`, 'key');
+    return undefined;
+  }
+  const path = objPath === '' ? key : `${objPath}.${key}`;
+  add('wrong-type', path, `"${path}" must be a string, not ${jsonTypeName(v)}.`);
+  return undefined;
+}
+
+/** A port field: a string of digits or a number from 0 to 65535; anything else is a finding. */
+function readPortField(raw: unknown, key: 'src_port' | 'dest_port'): number | undefined {
   if (raw === undefined) {
     add('missing-field', 'event', `Missing required field "${key}" in "event".`, 'key');
     return undefined;
@@ -178,40 +205,22 @@ function readPortField(raw: unknown, key: 'src_port' | 'dest_port', add: AddFind
 
 /**
  * The rules of FORMAT.md over one parsed JSON value. Returns the entry (when the value is a TLS entry of
- * either kind, even if some fields are unusable) and the findings without ranges.
+ * either kind, even if some fields are unusable); the findings without ranges are left in {@link found}.
  */
-function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
-  // Most lines have no findings: the list is made on the first one.
-  let list: Finding[] | undefined;
-  const add = (code: ProblemCode, path: string, message: string, target: 'value' | 'key' = 'value'): void => {
-    (list ??= []).push({ code, path, message, target });
-  };
+function check(value: unknown): TlsEntry | undefined {
+  found = undefined;
   if (!isObject(value)) {
     add('not-an-object', '', `The line is valid JSON but ${jsonTypeName(value)}, not a log entry object.`);
-    return { findings: list ?? NO_FINDINGS };
+    return undefined;
   }
 
   const event = value.event;
-  const requireString = (obj: JsonObject, objPath: string, key: string): string | undefined => {
-    const v = obj[key];
-    if (typeof v === 'string') return v;
-    const path = objPath === '' ? key : `${objPath}.${key}`;
-    if (v === undefined) {
-      add('missing-field', objPath, `Missing required field "${key}"${objPath === '' ? '' : ` in "${objPath}"`}.`, 'key');
-      return undefined;
-    }
-    if (typeof v !== 'string') {
-      add('wrong-type', path, `"${path}" must be a string, not ${jsonTypeName(v)}.`);
-      return undefined;
-    }
-    return v;
-  };
 
   // An alert or flow entry: valid JSON of the firewall's other log types. Say so, once, and stop.
   if (isObject(event) && event.tls_error === undefined && event.revocation_check === undefined && typeof event.event_type === 'string') {
     const type = event.event_type;
     add('not-a-tls-entry', 'event.event_type', `This is a Network Firewall ${type === 'netflow' ? 'flow' : type === 'alert' ? 'alert' : `"${messageText(type)}"`} log entry, not a TLS log entry. Alert and flow logs are delivered to separate files.`);
-    return { findings: list ?? NO_FINDINGS };
+    return undefined;
   }
 
   const firewallName = requireString(value, '', 'firewall_name');
@@ -235,11 +244,11 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
 
   if (event === undefined) {
     add('missing-field', '', 'Missing required field "event".', 'key');
-    return { findings: list ?? NO_FINDINGS };
+    return undefined;
   }
   if (!isObject(event)) {
     add('wrong-type', 'event', `"event" must be an object, not ${jsonTypeName(event)}.`);
-    return { findings: list ?? NO_FINDINGS };
+    return undefined;
   }
 
   const tlsError = event.tls_error;
@@ -252,19 +261,17 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
     kind = 'revocation';
   } else {
     add('unknown-entry-kind', 'event', '"event" has neither "tls_error" nor "revocation_check", so it is not a TLS log entry of a documented kind.', 'key');
-    return { findings: list ?? NO_FINDINGS };
+    return undefined;
   }
 
-  const entry: TlsEntry = { kind, firewallName, availabilityZone, eventTimestamp };
-
+  let timeMs: number | undefined;
   const timestamp = requireString(event, 'event', 'timestamp');
   if (timestamp !== undefined) {
-    entry.timestamp = timestamp;
     const ms = isoTimestampMs(timestamp);
     if (Number.isNaN(ms)) {
       add('invalid-timestamp', 'event.timestamp', `"event.timestamp" is not an ISO 8601 time such as 2024-07-02T18:01:44.412778Z.`);
     } else {
-      entry.timeMs = ms;
+      timeMs = ms;
       if (timestamp.charCodeAt(timestamp.length - 1) !== 90) add('unusual-format', 'event.timestamp', '"event.timestamp" has a numeric UTC offset, as in alert and flow logs; TLS logs end in "Z".');
       if (eventTimestamp !== undefined) {
         const seconds = Math.floor(ms / 1000);
@@ -277,75 +284,119 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
   }
 
   // Written out for each side: constant keys keep these property reads fast, and nothing is built per line.
-  const srcIp = requireString(event, 'event', 'src_ip');
-  if (srcIp !== undefined) {
-    if (isIpAddress(srcIp)) entry.srcIp = srcIp;
-    else add('invalid-ip', 'event.src_ip', '"event.src_ip" is not an IPv4 or IPv6 address.');
+  let srcIp = requireString(event, 'event', 'src_ip');
+  if (srcIp !== undefined && !isIpAddress(srcIp)) {
+    add('invalid-ip', 'event.src_ip', '"event.src_ip" is not an IPv4 or IPv6 address.');
+    srcIp = undefined;
   }
-  const srcPort = readPortField(event.src_port, 'src_port', add);
-  if (srcPort !== undefined) entry.srcPort = srcPort;
-  const destIp = requireString(event, 'event', 'dest_ip');
-  if (destIp !== undefined) {
-    if (isIpAddress(destIp)) entry.destIp = destIp;
-    else add('invalid-ip', 'event.dest_ip', '"event.dest_ip" is not an IPv4 or IPv6 address.');
+  const srcPort = readPortField(event.src_port, 'src_port');
+  let destIp = requireString(event, 'event', 'dest_ip');
+  if (destIp !== undefined && !isIpAddress(destIp)) {
+    add('invalid-ip', 'event.dest_ip', '"event.dest_ip" is not an IPv4 or IPv6 address.');
+    destIp = undefined;
   }
-  const destPort = readPortField(event.dest_port, 'dest_port', add);
-  if (destPort !== undefined) entry.destPort = destPort;
+  const destPort = readPortField(event.dest_port, 'dest_port');
 
   const sni = requireString(event, 'event', 'sni');
-  if (sni !== undefined) {
-    entry.sni = sni;
-    if (sni === '') add('empty-value', 'event.sni', '"event.sni" is empty; the firewall writes "-" when the client hello has no SNI.');
-  }
+  if (sni === '') add('empty-value', 'event.sni', '"event.sni" is empty; the firewall writes "-" when the client hello has no SNI.');
+
+  const common = timestamp !== undefined && timeMs !== undefined && srcIp !== undefined && srcPort !== undefined && destIp !== undefined && destPort !== undefined && sni !== undefined;
 
   if (kind === 'tlsError') {
+    let errorMessage: string | undefined;
     if (!isObject(tlsError)) {
       add('wrong-type', 'event.tls_error', `"event.tls_error" must be an object, not ${jsonTypeName(tlsError)}.`);
     } else {
       const message = requireString(tlsError, 'event.tls_error', 'error_message');
       if (message !== undefined) {
-        entry.errorMessage = message;
-        // The entry's SNI settles where the quoted SNI ends, should a client have sent one containing the separator.
-        // Nearly every message is one of the documented forms with the entry's own SNI: recognise those
-        // without taking the certificate-name list apart (the hover does that).
-        const documented =
-          message === NO_SNI_MESSAGE ||
-          (sni !== undefined &&
-            message.startsWith(MISMATCH_PREFIX) &&
-            message.startsWith(sni, MISMATCH_PREFIX.length) &&
-            message.startsWith(MISMATCH_SEPARATOR, MISMATCH_PREFIX.length + sni.length));
-        const parsed = documented && message !== NO_SNI_MESSAGE ? ({ kind: 'certMismatch', sni } as const) : parseTlsErrorMessage(message, { sni });
-        if (parsed.kind === 'undocumented') {
-          add('unknown-error-message', 'event.tls_error.error_message', 'This TLS error message is not one of the forms AWS documents; it is shown as written.');
-        } else if (sni !== undefined) {
-          if (parsed.kind === 'noSni' && sni !== '-') {
-            add('sni-disagrees', 'event.sni', 'The error says the client hello had no server name, but "sni" holds one.');
-          } else if (parsed.kind === 'certMismatch' && parsed.sni !== sni) {
-            add('sni-disagrees', 'event.sni', 'The SNI in the error message differs from "sni".');
-          }
-        }
+        errorMessage = message;
+        checkErrorMessage(message, sni);
       }
     }
-  } else if (!isObject(revocation)) {
+    // Nearly every entry has every field: one object literal then, rather than a property at a time.
+    if (common && errorMessage !== undefined) {
+      return { kind, firewallName, availabilityZone, eventTimestamp, timestamp, timeMs, srcIp, srcPort, destIp, destPort, sni, errorMessage };
+    }
+    const entry = partialEntry(kind, firewallName, availabilityZone, eventTimestamp, timestamp, timeMs, srcIp, srcPort, destIp, destPort, sni);
+    if (errorMessage !== undefined) entry.errorMessage = errorMessage;
+    return entry;
+  }
+
+  if (!isObject(revocation)) {
     add('wrong-type', 'event.revocation_check', `"event.revocation_check" must be an object, not ${jsonTypeName(revocation)}.`);
-  } else {
-    const status = requireString(revocation, 'event.revocation_check', 'status');
-    if (status !== undefined) {
-      entry.status = status;
-      if (!DOCUMENTED_STATUSES.has(status)) add('unknown-status', 'event.revocation_check.status', 'Revocation status is not one of the documented values REVOKED or UNKNOWN.');
-    }
-    const action = requireString(revocation, 'event.revocation_check', 'action');
-    if (action !== undefined) {
-      entry.action = action;
-      if (!DOCUMENTED_ACTIONS.has(action)) add('unknown-action', 'event.revocation_check.action', 'Revocation action is not one of the documented values PASS, DROP or REJECT.');
-    }
-    const fpr = requireString(revocation, 'event.revocation_check', 'leaf_cert_fpr');
-    if (fpr !== undefined) {
-      entry.leafCertFpr = fpr;
-      if (fpr === '') add('empty-value', 'event.revocation_check.leaf_cert_fpr', '"leaf_cert_fpr" is empty.');
+    return partialEntry(kind, firewallName, availabilityZone, eventTimestamp, timestamp, timeMs, srcIp, srcPort, destIp, destPort, sni);
+  }
+  const status = requireString(revocation, 'event.revocation_check', 'status');
+  if (status !== undefined && !DOCUMENTED_STATUSES.has(status)) add('unknown-status', 'event.revocation_check.status', 'Revocation status is not one of the documented values REVOKED or UNKNOWN.');
+  const action = requireString(revocation, 'event.revocation_check', 'action');
+  if (action !== undefined && !DOCUMENTED_ACTIONS.has(action)) add('unknown-action', 'event.revocation_check.action', 'Revocation action is not one of the documented values PASS, DROP or REJECT.');
+  const leafCertFpr = requireString(revocation, 'event.revocation_check', 'leaf_cert_fpr');
+  if (leafCertFpr === '') add('empty-value', 'event.revocation_check.leaf_cert_fpr', '"leaf_cert_fpr" is empty.');
+  if (common && status !== undefined && action !== undefined && leafCertFpr !== undefined) {
+    return { kind, firewallName, availabilityZone, eventTimestamp, timestamp, timeMs, srcIp, srcPort, destIp, destPort, sni, status, action, leafCertFpr };
+  }
+  const entry = partialEntry(kind, firewallName, availabilityZone, eventTimestamp, timestamp, timeMs, srcIp, srcPort, destIp, destPort, sni);
+  if (status !== undefined) entry.status = status;
+  if (action !== undefined) entry.action = action;
+  if (leafCertFpr !== undefined) entry.leafCertFpr = leafCertFpr;
+  return entry;
+}
+
+/**
+ * An entry that lacks some field: only the fields that were read are set, as keys (so an entry never has
+ * a key whose value is undefined, except the three top-level ones that every entry has).
+ */
+function partialEntry(
+  kind: TlsEntry['kind'],
+  firewallName: string | undefined,
+  availabilityZone: string | undefined,
+  eventTimestamp: number | undefined,
+  timestamp: string | undefined,
+  timeMs: number | undefined,
+  srcIp: string | undefined,
+  srcPort: number | undefined,
+  destIp: string | undefined,
+  destPort: number | undefined,
+  sni: string | undefined,
+): TlsEntry {
+  const entry: TlsEntry = { kind, firewallName, availabilityZone, eventTimestamp };
+  if (timestamp !== undefined) entry.timestamp = timestamp;
+  if (timeMs !== undefined) entry.timeMs = timeMs;
+  if (srcIp !== undefined) entry.srcIp = srcIp;
+  if (srcPort !== undefined) entry.srcPort = srcPort;
+  if (destIp !== undefined) entry.destIp = destIp;
+  if (destPort !== undefined) entry.destPort = destPort;
+  if (sni !== undefined) entry.sni = sni;
+  return entry;
+}
+
+/** The findings of a TLS error message: a form AWS does not document, or an SNI that disagrees with the entry's. */
+function checkErrorMessage(message: string, sni: string | undefined): void {
+  // The entry's SNI settles where the quoted SNI ends, should a client have sent one containing the separator.
+  // Nearly every message is one of the documented forms with the entry's own SNI: recognise those
+  // without taking the certificate-name list apart (the hover does that).
+  if (message === NO_SNI_MESSAGE) {
+    if (sni !== undefined && sni !== '-') add('sni-disagrees', 'event.sni', 'The error says the client hello had no server name, but "sni" holds one.');
+    return;
+  }
+  if (
+    sni !== undefined &&
+    message.startsWith(MISMATCH_PREFIX) &&
+    message.startsWith(sni, MISMATCH_PREFIX.length) &&
+    message.startsWith(MISMATCH_SEPARATOR, MISMATCH_PREFIX.length + sni.length)
+  ) {
+    return;
+  }
+  const parsed = parseTlsErrorMessage(message, { sni });
+  if (parsed.kind === 'undocumented') {
+    add('unknown-error-message', 'event.tls_error.error_message', 'This TLS error message is not one of the forms AWS documents; it is shown as written.');
+  } else if (sni !== undefined) {
+    if (parsed.kind === 'noSni' && sni !== '-') {
+      add('sni-disagrees', 'event.sni', 'The error says the client hello had no server name, but "sni" holds one.');
+    } else if (parsed.kind === 'certMismatch' && parsed.sni !== sni) {
+      add('sni-disagrees', 'event.sni', 'The SNI in the error message differs from "sni".');
     }
   }
-  return { entry, findings: list ?? NO_FINDINGS };
 }
 
 /**
@@ -354,8 +405,10 @@ function check(value: unknown): { entry?: TlsEntry; findings: Finding[] } {
  * key of the object that lacks a field, or the whole entry for a missing top-level field.
  */
 export function validateValue(value: unknown, text: string, line: number, offset: number, options?: AnalyzeOptions): LineResult {
-  const { entry, findings } = check(value);
-  if (findings.length === 0) return entry ? { entry, problems: NO_PROBLEMS } : { problems: NO_PROBLEMS };
+  const entry = check(value);
+  const findings = found;
+  found = undefined;
+  if (findings === undefined) return entry ? { entry, problems: NO_PROBLEMS } : { problems: NO_PROBLEMS };
   const overrides = options?.severities;
   const walk = walkJson(offset === 0 ? text : text.slice(offset));
   const problems: Problem[] = [];
