@@ -38,6 +38,13 @@ function collectGarbage(): void {
   (runInNewContext('gc') as () => void)();
 }
 
+/** Heap and array buffers in use after a full collection. */
+function held(): number {
+  collectGarbage();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -201,6 +208,7 @@ async function main(): Promise<void> {
     }
     {
       // The editor's folder scan: entries stream back in packed batches and are merged into one SNI model here.
+      const before = held();
       const model = new SniModel();
       const start = process.cpuUsage();
       const t0 = performance.now();
@@ -221,11 +229,6 @@ async function main(): Promise<void> {
           `${fmt(wall)}, ${(textBytes / MB / (wall / 1000)).toFixed(0)} MB/s, process CPU ${fmt((cpu.user + cpu.system) / 1000)}, peak RSS ${(peak / MB).toFixed(0)} MB`,
       );
       // What the model itself holds, and what the tree's queries cost on it.
-      const held = (): number => {
-        collectGarbage();
-        const m = process.memoryUsage();
-        return m.heapUsed + m.arrayBuffers;
-      };
       const withModel = held();
       const groups = model.groups();
       const biggest = groups[0];
@@ -243,9 +246,7 @@ async function main(): Promise<void> {
         timed('remove one file', () => model.removeSource(model.sourceKeys()[0])),
         timed('groups by latest after it', () => model.groups({ sort: 'latest' })),
       ];
-      model.clear();
-      const without = held();
-      console.log(`  the SNI model holds ${((withModel - without) / MB).toFixed(0)} MB (heap and array buffers after GC, with the model minus without)`);
+      console.log(`  the SNI model holds ${((withModel - before) / MB).toFixed(0)} MB (heap and array buffers after GC, after the scan minus before it)`);
       console.log(`  queries: ${queries.join(', ')}`);
     }
     console.log('');

@@ -476,6 +476,9 @@ class Agg {
   timesDirty = false;
   revision = 0;
   orderCache: Map<string, Materialized> | undefined;
+  /** The last snapshot, valid while `revision` is `snapRevision`. */
+  snap: SniGroup | undefined;
+  snapRevision = -1;
 
   constructor(
     readonly sni: SniKey,
@@ -511,12 +514,19 @@ class SourceState {
   fwUniform = -2;
   /** Per-row firewall ids once a second firewall appears. */
   fws: Int32Array | undefined;
-  /** line -> row + 1; 0 = no entry on that line. */
-  lineIndex = new Int32Array(0);
-  /** Rows were appended in line order. */
+  /**
+   * line -> row + 1 (0 = no entry on that line), built only once a line arrives that is not after the
+   * last one; until then rows are in strictly increasing line order and a line is found by binary search.
+   */
+  lineIndex: Int32Array | undefined;
+  /** Rows are in line order. */
   inOrder = true;
-  /** SNI id -> index of its counts in `stats`. */
-  readonly local = new Map<number, number>();
+  /**
+   * SNI id -> index of its counts in `stats`, while the source is being appended to; afterwards the ids are
+   * kept sorted in `ids` and the counts of `ids[i]` are at `i * L_STRIDE`.
+   */
+  local: Map<number, number> | undefined = new Map();
+  ids: Int32Array | undefined;
   stats = new Int32Array(0);
   /** Bumped by every change to this source's rows. */
   revision = 0;
@@ -548,15 +558,87 @@ class SourceState {
     if (this.fws !== undefined) this.fws = grow(this.fws, new Int32Array(size));
   }
 
-  /** The stats index of an SNI, created when new. */
+  /** The stats index of an SNI, created when new (only while appending: see {@link expand}). */
   statsOf(sniId: number): number {
-    let at = this.local.get(sniId);
+    const local = this.local as Map<number, number>;
+    let at = local.get(sniId);
     if (at === undefined) {
-      at = this.local.size * L_STRIDE;
+      at = local.size * L_STRIDE;
       if (at + L_STRIDE > this.stats.length) this.stats = grow(this.stats, new Int32Array(Math.max(L_STRIDE * 4, this.stats.length * 2)));
-      this.local.set(sniId, at);
+      local.set(sniId, at);
     }
     return at;
+  }
+
+  hasSni(sniId: number): boolean {
+    if (this.local !== undefined) return this.local.has(sniId);
+    const ids = this.ids as Int32Array;
+    let lo = 0;
+    let hi = ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ids[mid] < sniId) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < ids.length && ids[lo] === sniId;
+  }
+
+  /** Calls `fn` with each SNI id the source holds and the index of its counts in `stats`. */
+  forEachSni(fn: (sniId: number, at: number) => void): void {
+    if (this.local !== undefined) {
+      for (const [sniId, at] of this.local) fn(sniId, at);
+    } else {
+      const ids = this.ids as Int32Array;
+      for (let i = 0; i < ids.length; i++) fn(ids[i], i * L_STRIDE);
+    }
+  }
+
+  /** Packs the per-SNI counts into sorted typed arrays (a map entry per SNI costs several times more). */
+  compact(): void {
+    const local = this.local;
+    if (local === undefined) return;
+    const pairs = [...local].sort((a, b) => a[0] - b[0]);
+    const ids = new Int32Array(pairs.length);
+    const stats = new Int32Array(pairs.length * L_STRIDE);
+    for (let i = 0; i < pairs.length; i++) {
+      ids[i] = pairs[i][0];
+      stats.set(this.stats.subarray(pairs[i][1], pairs[i][1] + L_STRIDE), i * L_STRIDE);
+    }
+    this.ids = ids;
+    this.stats = stats;
+    this.local = undefined;
+  }
+
+  /** Makes the per-SNI counts growable again, for appending. */
+  expand(): void {
+    if (this.local !== undefined) return;
+    const ids = this.ids as Int32Array;
+    const local = new Map<number, number>();
+    for (let i = 0; i < ids.length; i++) local.set(ids[i], i * L_STRIDE);
+    this.local = local;
+    this.ids = undefined;
+  }
+
+  /** The row holding a line, or -1. */
+  rowOfLine(line: number): number {
+    if (this.lineIndex !== undefined) return line < this.lineIndex.length ? this.lineIndex[line] - 1 : -1;
+    const lines = this.lines;
+    let lo = 0;
+    let hi = this.rows;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (lines[mid] < line) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.rows && lines[lo] === line ? lo : -1;
+  }
+
+  /** Builds the line index from the rows (when lines stop arriving in increasing order). */
+  indexLines(maxLine: number): void {
+    const last = this.rows > 0 ? this.lines[this.rows - 1] : -1;
+    const index = new Int32Array(Math.max(maxLine, last) + 1);
+    for (let row = 0; row < this.rows; row++) index[this.lines[row]] = row + 1;
+    this.lineIndex = index;
   }
 }
 
@@ -749,6 +831,7 @@ export class SniModel {
     this.sniLower = [];
     this.dirtyTimes.clear();
     this.sourceAggOrder.length = 0;
+    this.appending = undefined;
     this.sortedKeys = undefined;
     this.fire(keys);
   }
@@ -802,11 +885,11 @@ export class SniModel {
         if (state === undefined) continue;
         let entries = 0;
         let groups = 0;
-        for (const [sniId, at] of state.local) {
-          if (state.stats[at] === 0 || !matcher(sniId, state.stats, at + 1)) continue;
+        state.forEachSni((sniId, at) => {
+          if (state.stats[at] === 0 || !matcher(sniId, state.stats, at + 1)) return;
           entries += state.stats[at];
           groups++;
-        }
+        });
         push({ by: 'source', source: key }, entries, groups, state.meta);
       }
     } else {
@@ -911,7 +994,7 @@ export class SniModel {
   navigate(sni: SniKey, fromSource: string, fromLine: number, direction: 1 | -1, kind?: GroupKind): EntryLocation | undefined {
     const state = this.sources.get(fromSource);
     const sniId = this.sniIds.find(sni);
-    if (state === undefined || sniId === undefined || !state.local.has(sniId)) return undefined;
+    if (state === undefined || sniId === undefined || !state.hasSni(sniId)) return undefined;
     const only = kind === undefined ? -1 : GROUP_KINDS.indexOf(kind);
     let best = -1;
     let wrap = -1;
@@ -934,9 +1017,9 @@ export class SniModel {
   /** The entry on a line of a source, or undefined when that line holds none. O(1). */
   findGroupForLine(sourceKey: string, line: number): EntryLocation | undefined {
     const state = this.sources.get(sourceKey);
-    if (state === undefined || !Number.isInteger(line) || line < 0 || line >= state.lineIndex.length) return undefined;
-    const v = state.lineIndex[line];
-    return v === 0 ? undefined : this.locationOf(state, v - 1);
+    if (state === undefined || !Number.isInteger(line) || line < 0) return undefined;
+    const row = state.rowOfLine(line);
+    return row < 0 ? undefined : this.locationOf(state, row);
   }
 
   /** Rows of the CLI's `snis` report, most entries first. */
@@ -1147,6 +1230,8 @@ export class SniModel {
   /** Removes a source and subtracts its rows from the aggregates they feed. */
   private detach(state: SourceState): void {
     const touched = new Set<Agg>();
+    // Aggregates whose earliest or latest time was on a removed row: only those need their times recomputed.
+    const extremes = new Set<Agg>();
     let g: Agg | undefined;
     let f: Agg | undefined;
     for (let row = 0; row < state.rows; row++) {
@@ -1160,13 +1245,18 @@ export class SniModel {
       }
       removeRow(g, state.codes[row]);
       removeRow(f as Agg, state.codes[row]);
+      const time = state.times[row];
+      if (time === g.first || time === g.last) extremes.add(g);
+      if (time === (f as Agg).first || time === (f as Agg).last) extremes.add(f as Agg);
     }
     for (const agg of touched) {
       agg.revision++;
       agg.orderCache = undefined;
       if (agg.counts[C_ENTRIES] > 0) {
-        agg.timesDirty = true;
-        this.dirtyTimes.add(agg);
+        if (extremes.has(agg)) {
+          agg.timesDirty = true;
+          this.dirtyTimes.add(agg);
+        }
         continue;
       }
       this.dirtyTimes.delete(agg);
@@ -1179,6 +1269,7 @@ export class SniModel {
       }
     }
     this.sources.delete(state.key);
+    if (this.appending === state) this.appending = undefined;
     const at = this.sourceAggOrder.indexOf(state);
     if (at >= 0) this.sourceAggOrder.splice(at, 1);
     this.sortedKeys = undefined;
@@ -1219,20 +1310,31 @@ export class SniModel {
   /** Room for `count` rows and lines up to `maxLine`; starts an append. */
   private prepare(state: SourceState, count: number, maxLine: number): void {
     state.reserve(count);
-    if (maxLine >= state.lineIndex.length) {
+    if (state.lineIndex !== undefined && maxLine >= state.lineIndex.length) {
       const grown = new Int32Array(Math.max(maxLine + 1, Math.min(MAX_LINE + 1, Math.ceil(state.lineIndex.length * 1.5))));
       grown.set(state.lineIndex);
       state.lineIndex = grown;
     }
+    this.maxLine = maxLine;
+    // Only the source being appended to keeps its per-SNI counts in a map.
+    if (this.appending !== state) {
+      this.appending?.compact();
+      state.expand();
+      this.appending = state;
+    }
     this.cursor = undefined;
   }
 
+  /** The source appended to last, and the highest line of the append under way. */
+  private appending: SourceState | undefined;
+  private maxLine = -1;
   /** The aggregates the last appended row fed, for the next row with the same SNI and firewall. */
   private cursor: { g: Agg; f: Agg } | undefined;
 
   /** Appends one row unless the source already holds its line. */
   private appendRow(state: SourceState, line: number, sniId: number, fwId: number, code: number, time: number, ipId: number, port: number): boolean {
-    if (state.lineIndex[line] !== 0) return false;
+    if (state.lineIndex === undefined && state.rows > 0 && line <= state.lines[state.rows - 1]) state.indexLines(this.maxLine);
+    if (state.lineIndex !== undefined && state.lineIndex[line] !== 0) return false;
     const row = state.rows++;
     state.lines[row] = line;
     state.snis[row] = sniId;
@@ -1247,7 +1349,7 @@ export class SniModel {
     }
     if (state.fws !== undefined) state.fws[row] = fwId;
     if (row > 0 && line < state.lines[row - 1]) state.inOrder = false;
-    state.lineIndex[line] = row + 1;
+    if (state.lineIndex !== undefined) state.lineIndex[line] = row + 1;
     const at = state.statsOf(sniId);
     state.stats[at]++;
     state.stats[at + 1 + (code & 3)]++;
@@ -1274,24 +1376,20 @@ export class SniModel {
   /** Recomputes first/last of aggregates that lost rows, in one pass over the sources that hold their SNIs. */
   private refreshTimes(): void {
     if (this.dirtyTimes.size === 0) return;
-    const dirtySnis = new Set<number>();
+    const dirtySnis: number[] = [];
+    const dirty = new Uint8Array(this.sniIds.values.length);
     for (const agg of this.dirtyTimes) {
       agg.first = NaN;
       agg.last = NaN;
-      dirtySnis.add(agg.sniId);
+      agg.snap = undefined;
+      if (dirty[agg.sniId] === 0) dirtySnis.push(agg.sniId);
+      dirty[agg.sniId] = 1;
     }
     for (const state of this.sources.values()) {
-      let any = false;
-      for (const sniId of dirtySnis) {
-        if (state.local.has(sniId)) {
-          any = true;
-          break;
-        }
-      }
-      if (!any) continue;
+      if (!dirtySnis.some((sniId) => state.hasSni(sniId))) continue;
       for (let row = 0; row < state.rows; row++) {
         const sniId = state.snis[row];
-        if (!dirtySnis.has(sniId)) continue;
+        if (dirty[sniId] === 0) continue;
         const time = state.times[row];
         if (Number.isNaN(time)) continue;
         const g = this.bySni.get(sniId);
@@ -1310,7 +1408,7 @@ export class SniModel {
     const out: SourceState[] = [];
     for (const key of this.sourceKeys()) {
       const state = this.sources.get(key) as SourceState;
-      if (state.local.has(agg.sniId)) out.push(state);
+      if (state.hasSni(agg.sniId)) out.push(state);
     }
     return out;
   }
@@ -1335,11 +1433,11 @@ export class SniModel {
     let srcOf = new Int32Array(total);
     let rowOf = new Int32Array(total);
     let n = 0;
-    let sorted = order === 'line';
+    let inLineOrder = true;
     for (let si = 0; si < sources.length; si++) {
       const state = sources[si];
       const { codes } = state;
-      if (!state.inOrder) sorted = false;
+      if (!state.inOrder) inLineOrder = false;
       this.forRows(agg, state, (row) => {
         if ((codes[row] & 3) !== k || n >= total) return;
         srcOf[n] = si;
@@ -1347,7 +1445,7 @@ export class SniModel {
         n++;
       });
     }
-    if (!sorted) {
+    if (order === 'time' || !inLineOrder) {
       const times = new Float64Array(n);
       const lines = new Int32Array(n);
       for (let i = 0; i < n; i++) {
@@ -1355,10 +1453,14 @@ export class SniModel {
         times[i] = state.times[rowOf[i]];
         lines[i] = state.lines[rowOf[i]];
       }
-      const perm = new Uint32Array(n);
-      for (let i = 0; i < n; i++) perm[i] = i;
       const byTime = order === 'time';
-      perm.sort((a, b) => (byTime ? compareTimes(times[a], times[b]) : 0) || srcOf[a] - srcOf[b] || lines[a] - lines[b]);
+      // In line order, a position already encodes (source, line): time order is (time, position).
+      let perm = byTime && inLineOrder ? sortByKeys(times) : undefined;
+      if (perm === undefined) {
+        perm = new Uint32Array(n);
+        for (let i = 0; i < n; i++) perm[i] = i;
+        perm.sort((a, b) => (byTime ? compareTimes(times[a], times[b]) : 0) || srcOf[a] - srcOf[b] || lines[a] - lines[b]);
+      }
       const s2 = new Int32Array(n);
       const r2 = new Int32Array(n);
       for (let i = 0; i < n; i++) {
@@ -1444,6 +1546,32 @@ export class SniModel {
   }
 }
 
+/**
+ * The permutation that sorts positions 0..n-1 by (time, position), undated last, for integer times: each
+ * becomes one number, (time - earliest) * n + position, that a typed-array sort orders natively (many times
+ * faster than a comparator). Undefined when those numbers would not all be exact doubles.
+ */
+function sortByKeys(times: Float64Array): Uint32Array | undefined {
+  const n = times.length;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const t = times[i];
+    if (Number.isNaN(t)) continue;
+    if (!Number.isInteger(t)) return undefined;
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  const undated = min === Infinity ? 0 : max - min + 1;
+  if ((undated + 1) * n >= Number.MAX_SAFE_INTEGER) return undefined;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = (Number.isNaN(times[i]) ? undated : times[i] - min) * n + i;
+  keys.sort();
+  const perm = new Uint32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = keys[i] % n;
+  return perm;
+}
+
 function addRow(agg: Agg, code: number, time: number): void {
   const c = agg.counts;
   c[C_ENTRIES]++;
@@ -1522,6 +1650,7 @@ function compareTimes(a: number, b: number): number {
 }
 
 function snapshot(agg: Agg, scope: Scope): SniGroup {
+  if (agg.snap !== undefined && agg.snapRevision === agg.revision) return agg.snap;
   const c = agg.counts;
   let worst: GroupKind = 'other';
   for (let k = 0; k < GROUP_KINDS.length; k++) {
@@ -1530,19 +1659,15 @@ function snapshot(agg: Agg, scope: Scope): SniGroup {
       break;
     }
   }
-  const group: SniGroup = {
-    id: nodeId({ type: 'sni', scope, sni: agg.sni }),
-    sni: agg.sni,
-    scope,
-    entries: c[C_ENTRIES],
-    tlsErrors: c[C_KIND + K_TLS],
-    revoked: c[C_KIND + K_REVOKED],
-    unknown: c[C_KIND + K_UNKNOWN],
-    otherStatus: c[C_KIND + K_OTHER],
-    actions: { PASS: c[C_ACTION], DROP: c[C_ACTION + 1], REJECT: c[C_ACTION + 2], other: c[C_ACTION + 3] },
-    worst,
-  };
-  return Number.isNaN(agg.first) ? group : { ...group, firstSeen: agg.first, lastSeen: agg.last };
+  const id = nodeId({ type: 'sni', scope, sni: agg.sni });
+  const actions = { PASS: c[C_ACTION], DROP: c[C_ACTION + 1], REJECT: c[C_ACTION + 2], other: c[C_ACTION + 3] };
+  const [entries, revoked, tlsErrors, unknown, otherStatus] = [c[C_ENTRIES], c[C_KIND + K_REVOKED], c[C_KIND + K_TLS], c[C_KIND + K_UNKNOWN], c[C_KIND + K_OTHER]];
+  const group: SniGroup = Number.isNaN(agg.first)
+    ? { id, sni: agg.sni, scope, entries, tlsErrors, revoked, unknown, otherStatus, actions, worst }
+    : { id, sni: agg.sni, scope, entries, tlsErrors, revoked, unknown, otherStatus, actions, worst, firstSeen: agg.first, lastSeen: agg.last };
+  agg.snap = group;
+  agg.snapRevision = agg.revision;
+  return group;
 }
 
 function sniNode(group: SniGroup): TreeNode {

@@ -26,7 +26,7 @@ function pick<T>(rand: () => number, values: readonly T[]): T {
   return values[Math.floor(rand() * values.length)];
 }
 
-function randomEntry(rand: () => number): TlsEntry {
+function randomEntry(rand: () => number, fractional: boolean): TlsEntry {
   const base = rand() < 0.5 ? ({ kind: 'tlsError', errorMessage: 'x' } as TlsEntry) : ({ kind: 'revocation', status: pick(rand, STATUSES), action: pick(rand, ACTIONS) } as TlsEntry);
   const entry: TlsEntry = { ...base };
   const sni = pick(rand, SNIS);
@@ -37,7 +37,8 @@ function randomEntry(rand: () => number): TlsEntry {
   if (rand() < 0.9) entry.destPort = pick(rand, [443, 8443, 993]);
   const t = rand();
   if (t < 0.6) entry.timeMs = Date.UTC(2024, 0, 1) + Math.floor(rand() * 50) * 1000;
-  else if (t < 0.8) entry.eventTimestamp = Date.UTC(2024, 0, 1) / 1000 + Math.floor(rand() * 50);
+  else if (t < 0.75) entry.eventTimestamp = Date.UTC(2024, 0, 1) / 1000 + Math.floor(rand() * 50);
+  else if (t < 0.8 && fractional) entry.eventTimestamp = Date.UTC(2024, 0, 1) / 1000 + Math.floor(rand() * 50) + 0.0004;
   return entry;
 }
 
@@ -47,9 +48,16 @@ function timeOf(e: TlsEntry): number | undefined {
   return undefined;
 }
 
-function randomRefs(rand: () => number, n: number): EntryRef[] {
+/** Lines at random, or increasing from `after` (as a document or a file is read), which the model stores without a line index. */
+function randomRefs(rand: () => number, n: number, after: number): EntryRef[] {
   const refs: EntryRef[] = [];
-  for (let i = 0; i < n; i++) refs.push({ line: Math.floor(rand() * 60), entry: randomEntry(rand) });
+  const increasing = rand() < 0.5;
+  const fractional = rand() < 0.3;
+  let line = after;
+  for (let i = 0; i < n; i++) {
+    line = increasing ? line + 1 + Math.floor(rand() * 3) : Math.floor(rand() * 60);
+    refs.push({ line, entry: randomEntry(rand, fractional) });
+  }
   return refs;
 }
 
@@ -163,14 +171,15 @@ function check(model: SniModel, ref: Reference, rand: () => number): void {
   // Lines and navigation.
   for (const source of sources) {
     const mine = ref.rows.filter((r) => r.source === source);
-    for (let line = 0; line < 62; line++) {
+    const lastLine = Math.max(...mine.map((r) => r.line)) + 2;
+    for (let line = 0; line < lastLine; line++) {
       const r = mine.find((x) => x.line === line);
       assert.deepEqual(model.findGroupForLine(source, line), r && location(r));
     }
     const from = mine[Math.floor(rand() * mine.length)];
     const sni = from.entry.sni ?? null;
     const same = mine.filter((x) => (x.entry.sni ?? null) === sni).sort((a, b) => a.line - b.line);
-    const fromLine = Math.floor(rand() * 62);
+    const fromLine = Math.floor(rand() * lastLine);
     const next = same.find((x) => x.line > fromLine) ?? same[0];
     const prev = [...same].reverse().find((x) => x.line < fromLine) ?? same[same.length - 1];
     assert.deepEqual(model.navigate(sni, source, fromLine, 1), location(next));
@@ -188,7 +197,8 @@ describe('SniModel against a direct computation', () => {
       for (let step = 0; step < 30; step++) {
         const source = pick(rand, names);
         const op = rand();
-        const refs = randomRefs(rand, 1 + Math.floor(rand() * 30));
+        const held = ref.rows.filter((r) => r.source === source).map((r) => r.line);
+        const refs = randomRefs(rand, 1 + Math.floor(rand() * 30), op < 0.3 ? -1 : Math.max(-1, ...held));
         if (op < 0.3) {
           model.setSourceEntries(source, refs);
           ref.set(source, refs);
