@@ -28,8 +28,8 @@ export interface EntryBatch {
 /** Fills an {@link EntryBatch}, interning strings as it goes. */
 export class EntryBatchBuilder {
   private readonly capacity: number;
-  private batch: EntryBatch;
-  private index = new Map<string, number>();
+  private readonly batch: EntryBatch;
+  private readonly index = new Map<string, number>();
 
   constructor(capacity = 8192) {
     this.capacity = capacity;
@@ -59,7 +59,10 @@ export class EntryBatchBuilder {
     b.eventTimestamp[i] = entry.eventTimestamp ?? Number.NaN;
   }
 
-  /** Hands over the batch filled so far (its buffers can be transferred) and starts a new one. */
+  /**
+   * Hands over the batch filled so far, in arrays of its size that can be transferred, and starts a new
+   * one in the same arrays: a batch costs one copy of its entries, not a new set of full-capacity arrays.
+   */
   take(): EntryBatch {
     const b = this.batch;
     const n = b.count;
@@ -77,8 +80,9 @@ export class EntryBatchBuilder {
       eventTimestamp: b.eventTimestamp.slice(0, n),
       strings: b.strings,
     };
-    this.batch = this.empty();
-    this.index = new Map();
+    b.count = 0;
+    b.strings = [];
+    this.index.clear();
     return out;
   }
 
