@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { scanFiles } from './core/scanPool';
-import { checkFile, collectLogFiles, describeError, formatProblemLine, formatTotals, terminalSafe, toJsonReport, type FileReport } from './core/report';
+import { formatBytes } from './core/lines';
+import { checkFile, collectLogFiles, describeError, formatProblemLine, terminalSafe, toJsonReport, type FileReport } from './core/report';
 
 const USAGE = `Usage: nfw-tls-logs check [--json] [--max-decompressed <MB>] <file-or-directory>...
 
@@ -36,6 +37,96 @@ function parseArgs(argv: string[]): Args | string {
   return args;
 }
 
+/** The totals of a run, counted as the reports go by so that none has to be kept. */
+interface RunTotals {
+  files: number;
+  entries: number;
+  textBytes: number;
+  counts: { error: number; warning: number; information: number };
+}
+
+/** The closing line of a run: the wording of `formatTotals`, from totals instead of the reports. */
+function totalsLine(t: RunTotals): string {
+  return `${t.files} file${t.files === 1 ? '' : 's'} (${formatBytes(t.textBytes)}), ${t.entries} ${t.entries === 1 ? 'entry' : 'entries'}: ${t.counts.error} errors, ${t.counts.warning} warnings, ${t.counts.information} information`;
+}
+
+/**
+ * Writes each file's part of the output as soon as it and every file before it are done, in the order of
+ * the input, so that the run keeps only the files finished ahead of their turn (rendered, not their
+ * reports). `--json` output is the report of `toJsonReport` written piece by piece: the same bytes as
+ * `JSON.stringify` of the whole.
+ */
+class OrderedOutput {
+  private next = 0;
+  private readonly ahead = new Map<number, string[]>();
+  /** Whether a file's JSON has been written, and the next one needs a comma before it. */
+  private separate = false;
+  readonly totals: RunTotals = { files: 0, entries: 0, textBytes: 0, counts: { error: 0, warning: 0, information: 0 } };
+
+  constructor(
+    private readonly json: boolean,
+    private readonly write: (text: string) => void,
+  ) {
+    if (json) write('{"files":[');
+  }
+
+  /** A file's report; `index` is its place in the input. */
+  report(index: number, report: FileReport): void {
+    const t = this.totals;
+    t.files++;
+    t.entries += report.entries;
+    t.textBytes += report.read.textBytes;
+    for (const p of report.problems) t.counts[p.severity]++;
+    this.place(index, this.render(report));
+  }
+
+  /** A file that could not be read: it has no part in the output, but the files after it wait for its turn. */
+  skip(index: number): void {
+    this.place(index, []);
+  }
+
+  /** Ends the output, once every file has been given. */
+  end(): void {
+    if (this.json) this.write(']}\n');
+  }
+
+  private render(report: FileReport): string[] {
+    if (this.json) {
+      return [JSON.stringify(toJsonReport([report]).files[0])];
+    }
+    // Pieces of about 64 kB: a file with a million problems is not one huge string.
+    const pieces: string[] = [];
+    let piece = '';
+    for (const p of report.problems) {
+      piece += `${formatProblemLine(report.path, p)}\n`;
+      if (piece.length >= 65536) pieces.push(piece), (piece = '');
+    }
+    if (piece.length > 0) pieces.push(piece);
+    return pieces;
+  }
+
+  private place(index: number, pieces: string[]): void {
+    if (index !== this.next) {
+      this.ahead.set(index, pieces);
+      return;
+    }
+    this.flush(pieces);
+    for (let held = this.ahead.get(this.next); held !== undefined; held = this.ahead.get(this.next)) {
+      this.ahead.delete(this.next);
+      this.flush(held);
+    }
+  }
+
+  private flush(pieces: readonly string[]): void {
+    if (this.json && pieces.length > 0) {
+      if (this.separate) this.write(',');
+      this.separate = true;
+    }
+    for (const piece of pieces) this.write(piece);
+    this.next++;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
@@ -47,30 +138,37 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { files, unreadable, skipped } = await collectLogFiles(args.paths);
-  const reports: FileReport[] = [];
+  const out = new OrderedOutput(args.json, (text) => process.stdout.write(text));
   if (files.length > 1) {
-    // Several files: check them on worker threads, one file per core at a time.
-    const result = await scanFiles(files, { workerPath: join(__dirname, 'worker.js'), mode: 'summary', maxDecompressedBytes: args.maxDecompressedBytes });
-    reports.push(...result);
+    // Several files: check them on worker threads, one file per core at a time; each report is written
+    // out (in the order of the input) and dropped as it comes.
+    const result = await scanFiles(files, {
+      workerPath: join(__dirname, 'worker.js'),
+      mode: 'summary',
+      maxDecompressedBytes: args.maxDecompressedBytes,
+      keepReports: false,
+      onFile: (file) => out.report(file.index, file.report),
+      onUnreadable: (file) => out.skip(file.index),
+    });
     unreadable.push(...(result.unreadable ?? []));
   } else {
-    for (const file of files) {
+    for (const [index, file] of files.entries()) {
       try {
-        reports.push(await checkFile(file, { maxDecompressedBytes: args.maxDecompressedBytes }));
+        out.report(index, await checkFile(file, { maxDecompressedBytes: args.maxDecompressedBytes }));
       } catch (err) {
         unreadable.push({ path: file, reason: describeError(err) });
+        out.skip(index);
       }
     }
   }
-  if (!args.json) for (const report of reports) for (const p of report.problems) process.stdout.write(`${formatProblemLine(report.path, p)}\n`);
+  out.end();
   for (const u of unreadable) process.stderr.write(`nfw-tls-logs: cannot read ${terminalSafe(u.path)}: ${terminalSafe(u.reason)}\n`);
-  if (args.json) process.stdout.write(`${JSON.stringify(toJsonReport(reports))}\n`);
-  else {
-    process.stdout.write(`${formatTotals(reports)}\n`);
+  if (!args.json) {
+    process.stdout.write(`${totalsLine(out.totals)}\n`);
     if (skipped > 0) process.stdout.write(`Skipped ${skipped} alert or flow log file${skipped === 1 ? '' : 's'}.\n`);
   }
   if (unreadable.length > 0) return 2;
-  return reports.some((r) => r.problems.some((p) => p.severity === 'error')) ? 1 : 0;
+  return out.totals.counts.error > 0 ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(

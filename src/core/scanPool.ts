@@ -53,13 +53,49 @@ export interface ScanOptions extends Omit<WorkerScanOptions, 'mode'> {
   mode?: ScanMode;
   /** Worker threads; default: the machine's parallelism, at most the number of files. */
   threads?: number;
+  /**
+   * The most memory a worker's heap may hold, in MB (default {@link DEFAULT_WORKER_HEAP_MB}). A file that
+   * needs more (millions of problems in summary mode, where they are all kept) is reported unreadable with
+   * that reason, and the scan goes on with a new worker.
+   */
+  workerHeapMb?: number;
   signal?: AbortSignal;
   /** Sizes of the files on disk, for progress in percent. */
   sizes?: readonly number[];
+  /**
+   * Called for each batch of entries (entries mode). A worker sends at most {@link MAX_BATCHES_IN_FLIGHT}
+   * batches ahead of the ones this has returned from, and waits when it is that far ahead: a slow merge
+   * slows the reading down instead of piling batches up in the message queue.
+   */
   onEntries?: (index: number, path: string, batch: EntryBatch) => void;
   onFile?: (file: ScannedFile) => void;
+  /**
+   * Keep every file's report for the result (default true). False when `onFile` consumes the reports as
+   * they come, so that a scan of thousands of files holds none of them at the end.
+   */
+  keepReports?: boolean;
   onUnreadable?: (file: UnreadableFile & { index: number }) => void;
   onProgress?: (progress: ScanProgress) => void;
+}
+
+/** The default limit of a worker's heap, in MB: a normal file needs a few MB, and a line of 16 Mi characters (the longest the reader takes) fits in 64 MB. */
+export const DEFAULT_WORKER_HEAP_MB = 256;
+
+/**
+ * A worker's young generation, in MB. V8's default (48 MB on 64-bit) fills with the short-lived strings of
+ * every line before it is collected; 8 MB costs no measurable time and keeps a worker's heap near 20 MB.
+ */
+const YOUNG_GENERATION_MB = 8;
+
+/** How many entry batches a worker may have posted that the receiving thread has not finished with. */
+export const MAX_BATCHES_IN_FLIGHT = 4;
+
+/**
+ * What a worker gets when it starts (`workerData`): a counter, shared with the thread that started it, of
+ * the entry batches that thread has finished with. The worker compares it with the number it has posted.
+ */
+export interface ScanWorkerData {
+  batchesDone: SharedArrayBuffer;
 }
 
 /** What a scan ends with: reports in the order of the input, the files it could not read, and whether it was cancelled. */
@@ -76,6 +112,8 @@ export interface ScanResult extends Array<FileReport> {
  */
 export function scanFiles(files: readonly string[], options: ScanOptions): Promise<ScanResult> {
   const mode = options.mode ?? 'summary';
+  const keepReports = options.keepReports ?? true;
+  const heapLimitMb = options.workerHeapMb ?? DEFAULT_WORKER_HEAP_MB;
   const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), files.length));
   const reports: Array<FileReport | undefined> = new Array(files.length);
   const unreadable: UnreadableFile[] = [];
@@ -124,7 +162,12 @@ export function scanFiles(files: readonly string[], options: ScanOptions): Promi
     }
 
     const start = (): void => {
-      const worker = new Worker(options.workerPath);
+      const workerData: ScanWorkerData = { batchesDone: new SharedArrayBuffer(4) };
+      const batchesDone = new Int32Array(workerData.batchesDone);
+      const worker = new Worker(options.workerPath, {
+        workerData,
+        resourceLimits: { maxOldGenerationSizeMb: heapLimitMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      });
       live.add(worker);
       let current: { id: number; index: number } | undefined;
 
@@ -143,6 +186,19 @@ export function scanFiles(files: readonly string[], options: ScanOptions): Promi
       };
 
       worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'entries') {
+          // Whatever happens to the batch, the worker may send the next one once this handler returns.
+          try {
+            if (!finished && current && message.id === current.id) {
+              entries += message.batch.count;
+              options.onEntries?.(current.index, files[current.index], message.batch);
+            }
+          } finally {
+            Atomics.add(batchesDone, 0, 1);
+            Atomics.notify(batchesDone, 0);
+          }
+          return;
+        }
         if (finished || !current || message.id !== current.id) return;
         const { index } = current;
         switch (message.type) {
@@ -151,15 +207,11 @@ export function scanFiles(files: readonly string[], options: ScanOptions): Promi
             bytesByFile[index] = message.bytesRead;
             progress();
             return;
-          case 'entries':
-            entries += message.batch.count;
-            options.onEntries?.(index, files[index], message.batch);
-            return;
           case 'done': {
             bytesRead += message.report.read.bytesRead - bytesByFile[index];
             bytesByFile[index] = message.report.read.bytesRead;
             if (mode === 'summary') entries += message.report.entries;
-            reports[index] = message.report;
+            if (keepReports) reports[index] = message.report;
             filesDone++;
             current = undefined;
             options.onFile?.({ index, report: message.report, counts: message.counts });
@@ -181,7 +233,10 @@ export function scanFiles(files: readonly string[], options: ScanOptions): Promi
         if (finished) return;
         // The worker is gone: report the file it held and carry on with a fresh worker.
         if (current) {
-          const reason = `the scan stopped: ${err.message}`;
+          const reason =
+            (err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
+              ? `checking it needed more than the ${heapLimitMb} MB of memory a scan may use for one file (${err.message})`
+              : `the scan stopped: ${err.message}`;
           unreadable.push({ path: files[current.index], reason });
           options.onUnreadable?.({ index: current.index, path: files[current.index], reason });
           filesDone++;

@@ -2,12 +2,13 @@
  * Worker thread entry: scans log files from disk with the engine and posts results to the thread that
  * started it. One file at a time; the pool (core/scanPool.ts) hands out files and merges what comes back.
  */
-import { parentPort } from 'node:worker_threads';
+import { stat } from 'node:fs/promises';
+import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeLine } from '../core/analyze';
-import { batchTransferList, EntryBatchBuilder } from '../core/entryBatch';
+import { batchTransferList, EntryBatchBuilder, type EntryBatch } from '../core/entryBatch';
 import { readLogFile } from '../core/lines';
 import { checkFile, describeError, readProblems } from '../core/report';
-import type { ScanRequest, WorkerMessage } from '../core/scanPool';
+import { MAX_BATCHES_IN_FLIGHT, type ScanRequest, type ScanWorkerData, type WorkerMessage } from '../core/scanPool';
 import type { Problem } from '../core/types';
 
 const port = parentPort;
@@ -15,6 +16,28 @@ if (!port) throw new Error('scan.js runs as a worker thread');
 
 const controllers = new Map<number, AbortController>();
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+
+// Entry batches the starting thread has finished with, counted there; without it (a pool that does not
+// share one) batches are posted without waiting.
+const batchesDone = (workerData as ScanWorkerData | undefined)?.batchesDone;
+const done = batchesDone ? new Int32Array(batchesDone) : undefined;
+let batchesPosted = 0;
+
+/**
+ * Posts a batch of entries, first waiting (blocking this thread, and so the read) while the receiving
+ * thread is {@link MAX_BATCHES_IN_FLIGHT} batches behind. Terminating the worker ends the wait.
+ */
+function postBatch(id: number, batch: EntryBatch): void {
+  if (done) {
+    for (;;) {
+      const seen = Atomics.load(done, 0);
+      if (batchesPosted - seen < MAX_BATCHES_IN_FLIGHT) break;
+      Atomics.wait(done, 0, seen);
+    }
+  }
+  batchesPosted++;
+  post({ type: 'entries', id, batch }, batchTransferList(batch));
+}
 
 port.on('message', (message: ScanRequest | { type: 'cancel'; id: number }) => {
   if (message.type === 'cancel') {
@@ -36,6 +59,12 @@ async function scan(request: ScanRequest): Promise<void> {
     post({ type: 'progress', id, bytesRead });
   };
   try {
+    // A read buffer no bigger than the file: the S3 folders hold thousands of .log.gz files of some 50 kB,
+    // and a 1 MiB buffer for each read of each of them is garbage the heap has to get rid of.
+    if (options.chunkSize === undefined) {
+      const size = (await stat(path).catch(() => undefined))?.size;
+      if (size !== undefined) options.chunkSize = Math.min(1024 * 1024, Math.max(64 * 1024, size + 1));
+    }
     if (options.mode === 'summary') {
       const report = await checkFile(path, { ...options, signal: controller.signal, onProgress });
       post({ type: 'done', id, report, counts: countSeverities(report.problems) });
@@ -60,18 +89,12 @@ async function scan(request: ScanRequest): Promise<void> {
         if (r.entry) {
           entries++;
           builder.add(line, r.entry);
-          if (builder.full) {
-            const batch = builder.take();
-            post({ type: 'entries', id, batch }, batchTransferList(batch));
-          }
+          if (builder.full) postBatch(id, builder.take());
         }
       },
       { ...options, signal: controller.signal, onProgress },
     );
-    if (builder.size > 0) {
-      const batch = builder.take();
-      post({ type: 'entries', id, batch }, batchTransferList(batch));
-    }
+    if (builder.size > 0) postBatch(id, builder.take());
     for (const p of readProblems(read, options.severities)) {
       counts[p.severity]++;
       bySeverity[p.severity].push(p);
