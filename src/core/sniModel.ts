@@ -162,6 +162,8 @@ export interface ViewOptions extends GroupFilter {
   readonly order?: EntryOrder;
   /** Entries per page under a kind node (default 200). */
   readonly pageSize?: number;
+  /** SNI groups per page at the first level or under a source or firewall (default 500). */
+  readonly groupPageSize?: number;
 }
 
 /** One level-one node when grouping by source or firewall. */
@@ -204,6 +206,14 @@ export type TreeNode =
     }
   | { readonly type: 'entry'; readonly id: string; readonly entry: EntryLocation }
   | {
+      /** "More SNIs": the groups of a scope from `offset` on. */
+      readonly type: 'more';
+      readonly id: string;
+      readonly scope: Scope;
+      readonly offset: number;
+      readonly remaining: number;
+    }
+  | {
       readonly type: 'page';
       readonly id: string;
       readonly scope: Scope;
@@ -220,6 +230,7 @@ export type NodeRef =
   | { readonly type: 'source'; readonly source: string }
   | { readonly type: 'firewall'; readonly firewall: string | null }
   | { readonly type: 'sni'; readonly scope: Scope; readonly sni: SniKey }
+  | { readonly type: 'more'; readonly scope: Scope; readonly offset: number }
   | { readonly type: 'kind'; readonly scope: Scope; readonly sni: SniKey; readonly kind: GroupKind }
   | { readonly type: 'page'; readonly scope: Scope; readonly sni: SniKey; readonly kind: GroupKind; readonly offset: number }
   | {
@@ -246,6 +257,8 @@ export interface SniModelOptions {
 
 /** Default entries per page under a kind node. */
 export const DEFAULT_PAGE_SIZE = 200;
+/** Default SNI groups per page at the first level and under a source or firewall. */
+export const DEFAULT_GROUP_PAGE_SIZE = 500;
 /** How many distinct values {@link SniGroupDetails} lists. */
 export const DISTINCT_SAMPLE = 20;
 const DEFAULT_DISTINCT_LIMIT = 1000;
@@ -375,6 +388,8 @@ export function nodeId(ref: NodeRef): string {
       return `fw:${encodeIdPart(ref.firewall)}`;
     case 'sni':
       return `${scopePrefix(ref.scope)}sni:${encodeIdPart(ref.sni)}`;
+    case 'more':
+      return `${scopePrefix(ref.scope)}more:${ref.offset}`;
     case 'kind':
       return `${scopePrefix(ref.scope)}sni:${encodeIdPart(ref.sni)}/kind:${ref.kind}`;
     case 'page':
@@ -405,6 +420,10 @@ export function parseNodeId(id: string): NodeRef | undefined {
     i = 1;
   }
   const sniSeg = splitSegment(parts[i]);
+  if (sniSeg?.name === 'more' && parts.length === i + 1) {
+    const offset = parseIndex(sniSeg.value);
+    return offset === undefined ? undefined : { type: 'more', scope, offset };
+  }
   if (sniSeg === undefined || sniSeg.name !== 'sni') return undefined;
   const sni = decodeIdPart(sniSeg.value);
   if (sni === undefined) return undefined;
@@ -1038,16 +1057,18 @@ export class SniModel {
   children(parentId: string | undefined, view: ViewOptions = {}): TreeNode[] {
     const groupBy = view.groupBy ?? 'sni';
     if (parentId === undefined) {
-      if (groupBy === 'sni') return this.groups({ ...view, scope: ALL }).map(sniNode);
+      if (groupBy === 'sni') return this.groupPage(ALL, 0, view);
       return this.containers(groupBy, view).map((c) => ({ type: c.scope.by, ...c }));
     }
     const ref = parseNodeId(parentId);
     if (ref === undefined) return [];
     switch (ref.type) {
       case 'source':
-        return this.groups({ ...view, scope: { by: 'source', source: ref.source } }).map(sniNode);
+        return this.groupPage({ by: 'source', source: ref.source }, 0, view);
       case 'firewall':
-        return this.groups({ ...view, scope: { by: 'firewall', firewall: ref.firewall } }).map(sniNode);
+        return this.groupPage({ by: 'firewall', firewall: ref.firewall }, 0, view);
+      case 'more':
+        return this.groupPage(ref.scope, ref.offset, view);
       case 'sni':
         return this.kindsOf(ref.sni, ref.scope, view.kind ?? 'all').map((k) => ({
           type: 'kind',
@@ -1071,6 +1092,12 @@ export class SniModel {
     if (ref === undefined) return undefined;
     if (ref.type === 'source' || ref.type === 'firewall') {
       return this.children(undefined, view).find((n) => n.id === id);
+    }
+    if (ref.type === 'more') {
+      const size = groupPageSizeOf(view);
+      const total = this.groups({ ...view, scope: ref.scope }).length;
+      if (ref.offset === 0 || ref.offset % size !== 0 || ref.offset >= total) return undefined;
+      return { type: 'more', id, scope: ref.scope, offset: ref.offset, remaining: total - ref.offset };
     }
     const agg = this.agg(ref.scope, ref.sni);
     if (agg === undefined || !this.matcher(view)(agg.sniId, agg.counts, C_KIND)) return undefined;
@@ -1101,10 +1128,18 @@ export class SniModel {
       case 'source':
       case 'firewall':
         return undefined;
-      case 'sni':
-        if (ref.scope.by === 'source') return nodeId({ type: 'source', source: ref.scope.source });
-        if (ref.scope.by === 'firewall') return nodeId({ type: 'firewall', firewall: ref.scope.firewall });
-        return undefined;
+      case 'sni': {
+        // A group past the first page sits under the "more" node of its page.
+        const size = groupPageSizeOf(view);
+        const rank = this.groups({ ...view, scope: ref.scope }).findIndex((g) => g.sni === ref.sni);
+        if (rank >= size) return nodeId({ type: 'more', scope: ref.scope, offset: Math.floor(rank / size) * size });
+        return containerId(ref.scope);
+      }
+      case 'more': {
+        const size = groupPageSizeOf(view);
+        const prev = (Math.ceil(ref.offset / size) - 1) * size;
+        return prev > 0 ? nodeId({ type: 'more', scope: ref.scope, offset: prev }) : containerId(ref.scope);
+      }
       case 'kind':
         return nodeId({ type: 'sni', scope: ref.scope, sni: ref.sni });
       case 'page': {
@@ -1159,6 +1194,16 @@ export class SniModel {
   }
 
   // --- internals -------------------------------------------------------------------------------------
+
+  /** One page of a scope's groups, and a "more" node when groups follow. */
+  private groupPage(scope: Scope, offset: number, view: ViewOptions): TreeNode[] {
+    const size = groupPageSizeOf(view);
+    const groups = this.groups({ ...view, scope });
+    const nodes = groups.slice(offset, offset + size).map(sniNode);
+    const next = offset + size;
+    if (next < groups.length) nodes.push({ type: 'more', id: nodeId({ type: 'more', scope, offset: next }), scope, offset: next, remaining: groups.length - next });
+    return nodes;
+  }
 
   private pageNodes(scope: Scope, sni: SniKey, kind: GroupKind, offset: number, view: ViewOptions): TreeNode[] {
     const size = pageSizeOf(view);
@@ -1606,6 +1651,18 @@ function validateLines(refs: readonly EntryRef[]): void {
       throw new RangeError(`Invalid line index ${String(ref.line)}: lines are integers from 0 to ${MAX_LINE}.`);
     }
   }
+}
+
+function groupPageSizeOf(view: ViewOptions): number {
+  const size = Math.floor(view.groupPageSize ?? DEFAULT_GROUP_PAGE_SIZE);
+  return size >= 1 ? size : DEFAULT_GROUP_PAGE_SIZE;
+}
+
+/** The id of the source or firewall node holding a scope's groups; undefined for the first level. */
+function containerId(scope: Scope): string | undefined {
+  if (scope.by === 'source') return nodeId({ type: 'source', source: scope.source });
+  if (scope.by === 'firewall') return nodeId({ type: 'firewall', firewall: scope.firewall });
+  return undefined;
 }
 
 function pageSizeOf(view: ViewOptions): number {

@@ -24,6 +24,8 @@ import { SniSources } from './sniSources';
 
 /** Model changes arriving closer together than this (many files opening at once) refresh the tree once. */
 const REFRESH_COALESCE_MS = 30;
+/** While changes keep arriving (a folder scan), the tree is redrawn at most this often. */
+const REFRESH_BUSY_MS = 500;
 /** How long the cursor rests before the view follows it. */
 const FOLLOW_CURSOR_DEBOUNCE_MS = 150;
 /** How often, and how far apart, a reveal the workbench skipped is asked again. */
@@ -50,6 +52,7 @@ export const CONTEXT_VALUES: Readonly<Record<TreeNode['type'], string>> = {
   kind: 'sniKind',
   entry: 'sniEntry',
   page: 'sniPage',
+  more: 'sniMore',
 };
 
 const KIND_ICONS: Readonly<Record<GroupKind, { icon: string; color: string }>> = {
@@ -82,6 +85,8 @@ export class SniTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly stateChanged = new vscode.EventEmitter<SniViewState>();
   private timer: NodeJS.Timeout | undefined;
+  private lastRefresh = -Infinity;
+  private wasEmpty = true;
   private readonly unsubscribe: () => void;
   private viewState: SniViewState;
 
@@ -124,12 +129,19 @@ export class SniTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   refresh(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.lastRefresh = performance.now();
+    this.wasEmpty = this.model.sourceKeys().length === 0;
     this.changed.fire();
   }
 
   private scheduleRefresh(): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => this.refresh(), REFRESH_COALESCE_MS);
+    // Each redraw lists the groups again; a scan delivering batches all the time gets one every REFRESH_BUSY_MS.
+    // The view going from empty to filled or back (its welcome, its title) is shown at once.
+    const sinceLast = performance.now() - this.lastRefresh;
+    const emptinessChanged = (this.model.sourceKeys().length === 0) !== this.wasEmpty;
+    const delay = sinceLast < REFRESH_BUSY_MS && !emptinessChanged ? REFRESH_BUSY_MS - sinceLast : REFRESH_COALESCE_MS;
+    this.timer = setTimeout(() => this.refresh(), delay);
   }
 
   getChildren(element?: TreeNode): TreeNode[] {
@@ -186,6 +198,13 @@ export class SniTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         item.iconPath = kindIcon(node.kind);
         item.tooltip = KIND_TOOLTIPS[node.kind];
         break;
+      case 'more': {
+        item = new vscode.TreeItem(`${plural(node.remaining, 'more SNI', 'more SNIs')}`, vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = `from #${node.offset + 1}`;
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.tooltip = 'SNIs are listed a page at a time, in the order the view is sorted by; expand to list the next page. The filter narrows the list.';
+        break;
+      }
       case 'page': {
         item = new vscode.TreeItem(`${plural(node.remaining, 'more entry', 'more entries')}`, vscode.TreeItemCollapsibleState.Collapsed);
         item.description = `from #${node.offset + 1}`;

@@ -68,7 +68,7 @@ export function registerSniTreeCommands(view: SniView): vscode.Disposable {
     const cursorLine = editor?.selection.active.line ?? 0;
     let target: { sni: SniKey; scope: Scope; kind?: GroupKind } | undefined;
     const ref = nodeRefOf(arg);
-    if (ref !== undefined && ref.type !== 'source' && ref.type !== 'firewall') {
+    if (ref !== undefined && ref.type !== 'source' && ref.type !== 'firewall' && ref.type !== 'more') {
       target = { sni: ref.sni, scope: ref.scope, kind: ref.type === 'sni' ? undefined : ref.kind };
     } else if (editorKey !== undefined) {
       const loc = model.findGroupForLine(editorKey, cursorLine);
@@ -101,7 +101,7 @@ export function registerSniTreeCommands(view: SniView): vscode.Disposable {
     const snis: string[] = [];
     for (const node of nodes) {
       const ref = nodeRefOf(node);
-      if (ref === undefined || ref.type === 'source' || ref.type === 'firewall' || ref.sni === null) continue;
+      if (ref === undefined || ref.type === 'source' || ref.type === 'firewall' || ref.type === 'more' || ref.sni === null) continue;
       if (!snis.includes(ref.sni)) snis.push(ref.sni);
     }
     if (snis.length === 0) {

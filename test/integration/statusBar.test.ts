@@ -53,7 +53,8 @@ describe('status bar', () => {
       assert.deepEqual(await renderedItems((items) => items.join() === expected.join()), expected);
     }
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
-    assert.equal(api.sniTreeView.visible, false);
+    // The workbench reports the view's visibility to the extension host a moment later.
+    await waitFor(api.sniTreeView.onDidChangeVisibility, () => !api.sniTreeView.visible, 10_000, 'the SNI view to hide');
     await vscode.commands.executeCommand(api.statusBar.command);
     await waitFor(api.sniTreeView.onDidChangeVisibility, () => api.sniTreeView.visible, 10_000, 'the SNI view to show');
   });

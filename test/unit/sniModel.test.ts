@@ -485,6 +485,48 @@ describe('SniModel paging and navigation', () => {
     }
   });
 
+  it('tree: groups a page at a time at the first level and under a source, with parents through the pages', () => {
+    const model = new SniModel();
+    // host0 has 1 entry, host1 2, ... host6 7: by count the order is host6 ... host0.
+    const entries: TlsEntry[] = [];
+    for (let h = 0; h < 7; h++) for (let i = 0; i <= h; i++) entries.push(tlsError(`host${h}.example`));
+    model.setSourceEntries('a.log', refs(entries));
+    for (const scope of [{ by: 'all' }, { by: 'source', source: 'a.log' }] as Scope[]) {
+      const view = { groupPageSize: 3, groupBy: scope.by === 'all' ? ('sni' as const) : ('source' as const) };
+      const top = scope.by === 'all' ? undefined : 'src:a.log';
+      const prefix = scope.by === 'all' ? '' : 'src:a.log/';
+      const listed: string[] = [];
+      let parent = top;
+      let pages = 0;
+      for (;;) {
+        const kids = model.children(parent, view);
+        let next: string | undefined;
+        for (const kid of kids) {
+          assert.equal(model.parentOf(kid.id, view), parent, kid.id);
+          assert.deepEqual(model.node(kid.id, view), kid);
+          if (kid.type === 'sni') listed.push(kid.group.sni as string);
+          if (kid.type === 'more') next = kid.id;
+        }
+        pages++;
+        if (next === undefined) break;
+        parent = next;
+      }
+      assert.deepEqual(listed, ['host6.example', 'host5.example', 'host4.example', 'host3.example', 'host2.example', 'host1.example', 'host0.example']);
+      assert.equal(pages, 3);
+      assert.deepEqual(model.node(`${prefix}more:3`, view), { type: 'more', id: `${prefix}more:3`, scope, offset: 3, remaining: 4 });
+      // Off-page offsets and offsets past the end are not nodes.
+      assert.equal(model.node(`${prefix}more:4`, view), undefined);
+      assert.equal(model.node(`${prefix}more:9`, view), undefined);
+      // The chain from an entry of the last group up to the top.
+      const entryId = model.findNodeForLine('a.log', 0, view) as string;
+      const chain: string[] = [];
+      for (let id: string | undefined = entryId; id !== undefined; id = model.parentOf(id, view)) chain.push(id);
+      assert.deepEqual(chain.slice(1), [`${prefix}sni:host0.example/kind:tlsError`, `${prefix}sni:host0.example`, `${prefix}more:6`, `${prefix}more:3`, ...(top ? [top] : [])]);
+    }
+    // The default page is big enough for small models: no "more" node.
+    assert.equal(model.children(undefined).filter((n) => n.type === 'more').length, 0);
+  });
+
   it('tree: grouped by source, with filters, and the node for a line', () => {
     const model = twoSources();
     const view = { groupBy: 'source' as const, kind: 'revoked' as const };
@@ -541,6 +583,7 @@ describe('node ids', () => {
     const snis: SniKey[] = [...hostile, null];
     const scopes: Scope[] = [{ by: 'all' }, { by: 'source', source: 'file:///a/b#c.log' }, { by: 'firewall', firewall: null }, { by: 'firewall', firewall: 'fw/1' }];
     for (const scope of scopes) {
+      refsList.push({ type: 'more', scope, offset: 500 });
       for (const sni of snis) {
         refsList.push({ type: 'sni', scope, sni });
         refsList.push({ type: 'kind', scope, sni, kind: 'revoked' });
