@@ -878,15 +878,18 @@ export class SniModel {
   /** SNI groups of a scope (default: all sources merged) that pass the filter, sorted. */
   groups(query: GroupQuery = {}): SniGroup[] {
     const scope = query.scope ?? ALL;
-    const map = this.aggMap(scope);
-    if (map === undefined) return [];
+    return this.sortedAggs(query).map((agg) => snapshot(agg, scope));
+  }
+
+  /** How many groups of a scope pass the filter; cheaper than {@link groups} (nothing is sorted or built). */
+  groupCount(query: GroupQuery = {}): number {
+    const map = this.aggMap(query.scope ?? ALL);
+    if (map === undefined) return 0;
+    if ((query.text ?? '') === '' && (query.kind ?? 'all') === 'all') return map.size;
     const matcher = this.matcher(query);
-    const aggs: Agg[] = [];
-    for (const agg of map.values()) if (matcher(agg.sniId, agg.counts, C_KIND)) aggs.push(agg);
-    const sort = query.sort ?? 'count';
-    this.refreshTimes();
-    aggs.sort(this.comparator(sort));
-    return aggs.map((agg) => snapshot(agg, scope));
+    let n = 0;
+    for (const agg of map.values()) if (matcher(agg.sniId, agg.counts, C_KIND)) n++;
+    return n;
   }
 
   /** Level-one nodes when grouping by source (by key) or by firewall (by name, no name last), without empty ones. */
@@ -1095,7 +1098,7 @@ export class SniModel {
     }
     if (ref.type === 'more') {
       const size = groupPageSizeOf(view);
-      const total = this.groups({ ...view, scope: ref.scope }).length;
+      const total = this.groupCount({ ...view, scope: ref.scope });
       if (ref.offset === 0 || ref.offset % size !== 0 || ref.offset >= total) return undefined;
       return { type: 'more', id, scope: ref.scope, offset: ref.offset, remaining: total - ref.offset };
     }
@@ -1131,7 +1134,7 @@ export class SniModel {
       case 'sni': {
         // A group past the first page sits under the "more" node of its page.
         const size = groupPageSizeOf(view);
-        const rank = this.groups({ ...view, scope: ref.scope }).findIndex((g) => g.sni === ref.sni);
+        const rank = this.sortedAggs({ ...view, scope: ref.scope }).findIndex((agg) => agg.sni === ref.sni);
         if (rank >= size) return nodeId({ type: 'more', scope: ref.scope, offset: Math.floor(rank / size) * size });
         return containerId(ref.scope);
       }
@@ -1195,15 +1198,34 @@ export class SniModel {
 
   // --- internals -------------------------------------------------------------------------------------
 
-  /** One page of a scope's groups, and a "more" node when groups follow. */
+  /** One page of a scope's groups, and a "more" node when groups follow. Only the page's snapshots are built. */
   private groupPage(scope: Scope, offset: number, view: ViewOptions): TreeNode[] {
     const size = groupPageSizeOf(view);
-    const groups = this.groups({ ...view, scope });
-    const nodes = groups.slice(offset, offset + size).map(sniNode);
+    const aggs = this.sortedAggs({ ...view, scope });
+    const nodes = aggs.slice(offset, offset + size).map((agg) => sniNode(snapshot(agg, scope)));
     const next = offset + size;
-    if (next < groups.length) nodes.push({ type: 'more', id: nodeId({ type: 'more', scope, offset: next }), scope, offset: next, remaining: groups.length - next });
+    if (next < aggs.length) nodes.push({ type: 'more', id: nodeId({ type: 'more', scope, offset: next }), scope, offset: next, remaining: aggs.length - next });
     return nodes;
   }
+
+  /** The aggregates of a scope that pass the filter, sorted; the last list is reused until the model changes. */
+  private sortedAggs(query: GroupQuery): readonly Agg[] {
+    const scope = query.scope ?? ALL;
+    const sort = query.sort ?? 'count';
+    const key = JSON.stringify([scope, sort, query.text ?? '', query.kind ?? 'all']);
+    if (this.sortedCache !== undefined && this.sortedCache.version === this.versionCounter && this.sortedCache.key === key) return this.sortedCache.aggs;
+    const map = this.aggMap(scope);
+    if (map === undefined) return [];
+    const matcher = this.matcher(query);
+    const aggs: Agg[] = [];
+    for (const agg of map.values()) if (matcher(agg.sniId, agg.counts, C_KIND)) aggs.push(agg);
+    this.refreshTimes();
+    aggs.sort(this.comparator(sort));
+    this.sortedCache = { version: this.versionCounter, key, aggs };
+    return aggs;
+  }
+
+  private sortedCache: { version: number; key: string; aggs: readonly Agg[] } | undefined;
 
   private pageNodes(scope: Scope, sni: SniKey, kind: GroupKind, offset: number, view: ViewOptions): TreeNode[] {
     const size = pageSizeOf(view);

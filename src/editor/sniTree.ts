@@ -365,8 +365,8 @@ export class SniView implements vscode.Disposable {
   private updateTitle(): void {
     const { state, filtered } = this.provider;
     const hasSources = this.model.sourceKeys().length > 0;
-    const all = this.model.groups({ scope: { by: 'all' } }).length;
-    const shown = filtered ? this.model.groups({ ...this.provider.view, scope: { by: 'all' } }).length : all;
+    const all = this.model.groupCount({ scope: { by: 'all' } });
+    const shown = filtered ? this.model.groupCount({ ...this.provider.view, scope: { by: 'all' } }) : all;
     const grouping = state.groupBy === 'source' ? ' · per file' : state.groupBy === 'firewall' ? ' · per firewall' : '';
     this.treeView.description = hasSources ? `${filtered ? `${shown} of ${all}` : all} SNIs · by ${state.sort}${grouping}` : undefined;
     this.treeView.message = filtered && hasSources ? `Filtered: ${filterSummary(state)}. ${shown} of ${all} SNIs shown.` : undefined;
