@@ -1,5 +1,6 @@
 import { explainField, isFieldPath, type ExplainContext } from './explain';
 import { walkJson, type FieldLocation } from './jsonLocate';
+import { thousands } from './navigation';
 import { escapeMarkdown, renderExplanation } from './markdown';
 import type { LineResult, Problem } from './types';
 
@@ -52,7 +53,7 @@ export function hoverAt(text: string, column: number, result: LineResult | undef
         field: explanation.field,
         title: explanation.title,
         facts: [],
-        sections: [{ text: `The value takes ${length.toLocaleString('en-US')} characters of the line, too long to explain here.` }],
+        sections: [{ text: `The value takes ${thousands(length)} characters of the line, too long to explain here.` }],
       };
     }
     if (explanation) {

@@ -17,6 +17,7 @@ import {
 } from '../core/sniModel';
 import { parseTlsErrorMessage } from '../core/tlsMessage';
 import type { TlsEntry } from '../core/types';
+import { plural, thousands } from '../core/navigation';
 import type { ConfigReader } from './config';
 import type { LogDocuments } from './documents';
 import { Commands, ContextKeys, Settings, Views } from './ids';
@@ -413,10 +414,6 @@ function untrustedMarkdown(markdown: string): vscode.MarkdownString {
   return md;
 }
 
-function plural(n: number, one: string, many: string): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-}
-
 function kindCounts(group: SniGroup): { kind: GroupKind; count: number }[] {
   const counts: Record<GroupKind, number> = { revoked: group.revoked, tlsError: group.tlsErrors, unknown: group.unknown, other: group.otherStatus };
   return GROUP_KINDS.filter((k) => counts[k] > 0).map((kind) => ({ kind, count: counts[kind] }));
@@ -425,7 +422,7 @@ function kindCounts(group: SniGroup): { kind: GroupKind; count: number }[] {
 /** `3 revoked` for a group of one kind, else `7: 2 revoked, 5 TLS errors` (worst first). */
 export function countsDescription(group: SniGroup): string {
   const parts = kindCounts(group).map(({ kind, count }) => plural(count, ...KIND_NOUNS[kind]));
-  return parts.length === 1 ? parts[0] : `${group.entries.toLocaleString('en-US')}: ${parts.join(', ')}`;
+  return parts.length === 1 ? parts[0] : `${thousands(group.entries)}: ${parts.join(', ')}`;
 }
 
 /** `2024-07-02 18:01:44` (UTC). */
