@@ -78,8 +78,14 @@ export interface ScanOptions extends Omit<WorkerScanOptions, 'mode'> {
   onProgress?: (progress: ScanProgress) => void;
 }
 
-/** The default limit of a worker's heap, in MB: a normal file needs a few MB, and a line of 16 Mi characters (the longest the reader takes) fits in 64 MB. */
-export const DEFAULT_WORKER_HEAP_MB = 256;
+/**
+ * The default limit of a worker's heap, in MB: a safety net, so that a file that needs more is reported
+ * instead of taking the whole process down. A .log.gz file of an S3 folder needs a few MB and a line of
+ * 16 Mi characters (the longest the reader takes) fits in 64 MB; but in summary mode every problem of a
+ * file is kept until its end, and a message that quotes its line still holds on to the reader's chunk of
+ * text (up to 1 MiB) the line came from: a 200 MB plain file with 2% broken lines keeps some 90 MB.
+ */
+export const DEFAULT_WORKER_HEAP_MB = 1024;
 
 /**
  * A worker's young generation, in MB. V8's default (48 MB on 64-bit) fills with the short-lived strings of

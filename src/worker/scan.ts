@@ -84,7 +84,7 @@ async function scan(request: ScanRequest): Promise<void> {
         for (const p of r.problems) {
           counts[p.severity]++;
           const list = bySeverity[p.severity];
-          if (list.length < cap) list.push(p);
+          if (list.length < cap) list.push(kept(p));
         }
         if (r.entry) {
           entries++;
@@ -106,6 +106,14 @@ async function scan(request: ScanRequest): Promise<void> {
   } finally {
     controllers.delete(id);
   }
+}
+
+/**
+ * A problem to keep until the end of the file, with a message of its own: a message that quotes the line
+ * can be a slice of the reader's whole chunk of text (up to 1 MiB), which it would keep alive.
+ */
+function kept(p: Problem): Problem {
+  return { ...p, message: Buffer.from(p.message, 'utf16le').toString('utf16le') };
 }
 
 function countSeverities(problems: readonly Problem[]): { error: number; warning: number; information: number } {
