@@ -6,11 +6,10 @@ import type { LogDocuments } from './documents';
 
 /** How long after the last keystroke a document's entries are regrouped. */
 const EDIT_DEBOUNCE_MS = 200;
-/** Documents with up to this many entries are regrouped in one go (a few milliseconds). */
+/** Documents with up to this many lines are regrouped in one go (a few milliseconds). */
 const SYNC_AT_ONCE = 4000;
-/** Bigger ones in slices of this many entries, for at most SLICE_MS per turn of the event loop. */
-const SLICE_ENTRIES = 1000;
-const SLICE_MS = 10;
+/** Bigger ones a step of this many entries at a time, on the documents' slice queue. */
+const STEP_ENTRIES = 250;
 
 /** An open TLS log behind a source of the SNI model. */
 export interface OpenSource {
@@ -86,30 +85,39 @@ export class SniSources implements vscode.Disposable {
   private sync(document: vscode.TextDocument, logModel: LogModel): void {
     const key = document.uri.toString();
     this.cancel(key);
-    const refs: EntryRef[] = [];
-    for (const ref of logModel.entries()) refs.push(ref);
     const meta = sourceMeta(document.uri);
-    if (refs.length <= SYNC_AT_ONCE) {
+    if (logModel.lineCount <= SYNC_AT_ONCE) {
+      const refs: EntryRef[] = [];
+      for (const ref of logModel.entries()) refs.push(ref);
       this.model.setSourceEntries(key, refs, meta);
       return;
     }
-    // A big document is regrouped a slice at a time, so that the extension host stays responsive; a
-    // newer change to the same document stops this one.
+    // A big document is regrouped a step at a time, so that the extension host stays responsive; a newer
+    // change to the same document stops this one.
     const run = { cancelled: false };
     this.slicing.set(key, run);
-    this.model.setSourceEntries(key, refs.slice(0, SYNC_AT_ONCE), meta);
-    let at = SYNC_AT_ONCE;
-    const step = (): void => {
-      if (run.cancelled) return;
-      const end = performance.now() + SLICE_MS;
-      while (at < refs.length && performance.now() < end) {
-        this.model.addEntries(key, refs.slice(at, at + SLICE_ENTRIES), meta);
-        at += SLICE_ENTRIES;
+    void this.documents.slices.run(this.regroupSteps(key, logModel, meta), () => run.cancelled).then(() => {
+      if (this.slicing.get(key) === run) this.slicing.delete(key);
+    });
+  }
+
+  /** Replaces a source's entries with a document's, {@link STEP_ENTRIES} per step. */
+  private *regroupSteps(key: string, logModel: LogModel, meta: SourceMeta): Generator<void, void, void> {
+    const entries = logModel.entries();
+    let first = true;
+    for (;;) {
+      const batch: EntryRef[] = [];
+      let next = entries.next();
+      for (; !next.done; next = entries.next()) {
+        batch.push(next.value);
+        if (batch.length === STEP_ENTRIES) break;
       }
-      if (at < refs.length) setImmediate(step);
-      else this.slicing.delete(key);
-    };
-    setImmediate(step);
+      if (first) this.model.setSourceEntries(key, batch, meta);
+      else if (batch.length > 0) this.model.addEntries(key, batch, meta);
+      first = false;
+      if (next.done) return;
+      yield;
+    }
   }
 
   private cancel(key: string): void {
