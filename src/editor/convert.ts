@@ -34,12 +34,19 @@ export function toDiagnostic(problem: Problem): vscode.Diagnostic {
  * `lineLength` gives a line's length in the document.
  */
 export function toDocumentSymbols(groups: readonly OutlineGroup[], lineLength: (line: number) => number): vscode.DocumentSymbol[] {
-  const lineRange = (line: number): vscode.Range => new vscode.Range(line, 0, line, lineLength(line));
-  return groups.map((g) => {
-    const symbol = new vscode.DocumentSymbol(g.name, g.detail, vscode.SymbolKind.Namespace, lineRange(g.firstLine), lineRange(g.firstLine));
-    symbol.children = g.entries.map((e) => new vscode.DocumentSymbol(e.name, e.detail, vscode.SymbolKind.Event, lineRange(e.line), lineRange(e.line)));
-    return symbol;
+  return groups.map((g) => toDocumentSymbol(g, lineLength));
+}
+
+/** One SNI of an outline as a document symbol with its entries beneath (see {@link toDocumentSymbols}). */
+export function toDocumentSymbol(group: OutlineGroup, lineLength: (line: number) => number): vscode.DocumentSymbol {
+  const { DocumentSymbol, Range, SymbolKind } = vscode;
+  const lineRange = (line: number): vscode.Range => new Range(line, 0, line, lineLength(line));
+  const symbol = new DocumentSymbol(group.name, group.detail, SymbolKind.Namespace, lineRange(group.firstLine), lineRange(group.firstLine));
+  symbol.children = group.entries.map((e) => {
+    const range = lineRange(e.line);
+    return new DocumentSymbol(e.name, e.detail, SymbolKind.Event, range, range);
   });
+  return symbol;
 }
 
 /**
@@ -53,8 +60,21 @@ export function toCappedDiagnostics(
   cap: number,
   origin = '',
 ): vscode.Diagnostic[] {
+  return withCapNote(problems.map(toDiagnostic), counts, cap, origin);
+}
+
+/**
+ * The second half of {@link toCappedDiagnostics}, for a caller that made the diagnostics itself (a step at
+ * a time): adds the `problems-capped` note in place of the least severe when `counts` says there are more.
+ * Changes and returns `diagnostics`.
+ */
+export function withCapNote(
+  diagnostics: vscode.Diagnostic[],
+  counts: { error: number; warning: number; information: number },
+  cap: number,
+  origin = '',
+): vscode.Diagnostic[] {
   const total = counts.error + counts.warning + counts.information;
-  const diagnostics = problems.map(toDiagnostic);
   if (total <= diagnostics.length || diagnostics.length === 0) return diagnostics;
   if (diagnostics.length >= cap) diagnostics.pop();
   const note = new vscode.Diagnostic(

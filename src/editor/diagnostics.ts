@@ -1,12 +1,19 @@
 import * as vscode from 'vscode';
 import type { LogModel } from '../core/logModel';
+import type { Problem, Severity } from '../core/types';
 import type { ConfigReader } from './config';
-import { toCappedDiagnostics } from './convert';
+import { toCappedDiagnostics, toDiagnostic, withCapNote } from './convert';
 import { DIAGNOSTIC_SOURCE } from './ids';
 import type { LogDocuments } from './documents';
 
 /** How long after the last keystroke the problems are published again. */
 const EDIT_DEBOUNCE_MS = 150;
+/** Documents with up to this many lines have their problems collected in one go. */
+const SYNC_AT_ONCE = 4000;
+/** Bigger ones this many lines per step, on the documents' slice queue. */
+const STEP_LINES = 500;
+/** Diagnostics made per step when many are published. */
+const STEP_DIAGNOSTICS = 250;
 
 /**
  * Owns the diagnostic collection: publishes each TLS log's problems when it is parsed, again (debounced)
@@ -16,6 +23,8 @@ const EDIT_DEBOUNCE_MS = 150;
 export class DiagnosticsPublisher implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Publications of big documents still collecting, by document URI. */
+  private readonly running = new Map<string, { cancelled: boolean }>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -49,19 +58,64 @@ export class DiagnosticsPublisher implements vscode.Disposable {
   }
 
   private cancel(key: string): void {
+    const run = this.running.get(key);
+    if (run) run.cancelled = true;
+    this.running.delete(key);
     const timer = this.timers.get(key);
     if (timer) clearTimeout(timer);
     this.timers.delete(key);
   }
 
   private publish(document: vscode.TextDocument, model: LogModel): void {
+    const key = document.uri.toString();
+    this.cancel(key);
     const cap = this.config.maxDiagnosticsPerFile(document.uri);
-    const { problems } = model.problems(cap);
-    const diagnostics = toCappedDiagnostics(problems, model.problemCounts(), cap);
-    this.collection.set(document.uri, diagnostics);
+    if (model.lineCount <= SYNC_AT_ONCE) {
+      const { problems } = model.problems(cap);
+      this.collection.set(document.uri, toCappedDiagnostics(problems, model.problemCounts(), cap));
+      return;
+    }
+    // A big document's problems are collected a step at a time; a newer publication stops this one.
+    const run = { cancelled: false };
+    this.running.set(key, run);
+    void this.documents.slices.run(this.publishSteps(document.uri, model, cap), () => run.cancelled).then(() => {
+      if (this.running.get(key) === run) this.running.delete(key);
+    });
+  }
+
+  /**
+   * What {@link publish} does at once, in steps: the same problems as `model.problems(cap)` (errors first,
+   * then warnings, then information, each in line order, at most `cap`), collected in one pass over the
+   * lines, then turned into diagnostics and set.
+   */
+  private *publishSteps(uri: vscode.Uri, model: LogModel, cap: number): Generator<void, void, void> {
+    const counts = { ...model.problemCounts() };
+    const bySeverity: Record<Severity, Problem[]> = { error: [], warning: [], information: [] };
+    const lineCount = model.lineCount;
+    for (let start = 0; start < lineCount; start += STEP_LINES) {
+      const end = Math.min(lineCount, start + STEP_LINES);
+      for (let line = start; line < end; line++) {
+        const result = model.lineResult(line);
+        if (result === undefined || result.problems.length === 0) continue;
+        for (const p of result.problems) {
+          const list = bySeverity[p.severity];
+          if (list.length < cap) list.push(p);
+        }
+      }
+      yield;
+    }
+    const problems = bySeverity.error.concat(bySeverity.warning, bySeverity.information).slice(0, cap);
+    const diagnostics: vscode.Diagnostic[] = [];
+    for (let i = 0; i < problems.length; i += STEP_DIAGNOSTICS) {
+      diagnostics.push(...problems.slice(i, i + STEP_DIAGNOSTICS).map(toDiagnostic));
+      yield;
+    }
+    this.collection.set(uri, withCapNote(diagnostics, counts, cap));
   }
 
   dispose(): void {
+    for (const run of this.running.values()) run.cancelled = true;
+    this.running.clear();
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     for (const s of this.subscriptions) s.dispose();
