@@ -1,16 +1,18 @@
 import * as vscode from 'vscode';
+import type { LogModel } from '../core/logModel';
 import { OutlineBuilder } from '../core/outline';
-import { toDocumentSymbols } from './convert';
+import { toDocumentSymbol } from './convert';
 import type { LogDocuments } from './documents';
 import { LANGUAGE_ID } from './ids';
 
-/** How long one slice of collecting a big document's entries may hold the extension host. */
-const SLICE_MS = 10;
+/** Entries collected per step, and symbols made per step, on the documents' slice queue. */
+const STEP_ENTRIES = 1000;
+const STEP_SYMBOLS = 200;
 
 /**
  * The Outline view, breadcrumbs and "Go to Symbol in Editor" for TLS logs: one symbol per SNI, with its
  * entries beneath (core/outline.ts decides what is listed and how it is named). A big document's entries
- * are collected a slice at a time, so the extension host stays responsive.
+ * are collected and converted a step at a time, so the extension host stays responsive.
  */
 class LogSymbolProvider implements vscode.DocumentSymbolProvider {
   constructor(private readonly documents: LogDocuments) {}
@@ -19,20 +21,34 @@ class LogSymbolProvider implements vscode.DocumentSymbolProvider {
     const model = await this.documents.ready(document, token);
     if (!model || token.isCancellationRequested) return [];
     const version = document.version;
-    const builder = new OutlineBuilder();
-    const entries = model.entries();
-    for (;;) {
-      const end = performance.now() + SLICE_MS;
-      let next = entries.next();
-      for (; !next.done && performance.now() < end; next = entries.next()) builder.add(next.value.line, next.value.entry);
-      if (next.done) break;
-      builder.add(next.value.line, next.value.entry);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      // The model's lines move with edits; a changed document is asked for again by the editor.
-      if (token.isCancellationRequested || document.version !== version) return [];
+    const symbols: vscode.DocumentSymbol[] = [];
+    // The model's lines move with edits; a changed document is asked for again by the editor.
+    const stopped = (): boolean => token.isCancellationRequested || document.version !== version;
+    const finished = await this.documents.slices.run(outlineSteps(model, document, symbols), stopped);
+    return finished && !stopped() ? symbols : [];
+  }
+}
+
+/** Builds the outline of `model` into `symbols`, a step at a time. */
+function* outlineSteps(model: LogModel, document: vscode.TextDocument, symbols: vscode.DocumentSymbol[]): Generator<void, void, void> {
+  const builder = new OutlineBuilder();
+  const entries = model.entries();
+  for (let next = entries.next(); !next.done; ) {
+    for (let n = 0; !next.done && n < STEP_ENTRIES; n++, next = entries.next()) builder.add(next.value.line, next.value.entry);
+    yield;
+  }
+  const { groups } = builder.finish();
+  yield;
+  const last = document.lineCount - 1;
+  const lineLength = (line: number): number => document.lineAt(Math.min(line, last)).text.length;
+  let made = 0;
+  for (const g of groups) {
+    symbols.push(toDocumentSymbol(g, lineLength));
+    made += 1 + g.entries.length;
+    if (made >= STEP_SYMBOLS) {
+      made = 0;
+      yield;
     }
-    const last = document.lineCount - 1;
-    return toDocumentSymbols(builder.finish().groups, (line) => document.lineAt(Math.min(line, last)).text.length);
   }
 }
 
