@@ -9,7 +9,7 @@ import type { ConfigReader } from './config';
 import { toCappedDiagnostics } from './convert';
 import type { LogDocuments } from './documents';
 import { gzipFileUri } from './gzip';
-import { Commands, DIAGNOSTIC_SOURCE, GZIP_SCHEME } from './ids';
+import { Commands, DIAGNOSTIC_SOURCE, GZIP_SCHEME, Settings } from './ids';
 import { sourceMeta } from './sniSources';
 
 /** VS Code does not hand documents above this size to extensions. */
@@ -39,6 +39,8 @@ export class DiskScans implements vscode.Disposable {
   private readonly scanned = new Set<string>();
   private readonly running = new Map<string, AbortController>();
   private readonly told = new Set<string>();
+  /** Folders scanned since the last clear, to offer scanning them again when the severity setting changes. */
+  private readonly folders = new Set<string>();
 
   constructor(
     private readonly model: SniModel,
@@ -60,12 +62,16 @@ export class DiskScans implements vscode.Disposable {
         for (const tab of e.opened) void this.checkLargeTab(tab);
         for (const tab of e.closed) this.closeLarge(tab);
       }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(Settings.diagnosticsSeverity)) void this.severityChanged();
+      }),
     );
     for (const group of vscode.window.tabGroups.all) for (const tab of group.tabs) void this.checkLargeTab(tab);
   }
 
   /** Scans every TLS log under a folder (plain or gzip), filling the SNI view; resolves when done or cancelled. */
   async scanFolder(folder: vscode.Uri): Promise<ScanSummary> {
+    this.folders.add(folder.toString());
     const { files, unreadable } = await collectLogFiles([folder.fsPath]);
     const uris = files.map((f) => vscode.Uri.file(f));
     const summary = await this.scan(uris, `Scanning ${folder.fsPath.split(/[\\/]/).pop() ?? folder.fsPath} for TLS logs`);
@@ -82,7 +88,31 @@ export class DiskScans implements vscode.Disposable {
     for (const c of this.running.values()) c.abort();
     for (const key of this.scanned) this.model.removeSource(key);
     this.scanned.clear();
+    this.folders.clear();
     this.collection.clear();
+  }
+
+  /**
+   * Problems from a scan were found under the old severities. Large files open in the editor are scanned
+   * again at once; scanned folders (possibly gigabytes) are scanned again when the user says so.
+   */
+  private async severityChanged(): Promise<void> {
+    for (const group of vscode.window.tabGroups.all) {
+      for (const tab of group.tabs) {
+        if (!(tab.input instanceof vscode.TabInputText)) continue;
+        const key = tab.input.uri.toString();
+        if (!this.told.has(key)) continue;
+        this.running.get(key)?.abort();
+        this.running.delete(key);
+        this.scanned.delete(key);
+        void this.checkLargeTab(tab);
+      }
+    }
+    if (this.folders.size === 0) return;
+    const folders = [...this.folders].map((f) => vscode.Uri.parse(f));
+    const what = folders.length === 1 ? 'the scanned folder' : `the ${folders.length} scanned folders`;
+    const choice = await vscode.window.showInformationMessage(`The severity setting changed. Problems of ${what} follow it once scanned again.`, 'Scan Again');
+    if (choice === 'Scan Again') for (const folder of folders) await this.scanFolder(folder);
   }
 
   /**

@@ -87,5 +87,17 @@ describe('files on disk: folders and files past the 50 MB limit', function () {
       `  ${expected.entries} entries scanned in ${((performance.now() - started) / 1000).toFixed(1)} s; event loop delay max ${maxMs.toFixed(1)} ms, ` +
         `p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms, mean ${(histogram.mean / 1e6).toFixed(1)} ms`,
     );
+
+    // The severity setting applies to the scanned file too: it is scanned again.
+    const code = (d: vscode.Diagnostic): string => String(typeof d.code === 'object' ? d.code.value : d.code);
+    assert.ok(diagnostics.some((d) => code(d) === 'invalid-json'));
+    const config = vscode.workspace.getConfiguration('nfwTlsLogs');
+    try {
+      await config.update('diagnostics.severity', { 'invalid-json': 'off' }, vscode.ConfigurationTarget.Global);
+      const after = await waitForDiagnostics(uri, (d) => d.length > 0 && !d.some((x) => code(x) === 'invalid-json'), 120_000);
+      assert.ok(after.some((d) => d.severity === vscode.DiagnosticSeverity.Error), 'other errors stay');
+    } finally {
+      await config.update('diagnostics.severity', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });
