@@ -14,7 +14,7 @@ import { runInNewContext } from 'node:vm';
 import { createGunzip } from 'node:zlib';
 import { LogModel } from '../src/core/logModel';
 import { checkFile } from '../src/core/report';
-import { scanFiles } from '../src/core/scanPool';
+import { scanFiles, type ScannedFile } from '../src/core/scanPool';
 import { SniModel } from '../src/core/sniModel';
 import { writeLog, writeS3Tree } from './generate';
 
@@ -196,11 +196,16 @@ async function main(): Promise<void> {
     for (const threads of ONLY?.has('folder-editor') ? [] : [1, 2]) {
       const start = process.cpuUsage();
       const t0 = performance.now();
-      const { result, peak } = await peakRss(() => scanFiles(files, { workerPath: WORKER, threads, mode: 'summary' }));
+      // As the CLI does it: each file's report is consumed as it arrives, none is kept.
+      let textBytes = 0;
+      let entries = 0;
+      const onFile = (f: ScannedFile): void => {
+        textBytes += f.report.read.textBytes;
+        entries += f.report.entries;
+      };
+      const { peak } = await peakRss(() => scanFiles(files, { workerPath: WORKER, threads, mode: 'summary', keepReports: false, onFile }));
       const wall = performance.now() - t0;
       const cpu = process.cpuUsage(start);
-      const textBytes = result.reduce((n, r) => n + r.read.textBytes, 0);
-      const entries = result.reduce((n, r) => n + r.entries, 0);
       console.log(
         `Folder scan, ${files.length} .log.gz files (${(compressed / MB).toFixed(0)} MB compressed, ${(textBytes / MB).toFixed(0)} MB of text, ${entries} entries), ${threads} worker thread${threads > 1 ? 's' : ''}: ` +
           `${fmt(wall)}, ${(textBytes / MB / (wall / 1000)).toFixed(0)} MB/s, process CPU ${fmt((cpu.user + cpu.system) / 1000)}, peak RSS of this process ${(peak / MB).toFixed(0)} MB`,
@@ -212,18 +217,22 @@ async function main(): Promise<void> {
       const model = new SniModel();
       const start = process.cpuUsage();
       const t0 = performance.now();
-      const { result, peak } = await peakRss(() =>
+      let textBytes = 0;
+      const { peak } = await peakRss(() =>
         scanFiles(files, {
           workerPath: WORKER,
           threads: 2,
           mode: 'entries',
           maxProblems: 1000,
+          keepReports: false,
+          onFile: (f) => {
+            textBytes += f.report.read.textBytes;
+          },
           onEntries: (index, path, batch) => model.addBatch(path, batch, { index: String(index) }),
         }),
       );
       const wall = performance.now() - t0;
       const cpu = process.cpuUsage(start);
-      const textBytes = result.reduce((n, r) => n + r.read.textBytes, 0);
       console.log(
         `Folder scan as the editor does it (2 workers, entries merged into the SNI model on this thread: ${model.totalEntries} entries, ${model.groups().length} SNIs): ` +
           `${fmt(wall)}, ${(textBytes / MB / (wall / 1000)).toFixed(0)} MB/s, process CPU ${fmt((cpu.user + cpu.system) / 1000)}, peak RSS ${(peak / MB).toFixed(0)} MB`,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { analyzeLine, type AnalyzeOptions } from './analyze';
 import { isLogFileName, isOtherFirewallLogName } from './detect';
 import { formatBytes, readLogFile, type ReadOptions, type ReadSummary } from './lines';
-import { messageText, PROBLEM_CATALOG, type SeverityOverrides } from './problems';
+import { keptProblem, messageText, PROBLEM_CATALOG, type SeverityOverrides } from './problems';
 import { SniCounter, type SniSummaryRow } from './sniModel';
 import type { Problem, ProblemCode } from './types';
 
@@ -39,7 +39,7 @@ export async function checkFile(path: string, options: CheckOptions = {}): Promi
     path,
     (text, line) => {
       const r = analyzeLine(text, line, options);
-      if (r.problems.length > 0) for (const p of r.problems) problems.push(p);
+      if (r.problems.length > 0) for (const p of r.problems) problems.push(keptProblem(p));
       if (r.entry) {
         entries++;
         snis.add(r.entry);

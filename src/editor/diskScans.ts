@@ -148,7 +148,13 @@ export class DiskScans implements vscode.Disposable {
             signal: controller.signal,
             sizes,
             onEntries: (index, _path, batch) => this.model.addBatch(keys[index], batch, sourceMeta(uris[index], { origin: 'disk' })),
-            onFile: (file) => this.publish(views[file.index], file),
+            // Each file's report is published and counted as it arrives; none is kept for the end.
+            keepReports: false,
+            onFile: (file) => {
+              summary.files++;
+              summary.entries += file.report.entries;
+              this.publish(views[file.index], file);
+            },
             onProgress: (p) => {
               const total = p.bytesTotal ?? 0;
               const percent = total > 0 ? (p.bytesRead / total) * 100 : 0;
@@ -162,10 +168,6 @@ export class DiskScans implements vscode.Disposable {
         );
         summary.cancelled = result.cancelled === true;
         summary.unreadable = result.unreadable?.length ?? 0;
-        for (const r of result) {
-          summary.files++;
-          summary.entries += r.entries;
-        }
         for (const u of result.unreadable ?? []) void vscode.window.showWarningMessage(`Could not read ${u.path}: ${u.reason}`);
       },
     );

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeLine } from '../core/analyze';
 import { batchTransferList, EntryBatchBuilder, type EntryBatch } from '../core/entryBatch';
 import { readLogFile } from '../core/lines';
+import { keptProblem } from '../core/problems';
 import { checkFile, describeError, readProblems } from '../core/report';
 import { MAX_BATCHES_IN_FLIGHT, type ScanRequest, type ScanWorkerData, type WorkerMessage } from '../core/scanPool';
 import type { Problem } from '../core/types';
@@ -84,7 +85,7 @@ async function scan(request: ScanRequest): Promise<void> {
         for (const p of r.problems) {
           counts[p.severity]++;
           const list = bySeverity[p.severity];
-          if (list.length < cap) list.push(kept(p));
+          if (list.length < cap) list.push(keptProblem(p));
         }
         if (r.entry) {
           entries++;
@@ -106,14 +107,6 @@ async function scan(request: ScanRequest): Promise<void> {
   } finally {
     controllers.delete(id);
   }
-}
-
-/**
- * A problem to keep until the end of the file, with a message of its own: a message that quotes the line
- * can be a slice of the reader's whole chunk of text (up to 1 MiB), which it would keep alive.
- */
-function kept(p: Problem): Problem {
-  return { ...p, message: Buffer.from(p.message, 'utf16le').toString('utf16le') };
 }
 
 function countSeverities(problems: readonly Problem[]): { error: number; warning: number; information: number } {
