@@ -1,4 +1,4 @@
-import { walkJson, type JsonWalk } from './jsonLocate';
+import { walkJson, walkJsonTokens, type JsonWalk } from './jsonLocate';
 import { PROBLEM_CATALOG } from './problems';
 import type { LineResult, Problem } from './types';
 import { validateValue, type AnalyzeOptions } from './validate';
@@ -105,7 +105,8 @@ function syntaxProblem(json: string, line: number, offset: number, options?: Ana
   let end = json.length;
   let message = 'The line is not valid JSON.';
   try {
-    const walk = walked ?? walkJson(json);
+    // The line failed JSON.parse: the scanner finds and words the error (the fast walk would only give up).
+    const walk = walked ?? walkJsonTokens(json);
     if (walk.error) {
       start = walk.error.start;
       end = Math.min(walk.error.end, json.length);

@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { walkJson, type FieldLocation } from '../../src/core/jsonLocate';
+import { walkJson, walkJsonTokens, type FieldLocation } from '../../src/core/jsonLocate';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { random } from './random';
 
 /** The key and value texts a location covers. */
@@ -223,5 +225,87 @@ describe('walkJson: syntax errors', () => {
     assert.ok(bad.error);
     assert.match(bad.error.message, /cut off/);
     assert.equal(bad.error.end, open.length);
+  });
+});
+
+/** Everything a walk found, in a form deepEqual compares whole (a Map compares by its entries). */
+function summary(text: string, walk = walkJson(text)): unknown {
+  return { error: walk.error, rootStart: walk.rootStart, rootEnd: walk.rootEnd, fields: [...walk.fields.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) };
+}
+
+describe('walkJson: the fast reading of valid JSON agrees with the scanner', () => {
+  /** Keys chosen to collide: dots that spell nested paths, "[]", escapes that spell the same key, duplicates. */
+  const KEYS = ['event', 'sni', 'a', 'b', 'a.b', 'event.sni', 'x[]', '[]', '', 'tls_error', 'k"q', 'back\\slash', 'é', '😀'];
+  const SPACES = ['', '', '', ' ', '  ', '\t', '\r', '\n', ' \r\n '];
+  const SCALARS = ['0', '-0', '1', '-12', '3.25', '1e5', '-2.5E-3', '7e+2', 'true', 'false', 'null', '""', '"x"', '"a\\"b"', '"\\u00e9\\n"', '"\\\\"', '"\u2028"', '"\ud800"', '"\\/"'];
+
+  /** A random JSON text, spelled with random white space and escapes, nested up to `depth`. */
+  function spell(next: () => number, depth: number): string {
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
+    const sp = (): string => pick(SPACES);
+    const r = next();
+    if (depth <= 0 || r < 0.3) return pick(SCALARS);
+    const n = Math.floor(next() * 5);
+    const items: string[] = [];
+    if (r < 0.75) {
+      for (let k = 0; k < n; k++) {
+        let key = JSON.stringify(pick(KEYS));
+        // Now and then the same key spelled with an escape: JSON.parse and the scanner both read it back.
+        if (next() < 0.15 && key.length > 2) key = `"\\u${key.charCodeAt(1).toString(16).padStart(4, '0')}${key.slice(2)}`;
+        items.push(`${sp()}${key}${sp()}:${sp()}${spell(next, depth - 1)}${sp()}`);
+      }
+      return `{${items.join(',') || sp()}}`;
+    }
+    for (let k = 0; k < n; k++) items.push(`${sp()}${spell(next, depth - 1)}${sp()}`);
+    return `[${items.join(',') || sp()}]`;
+  }
+
+  it('gives the same fields and extent as the scanner for random valid JSON', () => {
+    const next = random(2024);
+    let valid = 0;
+    for (let i = 0; i < 20000; i++) {
+      const text = `${next() < 0.2 ? ' ' : ''}${spell(next, 1 + Math.floor(next() * 6))}${next() < 0.2 ? ' \r' : ''}`;
+      if (parses(text)) valid++;
+      assert.deepEqual(summary(text), summary(text, walkJsonTokens(text)), JSON.stringify(text));
+    }
+    assert.ok(valid > 19000, `${valid} valid texts`);
+  });
+
+  it('gives the same result as the scanner for mutations of valid JSON, valid or not', () => {
+    const next = random(99);
+    const chars = '{}[]:,"\\ 0123456789.eE+-tfnaulx\u0000\u001f\u00a0\u000b\u000c\ufeff\u2028\t\r\n/*';
+    let invalid = 0;
+    for (let i = 0; i < 20000; i++) {
+      let text = spell(next, 1 + Math.floor(next() * 5));
+      for (let k = 0; k < 1 + Math.floor(next() * 3); k++) {
+        const at = Math.floor(next() * (text.length + 1));
+        const ch = chars[Math.floor(next() * chars.length)];
+        const op = next();
+        text = op < 0.33 ? text.slice(0, at) + text.slice(at + 1) : op < 0.66 ? text.slice(0, at) + ch + text.slice(at) : text.slice(0, at) + ch + text.slice(at + 1);
+      }
+      if (!parses(text)) invalid++;
+      assert.deepEqual(summary(text), summary(text, walkJsonTokens(text)), JSON.stringify(text));
+    }
+    assert.ok(invalid > 5000, `${invalid} invalid texts`);
+  });
+
+  it('agrees on every line of the engine fixture and on hand-picked corner cases', () => {
+    const cases = [
+      '{"a.b":1,"a":{"b":2}}',
+      '{"a":{"b":2},"a.b":1}',
+      '{"x[]":{"y":1},"z":[{"w":{"v":1}}]}',
+      '{"a":{"b":{"c":{"d":{"e":1}},"c2":[]}},"f":{}}',
+      '{"\\u0065vent":{"sni":"a"},"event":{"sni":"b"}}',
+      '[{"a":1}]',
+      '  "s"  ',
+      '-0.0e-0',
+      '{"a":1}\r',
+      `{"a":${'['.repeat(5000)}${']'.repeat(5000)},"b":{"c":2}}`,
+      `${'{"k":'.repeat(2000)}1${'}'.repeat(2000)}`,
+      '{"a":1,"a":{"b":1},"a":2}',
+      '{"n":12345678901234567890123,"m":1E400}',
+    ];
+    const fixture = readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'engine', 'bad.log'), 'utf8').split(/\r?\n/);
+    for (const text of [...cases, ...fixture]) assert.deepEqual(summary(text), summary(text, walkJsonTokens(text)), JSON.stringify(text).slice(0, 200));
   });
 });
