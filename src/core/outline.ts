@@ -1,4 +1,4 @@
-import { describeKindCounts, entryEndpoints, entryOutcome, entryTimeMs, formatEntryTime, sniText, thousands } from './navigation';
+import { describeKindCounts, entryEndpoints, entryOutcome, entryTimeMs, formatEntryTime, oneLine, sniText, thousands } from './navigation';
 import { kindOf, type GroupKind } from './sniModel';
 import type { TlsEntry } from './types';
 
@@ -79,19 +79,148 @@ export class OutlineBuilder {
   }
 
   /** The SNIs listed, and how many distinct SNIs were left out. */
-  finish(): { groups: OutlineGroup[]; omittedSnis: number } {
+  finish(): OutlineResult {
+    // The loop of finishInSteps without its pauses.
+    const steps = this.finishInSteps();
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
+    }
+  }
+
+  /**
+   * {@link finish} a step at a time: each `next()` describes a few SNIs and their listed entries, at most
+   * `itemsPerStep` work items (an SNI counts {@link GROUP_ITEMS}, a listed entry one), yields how many it
+   * did, and the last one returns what `finish` returns.
+   */
+  *finishInSteps(itemsPerStep = FINISH_ITEMS_PER_STEP): Generator<number, OutlineResult, void> {
+    const stepItems = Math.max(itemsPerStep, GROUP_ITEMS);
+    const format = new EntryFormatter();
+    const counts = new Map<string, string>();
     let budget = this.limits.entries;
     const groups: OutlineGroup[] = [];
+    let done = 0;
     for (const { group, listed, kinds } of this.groups.values()) {
-      const shown = listed.slice(0, Math.max(0, budget));
-      budget -= shown.length;
-      group.entries = shown.map(({ line, entry }) => ({ line, name: formatEntryTime(entryTimeMs(entry)), detail: `${entryOutcome(entry)} · ${entryEndpoints(entry)}` }));
-      const counts = describeKindCounts(kinds, group.total);
-      group.detail = group.entries.length < group.total ? `${counts} (first ${thousands(group.entries.length)} listed)` : counts;
+      if (done + GROUP_ITEMS > stepItems) {
+        yield done;
+        done = 0;
+      }
+      const shown = Math.min(listed.length, Math.max(0, budget));
+      budget -= shown;
+      const entries: OutlineEntry[] = [];
+      format.startGroup();
+      done += GROUP_ITEMS;
+      for (let i = 0; i < shown; i++) {
+        if (done >= stepItems) {
+          yield done;
+          done = 0;
+        }
+        const { line, entry } = listed[i];
+        entries.push({ line, name: format.time(entryTimeMs(entry)), detail: `${format.outcome(entry)} · ${format.endpoints(entry)}` });
+        done++;
+      }
+      group.entries = entries;
+      const key = `${kinds.tlsError},${kinds.revoked},${kinds.unknown},${kinds.other},${group.total}`;
+      let described = counts.get(key);
+      if (described === undefined) {
+        described = describeKindCounts(kinds, group.total);
+        counts.set(key, described);
+      }
+      group.detail = shown < group.total ? `${described} (first ${thousands(shown)} listed)` : described;
       groups.push(group);
     }
     return { groups, omittedSnis: this.left.size };
   }
+}
+
+export interface OutlineResult {
+  /** The SNIs listed, in order of first appearance. */
+  groups: OutlineGroup[];
+  /** How many distinct SNIs were left out. */
+  omittedSnis: number;
+}
+
+/** What one SNI costs in a step of {@link OutlineBuilder.finishInSteps}, in listed entries. */
+export const GROUP_ITEMS = 2;
+/** Work items per step of {@link OutlineBuilder.finishInSteps}: about 100 SNIs, or 200 listed entries. */
+export const FINISH_ITEMS_PER_STEP = 200;
+
+const DAY_MS = 86_400_000;
+/** 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z: outside them `toISOString` writes six-digit years. */
+const FOUR_DIGIT_YEARS_FROM = -62_167_219_200_000;
+const FOUR_DIGIT_YEARS_TO = 253_402_300_800_000;
+
+/**
+ * The outline's words for entries, as navigation.ts writes them ({@link formatEntryTime}, {@link entryOutcome},
+ * {@link entryEndpoints}), with what repeats worked out once: the day of a time, an address, a revocation
+ * status and action, a TLS error message of one SNI.
+ */
+class EntryFormatter {
+  private day = NaN;
+  private dayText = '';
+  private readonly hosts = new Map<string, string>();
+  private readonly revocations = new Map<string | undefined, Map<string | undefined, string>>();
+  /** TLS error outcomes by message, for the current SNI only (the SNI takes part in reading the message). */
+  private tlsErrors: Map<string | undefined, string> | undefined;
+
+  /** Starts on the entries of another SNI. */
+  startGroup(): void {
+    this.tlsErrors = undefined;
+  }
+
+  time(ms: number | undefined): string {
+    if (ms === undefined || !Number.isFinite(ms)) return '(no time)';
+    // A Date keeps whole milliseconds, cutting towards zero.
+    const t = Math.trunc(ms);
+    if (t < FOUR_DIGIT_YEARS_FROM || t >= FOUR_DIGIT_YEARS_TO) return formatEntryTime(ms);
+    const day = Math.floor(t / DAY_MS);
+    if (day !== this.day) {
+      this.day = day;
+      this.dayText = formatEntryTime(day * DAY_MS).slice(0, 10);
+    }
+    let rest = t - day * DAY_MS;
+    const hours = Math.floor(rest / 3_600_000);
+    rest -= hours * 3_600_000;
+    const minutes = Math.floor(rest / 60_000);
+    rest -= minutes * 60_000;
+    const seconds = Math.floor(rest / 1000);
+    rest -= seconds * 1000;
+    return `${this.dayText} ${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${rest < 10 ? '00' : rest < 100 ? '0' : ''}${rest}`;
+  }
+
+  outcome(entry: TlsEntry): string {
+    if (entry.kind === 'revocation') {
+      let byAction = this.revocations.get(entry.status);
+      if (!byAction) this.revocations.set(entry.status, (byAction = new Map()));
+      let text = byAction.get(entry.action);
+      if (text === undefined) byAction.set(entry.action, (text = entryOutcome(entry)));
+      return text;
+    }
+    this.tlsErrors ??= new Map();
+    let text = this.tlsErrors.get(entry.errorMessage);
+    if (text === undefined) this.tlsErrors.set(entry.errorMessage, (text = entryOutcome(entry)));
+    return text;
+  }
+
+  endpoints(entry: TlsEntry): string {
+    return `${this.host(entry.srcIp, entry.srcPort)} → ${this.host(entry.destIp, entry.destPort)}`;
+  }
+
+  /** {@link entryEndpoints}'s words for one end. */
+  private host(ip: string | undefined, port: number | undefined): string {
+    let shown = '?';
+    if (ip !== undefined) {
+      const cached = this.hosts.get(ip);
+      if (cached === undefined) this.hosts.set(ip, (shown = oneLine(ip, 45)));
+      else shown = cached;
+    }
+    if (port === undefined) return shown;
+    return shown.includes(':') ? `[${shown}]:${port}` : `${shown}:${port}`;
+  }
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
 }
 
 /** The outline of a document's entries (given in line order), at once. */
