@@ -5,14 +5,17 @@ import { toDocumentSymbol } from './convert';
 import type { LogDocuments } from './documents';
 import { LANGUAGE_ID } from './ids';
 
-/** Entries collected per step, and symbols made per step, on the documents' slice queue. */
+/**
+ * Entries collected per step, and symbols made per step, on the documents' slice queue (the outline's names
+ * are written in steps of core/outline.ts's own size in between).
+ */
 const STEP_ENTRIES = 1000;
 const STEP_SYMBOLS = 200;
 
 /**
  * The Outline view, breadcrumbs and "Go to Symbol in Editor" for TLS logs: one symbol per SNI, with its
  * entries beneath (core/outline.ts decides what is listed and how it is named). A big document's entries
- * are collected and converted a step at a time, so the extension host stays responsive.
+ * are collected, named and converted a step at a time, so the extension host stays responsive.
  */
 class LogSymbolProvider implements vscode.DocumentSymbolProvider {
   constructor(private readonly documents: LogDocuments) {}
@@ -30,14 +33,14 @@ class LogSymbolProvider implements vscode.DocumentSymbolProvider {
 }
 
 /** Builds the outline of `model` into `symbols`, a step at a time. */
-function* outlineSteps(model: LogModel, document: vscode.TextDocument, symbols: vscode.DocumentSymbol[]): Generator<void, void, void> {
+function* outlineSteps(model: LogModel, document: vscode.TextDocument, symbols: vscode.DocumentSymbol[]): Generator<unknown, void, void> {
   const builder = new OutlineBuilder();
   const entries = model.entries();
   for (let next = entries.next(); !next.done; ) {
     for (let n = 0; !next.done && n < STEP_ENTRIES; n++, next = entries.next()) builder.add(next.value.line, next.value.entry);
     yield;
   }
-  const { groups } = builder.finish();
+  const { groups } = yield* builder.finishInSteps();
   yield;
   const last = document.lineCount - 1;
   const lineLength = (line: number): number => document.lineAt(Math.min(line, last)).text.length;

@@ -121,6 +121,39 @@ describe('document symbols', () => {
     assert.equal(entry.range.end.character, editor.document.lineAt(1).text.length);
   });
 
+  it('names every SNI and entry of an outline that takes many steps to write', async () => {
+    // 400 SNIs of three entries: 1,200 entries listed, the outline's names written over a dozen steps.
+    const lines = Array.from({ length: 1200 }, (_, i) => {
+      const ms = Date.UTC(2024, 6, 2, 18, 0, 0) + i * 1001;
+      const event = { timestamp: new Date(ms).toISOString(), src_ip: `10.0.${i % 7}.53`, src_port: String(40000 + i), dest_ip: '2001:db8::5', dest_port: '443', sni: `host${i % 400}.example.com` };
+      const body = i % 3 === 0 ? { tls_error: { error_message: 'Server name is not found in client hello.' } } : { revocation_check: { leaf_cert_fpr: 'ABCDEF', status: 'REVOKED', action: 'DROP' } };
+      return JSON.stringify({ firewall_name: 'fw', availability_zone: 'us-east-1a', event_timestamp: Math.floor(ms / 1000), event: { ...event, ...body } });
+    });
+    const document = await vscode.workspace.openTextDocument({ content: `${lines.join('\n')}\n`, language: 'nfw-tls-log' });
+    await vscode.window.showTextDocument(document);
+    try {
+      const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', document.uri);
+      assert.equal(symbols.length, 400);
+      assert.deepEqual(
+        symbols.filter((_, i) => i % 133 === 0).map((s) => [s.name, s.detail, s.children.map((c) => [c.name, c.detail, c.range.start.line])]),
+        [0, 133, 266, 399].map((n) => {
+          const lines = [n, n + 400, n + 800];
+          return [
+            `host${n}.example.com`,
+            '3 entries: 1 TLS error, 2 revoked',
+            lines.map((line) => {
+              const iso = new Date(Date.UTC(2024, 6, 2, 18, 0, 0) + line * 1001).toISOString();
+              const outcome = line % 3 === 0 ? 'TLS error: no SNI' : 'REVOKED → DROP';
+              return [`${iso.slice(0, 10)} ${iso.slice(11, 23)}`, `${outcome} · 10.0.${line % 7}.53:${40000 + line} → [2001:db8::5]:443`, line];
+            }),
+          ];
+        }),
+      );
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
   it('keeps a hostile SNI on one line, as plain text', async () => {
     const hostile = 'evil.com](command:workbench.action.files.saveAll)\n$(alert)';
     const line = `{"firewall_name":"fw","availability_zone":"us-east-1a","event_timestamp":1719943304,"event":{"timestamp":"2024-07-02T18:01:44.412Z","src_ip":"10.0.2.53","src_port":"59844","dest_ip":"54.92.160.72","dest_port":"443","sni":${JSON.stringify(hostile)},"tls_error":{"error_message":"Server name is not found in client hello."}}}`;
