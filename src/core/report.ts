@@ -69,17 +69,18 @@ export function readProblems(read: ReadSummary, severities?: SeverityOverrides):
   };
   for (const line of read.longLines) add('line-too-long', line, 'This line is longer than the reader accepts and was not read.');
   if (read.incomplete && !read.cancelled) add('file-incomplete', read.lines, `The file could not be read to the end: ${read.incomplete}.`);
-  if (read.encoding !== 'utf8') {
-    const name = read.encoding === 'utf16le' ? 'UTF-16 (little-endian)' : 'UTF-16 (big-endian)';
-    add(
-      'unusual-format',
-      0,
-      read.encodingGuessed
-        ? `The file has no byte order mark, but its first bytes look like ${name} text; Network Firewall writes UTF-8. It was read as ${name}.`
-        : `The file is ${name} text; Network Firewall writes UTF-8. It was read as UTF-16.`,
-    );
-  }
+  const note = encodingNote(read.encoding, read.encodingGuessed === true);
+  if (note !== undefined) add('unusual-format', 0, note);
   return problems;
+}
+
+/** What to say about a file that is not UTF-8 (the reader converted it), or undefined for UTF-8. */
+export function encodingNote(encoding: ReadSummary['encoding'], guessed: boolean): string | undefined {
+  if (encoding === 'utf8') return undefined;
+  const name = encoding === 'utf16le' ? 'UTF-16 (little-endian)' : 'UTF-16 (big-endian)';
+  return guessed
+    ? `The file has no byte order mark, but its first bytes look like ${name} text; Network Firewall writes UTF-8. It was read as ${name}.`
+    : `The file is ${name} text; Network Firewall writes UTF-8. It was read as UTF-16.`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { gunzipFile } from '../core/gunzip';
 import { PROBLEM_CATALOG } from '../core/problems';
+import { encodingNote } from '../core/report';
 import type { ConfigReader } from './config';
 import { toSeverity } from './convert';
 import { Commands, CustomEditors, DIAGNOSTIC_SOURCE, GZIP_SCHEME } from './ids';
@@ -48,14 +49,22 @@ class GzipFileSystem implements vscode.FileSystemProvider {
       const reason = err instanceof Error ? err.message : String(err);
       throw vscode.FileSystemError.Unavailable(`${file.fsPath} could not be decompressed: ${reason}`);
     }
-    const severity = this.config.severities(uri)['file-incomplete'] ?? PROBLEM_CATALOG['file-incomplete'].severity;
-    if (result.incomplete && severity !== 'off') {
-      const lines = countLines(result.bytes);
-      const d = new vscode.Diagnostic(new vscode.Range(lines, 0, lines, 0), `The file could not be read to the end: ${result.incomplete}.`, toSeverity(severity));
+    // What the reader noticed about the file as a whole, as the command line reports it.
+    const severities = this.config.severities(uri);
+    const notes: vscode.Diagnostic[] = [];
+    const note = (code: 'file-incomplete' | 'unusual-format', line: number, message: string): void => {
+      const severity = severities[code] ?? PROBLEM_CATALOG[code].severity;
+      if (severity === 'off') return;
+      const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, 0), message, toSeverity(severity));
       d.source = DIAGNOSTIC_SOURCE;
-      d.code = 'file-incomplete';
-      this.notes.set(uri, [d]);
-    } else this.notes.delete(uri);
+      d.code = code;
+      notes.push(d);
+    };
+    const encoding = encodingNote(result.encoding, result.encodingGuessed === true);
+    if (encoding !== undefined) note('unusual-format', 0, encoding);
+    if (result.incomplete) note('file-incomplete', countLines(result.bytes), `The file could not be read to the end: ${result.incomplete}.`);
+    if (notes.length > 0) this.notes.set(uri, notes);
+    else this.notes.delete(uri);
     if (result.incomplete) void vscode.window.showWarningMessage(`${file.fsPath.split(/[\\/]/).pop() ?? file.fsPath}: ${result.incomplete}.`);
     return result.bytes;
   }
@@ -82,9 +91,13 @@ class GzipFileSystem implements vscode.FileSystemProvider {
   }
 }
 
+/** Line breaks in UTF-8 text as the editor counts them: LF, CRLF and a lone CR each end a line. */
 function countLines(bytes: Uint8Array): number {
   let n = 0;
-  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) n++;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 10 || (b === 13 && bytes[i + 1] !== 10)) n++;
+  }
   return n;
 }
 

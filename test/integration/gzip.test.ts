@@ -62,6 +62,20 @@ describe('.log.gz files', () => {
     assert.match(note?.message ?? '', /damaged or cut off/);
   });
 
+  it('reads a UTF-16 .log.gz without a byte order mark as text, and says how it was read', async () => {
+    const utf16 = join(dir, GZ_NAME.replace('abcd1234', 'u16noBom'));
+    writeFileSync(utf16, gzipSync(Buffer.from(text, 'utf16le')));
+    await vscode.commands.executeCommand('nfwTlsLogs.openGzipLog', vscode.Uri.file(utf16));
+    const document = await documentWithScheme('nfw-tls-gz', utf16.replace(/\.gz$/, ''));
+    assert.equal(document.getText(), text);
+    const diagnostics = await waitForDiagnostics(document.uri, (d) => d.some((x) => x.code === 'unusual-format'));
+    const note = diagnostics.find((x) => x.code === 'unusual-format');
+    assert.equal(note?.range.start.line, 0);
+    assert.match(note?.message ?? '', /no byte order mark.*UTF-16 \(little-endian\)/);
+    // The entries are checked as usual.
+    await waitForDiagnostics(document.uri, (d) => d.some((x) => x.code === 'invalid-json'));
+  });
+
   it('stops at the decompression limit of the settings', async () => {
     const config = vscode.workspace.getConfiguration('nfwTlsLogs');
     await config.update('gzip.maxDecompressedMB', 1, vscode.ConfigurationTarget.Global);
