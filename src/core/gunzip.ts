@@ -1,7 +1,6 @@
 import { close, createReadStream, fstat, open, type ReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { createGunzip, type Gunzip } from 'node:zlib';
-import { formatBytes, isGzipMagic, utf16WithoutBom } from './lines';
+import { describeGzipProblem, formatBytes, GzipDecoder, isGzipMagic, utf16WithoutBom } from './lines';
 
 /** The text of a `.log.gz` file for the editor, and why it stops early if it does. */
 export interface GunzipResult {
@@ -43,11 +42,13 @@ export function gunzipFile(path: string, limit: number, options: GunzipOptions =
     let bytesRead = 0;
     // The file's size when it was opened (regular files only), to notice a file cut short while it is read.
     let sizeAtOpen = -1;
+    // Set when the file was read to its end.
+    let readToEnd = false;
     let settled = false;
     let gzip = false;
     let first = true;
     let file: ReadStream | undefined;
-    let gunzip: Gunzip | undefined;
+    let gunzip: GzipDecoder | undefined;
     // The first byte when the first read returned only that: the gzip magic needs two.
     let sniffed: Buffer | undefined;
 
@@ -82,18 +83,18 @@ export function gunzipFile(path: string, limit: number, options: GunzipOptions =
       return true;
     };
 
-    const startGunzip = (stream: ReadStream): Gunzip => {
+    const startGunzip = (stream: ReadStream): GzipDecoder => {
       gzip = true;
-      const z = createGunzip();
-      z.on('data', (chunk: Buffer) => {
-        if (!settled) keep(chunk);
+      return new GzipDecoder({
+        onData: (chunk) => {
+          if (!settled) keep(chunk);
+        },
+        onDrain: () => stream.resume(),
+        // A file cut short while it was read ends in damaged gzip data: the cut is the better explanation.
+        // Unreadable data found before the end of the file stops the read, which is not a cut.
+        onEnd: (problem) =>
+          done((problem?.kind === 'trailing' || !readToEnd ? undefined : shrunk()) ?? (problem && describeGzipProblem(problem, size, sizeAtOpen, 'what came before is shown'))),
       });
-      z.on('error', (err) => {
-        done(shrunk() ?? `the gzip data is damaged or cut off after ${formatBytes(size)} of text (${err.message}); what came before is shown`);
-      });
-      z.on('end', () => done(shrunk()));
-      z.on('drain', () => stream.resume());
-      return z;
     };
 
     const start = (fd: number): void => {
@@ -126,6 +127,7 @@ export function gunzipFile(path: string, limit: number, options: GunzipOptions =
       });
       stream.on('end', () => {
         if (settled) return;
+        readToEnd = true;
         if (gunzip) gunzip.end();
         else {
           if (sniffed && keep(sniffed)) sniffed = undefined;

@@ -1,6 +1,6 @@
 import { close, createReadStream, fstat, open, type ReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { createGunzip } from 'node:zlib';
+import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
 
 /** Limits and controls for reading a log file from disk. */
 export interface ReadOptions {
@@ -149,11 +149,13 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
   return new Promise<ReadSummary>((resolve, reject) => {
     let file: ReadStream | undefined;
     let decoder: StringDecoder | undefined;
-    let gunzip: ReturnType<typeof createGunzip> | undefined;
+    let gunzip: GzipDecoder | undefined;
     let settled = false;
     let first = true;
     // The file's size when it was opened (regular files only), to notice a file cut short while it is read.
     let sizeAtOpen = -1;
+    // Set when the file was read to its end.
+    let readToEnd = false;
     // The last byte of a UTF-16BE chunk of odd length, held until the next chunk completes its code unit.
     let oddByte: Buffer | undefined;
     // The first bytes, held until there are enough to recognise a byte order mark or UTF-16 without one:
@@ -315,15 +317,13 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
           if (isGzipMagic(bytes)) startGunzip(stream);
         }
         if (gunzip) {
-          if (!gunzip.write(bytes)) {
-            stream.pause();
-            gunzip.once('drain', () => stream.resume());
-          }
+          if (!gunzip.write(bytes)) stream.pause();
         } else onText(bytes);
         options.onProgress?.(summary.bytesRead);
       });
       stream.on('end', () => {
         if (settled || ending) return;
+        readToEnd = true;
         if (sniffed) onText(sniffed);
         if (gunzip) gunzip.end();
         else finish(shrunk());
@@ -332,26 +332,31 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
 
     const startGunzip = (stream: ReadStream): void => {
       summary.gzip = true;
-      const z = createGunzip({ chunkSize: 256 * 1024 });
+      const z: GzipDecoder = new GzipDecoder({
+        chunkSize: 256 * 1024,
+        onData: (out) => {
+          if (settled || ending) return;
+          if (inflated + out.length > maxDecompressed) {
+            enqueue(out.subarray(0, Math.max(0, maxDecompressed - inflated)));
+            inflated = maxDecompressed;
+            // Stop reading and inflating now; what was inflated is still split into lines.
+            stream.destroy();
+            z.destroy();
+            endAfterQueue(() => `decompression stopped at the limit of ${formatBytes(maxDecompressed)}; the rest of the file was not read`);
+            return;
+          }
+          inflated += out.length;
+          enqueue(out);
+        },
+        onDrain: () => stream.resume(),
+        onEnd: (problem) => {
+          if (problem) stream.destroy();
+          // A file cut short while it was read ends in damaged gzip data: the cut is the better explanation.
+          // Unreadable data found before the end of the file stops the read, which is not a cut.
+          endAfterQueue(() => (problem?.kind === 'trailing' || !readToEnd ? undefined : shrunk()) ?? (problem && describeGzipProblem(problem, summary.textBytes, sizeAtOpen, 'everything before that was read')));
+        },
+      });
       gunzip = z;
-      z.on('data', (out: Buffer) => {
-        if (settled || ending) return;
-        if (inflated + out.length > maxDecompressed) {
-          enqueue(out.subarray(0, Math.max(0, maxDecompressed - inflated)));
-          inflated = maxDecompressed;
-          // Stop reading and inflating now; what was inflated is still split into lines.
-          stream.destroy();
-          z.destroy();
-          endAfterQueue(() => `decompression stopped at the limit of ${formatBytes(maxDecompressed)}; the rest of the file was not read`);
-          return;
-        }
-        inflated += out.length;
-        enqueue(out);
-      });
-      z.on('error', (err) => {
-        endAfterQueue(() => shrunk() ?? `the gzip data is damaged or cut off after ${formatBytes(summary.textBytes)} of text (${err.message}); everything before that was read`);
-      });
-      z.on('end', () => endAfterQueue(shrunk));
     };
 
     open(path, 'r', (err, fd) => {
@@ -412,4 +417,319 @@ export function formatBytes(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
   if (n >= 1e3) return `${(n / 1e3).toFixed(0)} kB`;
   return `${n} bytes`;
+}
+
+/** Why gzip data could not be read to its end. */
+export interface GzipProblem {
+  /**
+   * `trailing`: the gzip data ended properly (every member complete) and is followed by bytes that are not
+   * gzip; `damaged`: a member is corrupt or cut off.
+   */
+  kind: 'trailing' | 'damaged';
+  /** Byte offset in the compressed file where the unreadable data starts (approximate for `damaged`). */
+  offset: number;
+  /** What zlib or the header check said, for `damaged`. */
+  detail: string;
+}
+
+/**
+ * The message for a person when gzip data could not be read to its end; `read` ends it and says what
+ * became of the text before (it was read, it is shown). `fileSize` is -1 when it is not known.
+ */
+export function describeGzipProblem(problem: GzipProblem, textBytes: number, fileSize: number, read: string): string {
+  if (problem.kind === 'trailing') {
+    const rest = fileSize > problem.offset ? ` (${fileSize - problem.offset} bytes)` : '';
+    return `the file has unreadable data after the end of its gzip data, from byte ${problem.offset}${rest}: it is not gzip data and was not read; ${read}`;
+  }
+  return `the gzip data is damaged or cut off after ${formatBytes(textBytes)} of text (${problem.detail}); ${read}`;
+}
+
+/** Callbacks of a {@link GzipDecoder}. */
+export interface GzipDecoderEvents {
+  /** Output bytes of the gzip members, in order; sizes up to `chunkSize`. */
+  onData(out: Buffer): void;
+  /** Called after `write` returned false, once more input may be written. */
+  onDrain(): void;
+  /** Called once when the decoder is done, with why it stopped early; not called after `destroy`. */
+  onEnd(problem?: GzipProblem): void;
+}
+
+/** Longest gzip member header accepted (file names and comments included). */
+const MAX_GZIP_HEADER = 1024 * 1024;
+
+const enum GzipState {
+  /** Reading a member header. */
+  Header,
+  /** Inflating a member's deflate data. */
+  Body,
+  /** Reading the 8-byte trailer: CRC-32 and size. */
+  Trailer,
+  /** After a complete member: another member, zero padding, or the end. */
+  After,
+}
+
+/**
+ * Decompresses gzip data written to it in pieces, member by member: each member's header and trailer are
+ * read here and its deflate data is inflated by zlib (`createInflateRaw`, on libuv's thread pool), checked
+ * against the trailer's CRC-32 and size. Unlike Node's `Gunzip`, bytes after the last member that are not
+ * gzip (other than zero padding) cost none of the output before them: every member before is delivered,
+ * and the bytes are reported with their offset.
+ *
+ * Like a writable stream: `write` returns false when the writer should wait for `onDrain`. Output can be
+ * held back with `pause` and `resume`. At most one piece of input is in zlib at a time.
+ */
+export class GzipDecoder {
+  private state = GzipState.Header;
+  /** Input not yet consumed in the header, trailer and after states; it starts at `offset`. */
+  private pending: Buffer | undefined;
+  /** Input written while a piece was in zlib. */
+  private readonly queued: Buffer[] = [];
+  private inflater: InflateRaw | undefined;
+  /** A piece of input is in the inflater. */
+  private busy = false;
+  /** Input after the end of the current member's deflate data, held until the inflater has ended. */
+  private leftover: Buffer | undefined;
+  private inflaterEnded = false;
+  private inputEnded = false;
+  private finished = false;
+  private paused = false;
+  private waitingDrain = false;
+  /** Offset in the compressed input of the next byte not yet consumed. */
+  private offset = 0;
+  private members = 0;
+  private crc = 0;
+  private size = 0;
+
+  constructor(private readonly events: GzipDecoderEvents & { chunkSize?: number }) {}
+
+  write(chunk: Buffer): boolean {
+    if (this.finished) return true;
+    if (this.busy || this.queued.length > 0 || this.leftover) {
+      this.queued.push(chunk);
+      this.waitingDrain = true;
+      return false;
+    }
+    this.process(chunk);
+    if (this.busy || this.leftover) {
+      this.waitingDrain = true;
+      return false;
+    }
+    if (!this.finished && this.queued.length === 0 && this.inputEnded) this.endInput();
+    return true;
+  }
+
+  /** No more input: the decoder ends once what was written is decoded. */
+  end(): void {
+    if (this.finished || this.inputEnded) return;
+    this.inputEnded = true;
+    if (!this.busy && !this.leftover && this.queued.length === 0) this.endInput();
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.inflater?.pause();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.inflater?.resume();
+  }
+
+  /** Stops at once; no more callbacks. */
+  destroy(): void {
+    this.finished = true;
+    this.queued.length = 0;
+    this.pending = undefined;
+    this.leftover = undefined;
+    this.inflater?.destroy();
+    this.inflater = undefined;
+  }
+
+  private done(problem?: GzipProblem): void {
+    if (this.finished) return;
+    this.destroy();
+    this.events.onEnd(problem);
+  }
+
+  private damaged(detail: string): void {
+    this.done({ kind: 'damaged', offset: this.offset, detail });
+  }
+
+  /** Consumes a piece of input as far as it can without waiting for zlib. */
+  private process(chunk: Buffer): void {
+    let data = this.pending ? (chunk.length > 0 ? Buffer.concat([this.pending, chunk]) : this.pending) : chunk;
+    this.pending = undefined;
+    while (!this.finished) {
+      if (this.state === GzipState.After) {
+        let i = 0;
+        while (i < data.length && data[i] === 0) i++;
+        this.offset += i;
+        data = data.subarray(i);
+        if (data.length === 0) return;
+        if (data[0] !== 0x1f || (data.length >= 2 && data[1] !== 0x8b)) {
+          this.done({ kind: 'trailing', offset: this.offset, detail: '' });
+          return;
+        }
+        this.state = GzipState.Header;
+      }
+      if (this.state === GzipState.Header) {
+        const n = gzipHeaderLength(data);
+        if (n < 0 || (n === 0 && data.length > MAX_GZIP_HEADER)) {
+          // After a complete member, bytes that are not a gzip header are not gzip data at all.
+          if (this.members > 0) this.done({ kind: 'trailing', offset: this.offset, detail: '' });
+          else this.damaged('not a valid gzip header');
+          return;
+        }
+        if (n === 0) {
+          if (data.length > 0) this.pending = Buffer.from(data);
+          return;
+        }
+        this.offset += n;
+        data = data.subarray(n);
+        this.startMember();
+        continue;
+      }
+      if (this.state === GzipState.Body) {
+        if (data.length > 0) this.inflate(data);
+        return;
+      }
+      // Trailer.
+      if (data.length < 8) {
+        if (data.length > 0) this.pending = Buffer.from(data);
+        return;
+      }
+      if (data.readUInt32LE(0) !== this.crc || data.readUInt32LE(4) !== this.size >>> 0) {
+        this.damaged('the data does not match its checksum');
+        return;
+      }
+      this.offset += 8;
+      this.members++;
+      data = data.subarray(8);
+      this.state = GzipState.After;
+    }
+  }
+
+  private startMember(): void {
+    this.state = GzipState.Body;
+    this.crc = 0;
+    this.size = 0;
+    this.inflaterEnded = false;
+    const z = createInflateRaw({ chunkSize: this.events.chunkSize });
+    this.inflater = z;
+    z.on('data', (out: Buffer) => {
+      if (this.inflater !== z) return;
+      this.crc = crc32(out, this.crc);
+      this.size += out.length;
+      this.events.onData(out);
+    });
+    z.on('error', (err) => {
+      if (this.inflater !== z) return;
+      this.damaged(err.message);
+    });
+    z.on('end', () => {
+      if (this.inflater !== z) return;
+      this.inflaterEnded = true;
+      if (this.leftover) this.afterMember();
+    });
+    if (this.paused) z.pause();
+  }
+
+  private inflate(data: Buffer): void {
+    const z = this.inflater as InflateRaw;
+    if (this.inflaterEnded) {
+      // The deflate data ended exactly at the end of the last piece.
+      this.leftover = data;
+      this.afterMember();
+      return;
+    }
+    const before = z.bytesWritten;
+    this.busy = true;
+    z.write(data, (err) => {
+      if (this.inflater !== z) return;
+      if (err) {
+        this.damaged(err.message);
+        return;
+      }
+      this.busy = false;
+      const consumed = z.bytesWritten - before;
+      this.offset += consumed;
+      if (consumed < data.length) {
+        // The deflate data ended inside this piece: the rest is the trailer and what follows. It waits
+        // until the inflater has handed over all its output, which the checksum covers.
+        this.leftover = data.subarray(consumed);
+        if (this.inflaterEnded) this.afterMember();
+      } else this.next();
+    });
+  }
+
+  private afterMember(): void {
+    const rest = this.leftover as Buffer;
+    this.leftover = undefined;
+    this.inflater?.removeAllListeners('data');
+    this.inflater = undefined;
+    this.state = GzipState.Trailer;
+    this.process(rest);
+    this.next();
+  }
+
+  /** Takes the next queued input, or ends, or asks for more. */
+  private next(): void {
+    while (!this.finished && !this.busy && !this.leftover && this.queued.length > 0) this.process(this.queued.shift() as Buffer);
+    if (this.finished || this.busy || this.leftover) return;
+    if (this.inputEnded) this.endInput();
+    else if (this.waitingDrain) {
+      this.waitingDrain = false;
+      this.events.onDrain();
+    }
+  }
+
+  /** All input is consumed: the end is clean only after a complete member. */
+  private endInput(): void {
+    switch (this.state) {
+      case GzipState.After:
+        this.done();
+        return;
+      case GzipState.Body:
+        // The inflater says whether the deflate data is complete (then the trailer is missing).
+        this.leftover = Buffer.alloc(0);
+        if (this.inflaterEnded) this.afterMember();
+        else this.inflater?.end();
+        return;
+      case GzipState.Header:
+        if (this.members > 0 && this.pending) this.done({ kind: 'trailing', offset: this.offset, detail: '' });
+        else this.damaged('the file ends inside a gzip header');
+        return;
+      default:
+        this.damaged('unexpected end of file');
+    }
+  }
+}
+
+/**
+ * The length of the gzip member header at the start of `b`: 0 when more bytes are needed to tell, -1 when
+ * it is not a gzip header (zlib's checks: magic, deflate method, no reserved flags, the header's CRC).
+ */
+function gzipHeaderLength(b: Buffer): number {
+  if ((b.length >= 1 && b[0] !== 0x1f) || (b.length >= 2 && b[1] !== 0x8b) || (b.length >= 3 && b[2] !== 8) || (b.length >= 4 && (b[3] & 0xe0) !== 0)) return -1;
+  if (b.length < 10) return 0;
+  const flags = b[3];
+  let p = 10;
+  if (flags & 4) {
+    if (b.length < p + 2) return 0;
+    p += 2 + b.readUInt16LE(p);
+    if (b.length < p) return 0;
+  }
+  for (const flag of [8, 16]) {
+    if (flags & flag) {
+      const z = b.indexOf(0, p);
+      if (z < 0) return 0;
+      p = z + 1;
+    }
+  }
+  if (flags & 2) {
+    if (b.length < p + 2) return 0;
+    if ((crc32(b.subarray(0, p)) & 0xffff) !== b.readUInt16LE(p)) return -1;
+    p += 2;
+  }
+  return p;
 }

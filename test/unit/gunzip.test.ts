@@ -127,11 +127,54 @@ describe('gunzipFile', () => {
     assert.equal(result.incomplete, undefined);
   });
 
-  it('takes garbage after a whole member for damage, not for a file that is not gzip', async () => {
-    const text = sampleLines(3).join('\n');
-    const result = await gunzipFile(file(Buffer.concat([gzipSync(text), Buffer.from('not gzip at all')])), 1e9);
-    assert.match(result.incomplete ?? '', /damaged or cut off/);
-    assert.equal(result.gzip, true);
+  describe('data that is not gzip after the gzip data', () => {
+    const garbage = Buffer.from('garbage');
+
+    it('shows everything before it, and says where it starts, whatever the read size', async () => {
+      const big = sampleLines(5000, 4).join('\n') + '\n';
+      const bigGz = gzipSync(big);
+      const a = sampleLines(300, 5).join('\n') + '\n';
+      const b = sampleLines(200, 6).join('\n') + '\n';
+      const aGz = gzipSync(a);
+      const bGz = gzipSync(b);
+      const tiny = '{"a":1}\n{"b":2}\n';
+      const tinyGz = gzipSync(tiny);
+      const cases: [string, Buffer, string, number][] = [
+        ['after one member', Buffer.concat([aGz, garbage]), a, aGz.length],
+        ['after the second of two members', Buffer.concat([aGz, bGz, garbage]), a + b, aGz.length + bGz.length],
+        ['between two members', Buffer.concat([aGz, garbage, bGz]), a, aGz.length],
+        ['a tiny file', Buffer.concat([tinyGz, Buffer.from('!')]), tiny, tinyGz.length],
+        ['a big file', Buffer.concat([bigGz, garbage]), big, bigGz.length],
+      ];
+      for (const [name, content, text, offset] of cases) {
+        const path = file(content);
+        for (const chunkSize of [undefined, 64 * 1024, 4096, 7]) {
+          const label = `${name}, chunk ${chunkSize}`;
+          const result = await gunzipFile(path, 1e9, { chunkSize });
+          assert.equal(result.bytes.toString('utf8'), text, label);
+          assert.equal(result.gzip, true, label);
+          assert.match(result.incomplete ?? '', new RegExp(`unreadable data after the end of its gzip data, from byte ${offset} \\(${content.length - offset} bytes\\)`), label);
+          // The command line reads the same lines and says the same.
+          const read = await cli(path);
+          assert.deepEqual(read.lines, text.split('\n').slice(0, -1), label);
+          assert.match(read.incomplete ?? '', new RegExp(`from byte ${offset} `), label);
+        }
+      }
+    });
+
+    it('takes zero bytes after the gzip data for padding', async () => {
+      const text = sampleLines(30).join('\n') + '\n';
+      const result = await gunzipFile(file(Buffer.concat([gzipSync(text), Buffer.alloc(7)])), 1e9);
+      assert.equal(result.bytes.toString('utf8'), text);
+      assert.equal(result.incomplete, undefined);
+    });
+
+    it('still stops at the decompression limit', async () => {
+      const text = sampleLines(3000).join('\n') + '\n';
+      const result = await gunzipFile(file(Buffer.concat([gzipSync(text), garbage])), 10_000);
+      assert.deepEqual(result.bytes, Buffer.from(text).subarray(0, 10_000));
+      assert.match(result.incomplete ?? '', /decompression limit/);
+    });
   });
 
   it('shows a file that is not gzip data as it is, as the command line reads it', async () => {

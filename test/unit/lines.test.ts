@@ -251,6 +251,74 @@ describe('readLogFile', () => {
     assert.equal(summary.incomplete, undefined);
   });
 
+  describe('data that is not gzip after the gzip data', () => {
+    const garbage = Buffer.from('garbage');
+    /** Cases: the file, the lines before the unreadable data, and where that data starts. */
+    function cases(): { name: string; content: Buffer; lines: string[]; offset: number }[] {
+      const big = sampleLines(5000, 4);
+      const bigGz = gzipSync(big.join('\n') + '\n');
+      const first = sampleLines(300, 5);
+      const second = sampleLines(200, 6);
+      const firstGz = gzipSync(first.join('\n') + '\n');
+      const secondGz = gzipSync(second.join('\n') + '\n');
+      const tinyGz = gzipSync('{"a":1}\n{"b":2}\n');
+      return [
+        { name: 'after one member', content: Buffer.concat([firstGz, garbage]), lines: first, offset: firstGz.length },
+        { name: 'after the second of two members', content: Buffer.concat([firstGz, secondGz, garbage]), lines: [...first, ...second], offset: firstGz.length + secondGz.length },
+        { name: 'between two members', content: Buffer.concat([firstGz, garbage, secondGz]), lines: first, offset: firstGz.length },
+        { name: 'after zero padding', content: Buffer.concat([firstGz, Buffer.alloc(5), garbage]), lines: first, offset: firstGz.length + 5 },
+        { name: 'a tiny file', content: Buffer.concat([tinyGz, Buffer.from('!')]), lines: ['{"a":1}', '{"b":2}'], offset: tinyGz.length },
+        { name: 'a big file', content: Buffer.concat([bigGz, garbage]), lines: big, offset: bigGz.length },
+        // Bytes that start like a gzip header but are not one.
+        { name: 'a false gzip header', content: Buffer.concat([firstGz, Buffer.from([0x1f, 0x8b, 0x07, 0, 0, 0, 0, 0, 0, 0, 1, 2])]), lines: first, offset: firstGz.length },
+      ];
+    }
+
+    it('delivers every line before it and says where it starts, whatever the read size', async () => {
+      for (const c of cases()) {
+        const path = file(c.content);
+        for (const chunkSize of [undefined, 64 * 1024, 4096, 7, 1]) {
+          if (chunkSize === 1 && c.content.length > 20000) continue;
+          const label = `${c.name}, chunk ${chunkSize}`;
+          const { lines, summary } = await read(path, { chunkSize });
+          assert.deepEqual(lines, c.lines, label);
+          assert.equal(summary.gzip, true, label);
+          assert.equal(summary.cancelled, false, label);
+          assert.ok(summary.incomplete, label);
+          assert.match(summary.incomplete, new RegExp(`unreadable data after the end of its gzip data, from byte ${c.offset} \\(${c.content.length - c.offset} bytes\\)`), label);
+        }
+      }
+    });
+
+    it('takes zero bytes after the gzip data for padding, not for damage', async () => {
+      const lines = sampleLines(100, 7);
+      const gz = gzipSync(lines.join('\n') + '\n');
+      for (const content of [Buffer.concat([gz, Buffer.alloc(7)]), Buffer.concat([gz, Buffer.alloc(3), gz])]) {
+        const { lines: got, summary } = await read(file(content), { chunkSize: 1000 });
+        assert.deepEqual(got.slice(0, lines.length), lines);
+        assert.ok(got.length === lines.length || got.length === 2 * lines.length);
+        assert.equal(summary.incomplete, undefined);
+      }
+    });
+
+    it('still stops at the decompression limit', async () => {
+      const lines = sampleLines(2000, 8);
+      const gz = Buffer.concat([gzipSync(lines.join('\n') + '\n'), garbage]);
+      const { summary } = await read(file(gz), { maxDecompressedBytes: 50_000 });
+      assert.match(summary.incomplete ?? '', /limit/);
+      assert.equal(summary.textBytes, 50_000);
+    });
+
+    it('reports a member whose checksum does not match as damaged', async () => {
+      const lines = sampleLines(100, 9);
+      const gz = gzipSync(lines.join('\n') + '\n');
+      gz[gz.length - 8] ^= 1;
+      const { lines: got, summary } = await read(file(gz));
+      assert.deepEqual(got, lines);
+      assert.match(summary.incomplete ?? '', /damaged or cut off.*checksum/);
+    });
+  });
+
   it('reads a truncated gzip file up to the cut and says it is incomplete', async () => {
     const lines = sampleLines(3000);
     const gz = gzipSync(lines.join('\n') + '\n');
