@@ -525,8 +525,8 @@ class SourceState {
   /** Bits 0–1: kind index; bits 2–4: 0 for TLS errors, else 1 + action index. */
   codes = new Uint8Array(0);
   times = new Float64Array(0);
-  /** Destination address id, -1 when absent. */
-  ips = new Int32Array(0);
+  /** Destination address (see ipCode), -1 when absent. */
+  ips = new Float64Array(0);
   /** Destination port, -1 when absent. */
   ports = new Int32Array(0);
   /** The firewall id of every row while they all share one (-2 before the first row). */
@@ -572,7 +572,7 @@ class SourceState {
     this.snis = grow(this.snis, new Int32Array(size));
     this.codes = grow(this.codes, new Uint8Array(size));
     this.times = grow(this.times, new Float64Array(size));
-    this.ips = grow(this.ips, new Int32Array(size));
+    this.ips = grow(this.ips, new Float64Array(size));
     this.ports = grow(this.ports, new Int32Array(size));
     if (this.fws !== undefined) this.fws = grow(this.fws, new Int32Array(size));
   }
@@ -778,7 +778,7 @@ export class SniModel {
     // Batch string index -> model id, filled as strings are met (-2 = not yet).
     const sniOf = new Int32Array(strings.length).fill(-2);
     const fwOf = new Int32Array(strings.length).fill(-2);
-    const ipOf = new Int32Array(strings.length).fill(-2);
+    const ipOf = new Float64Array(strings.length).fill(-2);
     const noSni = this.sniIds.id(null);
     const noFw = this.fwIds.id(null);
     let maxLine = -1;
@@ -802,7 +802,7 @@ export class SniModel {
       let ipId = -1;
       if (p >= 0) {
         ipId = ipOf[p];
-        if (ipId === -2) ipId = ipOf[p] = this.ipIds.id(strings[p]);
+        if (ipId === -2) ipId = ipOf[p] = this.ipCode(strings[p]);
       }
       const revocation = batch.kinds[i] === 1;
       const st = batch.status[i];
@@ -969,7 +969,7 @@ export class SniModel {
       });
       if (entries > 0) perSource.push({ sourceKey: state.key, entries });
     }
-    const ipNames = [...ips].map((id) => this.ipIds.values[id]);
+    const ipNames = [...ips].map((code) => (code < IP_OTHER ? ipv4Text(code) : this.ipIds.values[code - IP_OTHER]));
     return {
       ...snapshot(agg, scope),
       destIps: distinct(ipNames.sort(compareStrings), ipsComplete),
@@ -1365,7 +1365,7 @@ export class SniModel {
         fwId = this.fwIds.id(fw);
         lastFw = fw;
       }
-      const ipId = e.destIp === undefined ? -1 : this.ipIds.id(e.destIp);
+      const ipId = e.destIp === undefined ? -1 : this.ipCode(e.destIp);
       const port = e.destPort !== undefined && Number.isInteger(e.destPort) && e.destPort >= 0 && e.destPort <= 0x7fffffff ? e.destPort : -1;
       const code = kindIndex(e) | ((e.kind === 'revocation' ? 1 + actionIndex(e.action) : 0) << 2);
       if (this.appendRow(state, ref.line, sniId, fwId, code, timeOf(e), ipId, port)) added++;
@@ -1558,9 +1558,20 @@ export class SniModel {
     return Number.isNaN(time) ? loc : { ...loc, timeMs: time };
   }
 
+  /**
+   * A destination address as a number: an IPv4 address in its usual spelling is its 32-bit value (no table
+   * needed, however many distinct addresses a folder holds), anything else IP_OTHER + an interned id.
+   */
+  private ipCode(ip: string): number {
+    const v4 = ipv4Value(ip);
+    return v4 >= 0 ? v4 : IP_OTHER + this.ipIds.id(ip);
+  }
+
   private lowerOf(sniId: number): string | undefined {
     const sni = this.sniIds.values[sniId];
     if (sni === null) return undefined;
+    // Grown densely: an array written far past its end turns into a slow dictionary.
+    while (this.sniLower.length <= sniId) this.sniLower.push(undefined);
     let lower = this.sniLower[sniId];
     if (lower === undefined) lower = this.sniLower[sniId] = sni.toLowerCase();
     return lower;
@@ -1637,6 +1648,38 @@ function sortByKeys(times: Float64Array): Uint32Array | undefined {
   const perm = new Uint32Array(n);
   for (let i = 0; i < n; i++) perm[i] = keys[i] % n;
   return perm;
+}
+
+/** Codes of destination addresses that are not IPv4 start here. */
+const IP_OTHER = 2 ** 32;
+
+/** The value of an IPv4 address written as four decimal numbers 0-255 without leading zeros, else -1. */
+function ipv4Value(ip: string): number {
+  if (ip.length < 7 || ip.length > 15) return -1;
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i = 0; i <= ip.length; i++) {
+    const c = i < ip.length ? ip.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      if (digits === 0 || part > 255 || (digits > 1 && ip.charCodeAt(i - digits) === 0x30)) return -1;
+      value = value * 256 + part;
+      parts++;
+      part = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39 && digits < 3) {
+      part = part * 10 + (c - 0x30);
+      digits++;
+    } else {
+      return -1;
+    }
+  }
+  return parts === 4 ? value : -1;
+}
+
+function ipv4Text(value: number): string {
+  return `${Math.floor(value / 16777216)}.${Math.floor(value / 65536) % 256}.${Math.floor(value / 256) % 256}.${value % 256}`;
 }
 
 function addRow(agg: Agg, code: number, time: number): void {

@@ -21,6 +21,8 @@ const SNIS: (string | undefined)[] = ['a.example', 'B.example', 'b.example', '-'
 const FIREWALLS: (string | undefined)[] = ['fw-1', 'fw-2', undefined];
 const STATUSES: (string | undefined)[] = ['REVOKED', 'UNKNOWN', 'GOOD', undefined];
 const ACTIONS: (string | undefined)[] = ['PASS', 'DROP', 'REJECT', 'ALERT', undefined];
+/** IPv4 at the edges of its range, spellings that are not the usual one (kept verbatim), IPv6, junk. */
+const ODD_ADDRESSES = ['0.0.0.0', '255.255.255.255', '010.0.0.1', '10.0.0.256', '1.2.3.4.5', '1.2.3', '2001:db8::1', '::ffff:10.0.0.1', '', 'x.y.z.w', '1..2.3'];
 
 function pick<T>(rand: () => number, values: readonly T[]): T {
   return values[Math.floor(rand() * values.length)];
@@ -33,7 +35,7 @@ function randomEntry(rand: () => number, fractional: boolean): TlsEntry {
   if (sni !== undefined) entry.sni = sni;
   const fw = pick(rand, FIREWALLS);
   if (fw !== undefined) entry.firewallName = fw;
-  if (rand() < 0.9) entry.destIp = `10.0.0.${Math.floor(rand() * 6)}`;
+  if (rand() < 0.9) entry.destIp = rand() < 0.7 ? `10.0.0.${Math.floor(rand() * 6)}` : pick(rand, ODD_ADDRESSES);
   if (rand() < 0.9) entry.destPort = pick(rand, [443, 8443, 993]);
   const t = rand();
   if (t < 0.6) entry.timeMs = Date.UTC(2024, 0, 1) + Math.floor(rand() * 50) * 1000;
