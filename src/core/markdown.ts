@@ -17,6 +17,8 @@ export const MAX_VALUES_LISTED = 25;
 // byte order mark: invisible, or able to reorder what is shown around them.
 const INVISIBLE = /^[\u061C\u200B-\u200F\u202A-\u202E\u2028\u2029\u2060-\u2064\u2066-\u2069\uFEFF]$/;
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /**
  * Makes characters that could hide or disturb text visible: C0 controls (including line breaks and tabs)
  * and DEL become Unicode control pictures (`\n` → `␊`), and C1 controls, bidirectional controls,
@@ -24,6 +26,8 @@ const INVISIBLE = /^[\u061C\u200B-\u200F\u202A-\u202E\u2028\u2029\u2060-\u2064\u
  * The result has no line breaks, so it can never start a new markdown block.
  */
 export function showInvisibles(text: string): string {
+  // Nearly every value is printable ASCII: nothing to show then.
+  if (PRINTABLE_ASCII.test(text)) return text;
   let out = '';
   for (const ch of text) {
     const code = ch.codePointAt(0) ?? 0;

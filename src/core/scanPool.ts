@@ -191,7 +191,29 @@ export function scanFiles(files: readonly string[], options: ScanOptions): Promi
         worker.postMessage(request);
       };
 
+      // A worker's messages are handled in order, at most one batch of entries per turn of the event loop:
+      // a message port delivers everything that has piled up in one go, which would otherwise merge several
+      // batches back to back on this thread. The worker waits for the acknowledgements (back-pressure).
+      const queue: WorkerMessage[] = [];
+      let yielding = false;
+      const pump = (): void => {
+        while (queue.length > 0 && !yielding) {
+          const message = queue.shift() as WorkerMessage;
+          handle(message);
+          if (message.type === 'entries') {
+            yielding = true;
+            setImmediate(() => {
+              yielding = false;
+              pump();
+            });
+          }
+        }
+      };
       worker.on('message', (message: WorkerMessage) => {
+        queue.push(message);
+        pump();
+      });
+      const handle = (message: WorkerMessage): void => {
         if (message.type === 'entries') {
           // Whatever happens to the batch, the worker may send the next one once this handler returns.
           try {
@@ -234,7 +256,7 @@ export function scanFiles(files: readonly string[], options: ScanOptions): Promi
             take();
             return;
         }
-      });
+      };
       worker.on('error', (err) => {
         if (finished) return;
         // The worker is gone: report the file it held and carry on with a fresh worker.

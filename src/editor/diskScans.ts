@@ -4,7 +4,7 @@ import { isTlsLogLine, parseAwsLogName } from '../core/detect';
 import { formatBytes } from '../core/lines';
 import { collectLogFiles } from '../core/report';
 import { scanFiles, type ScannedFile } from '../core/scanPool';
-import type { SniModel } from '../core/sniModel';
+import type { SniModel, SourceMeta } from '../core/sniModel';
 import type { ConfigReader } from './config';
 import { toCappedDiagnostics } from './convert';
 import type { LogDocuments } from './documents';
@@ -125,6 +125,7 @@ export class DiskScans implements vscode.Disposable {
     if (uris.length === 0) return summary;
     const sizes = await Promise.all(uris.map(async (u) => (await stat(u.fsPath).catch(() => undefined))?.size ?? 0));
     const cap = this.config.maxDiagnosticsPerFile();
+    const metas: (SourceMeta | undefined)[] = [];
     const controller = new AbortController();
     for (const key of keys) {
       this.running.get(key)?.abort();
@@ -147,7 +148,11 @@ export class DiskScans implements vscode.Disposable {
             severities: this.config.severities(),
             signal: controller.signal,
             sizes,
-            onEntries: (index, _path, batch) => this.model.addBatch(keys[index], batch, sourceMeta(uris[index], { origin: 'disk' })),
+            onEntries: (index, _path, batch) => {
+              // A file's facts are worked out once, with its first batch.
+              const meta = metas[index] ?? (metas[index] = sourceMeta(uris[index], { origin: 'disk' }));
+              this.model.addBatch(keys[index], batch, meta);
+            },
             // Each file's report is published and counted as it arrives; none is kept for the end.
             keepReports: false,
             onFile: (file) => {
