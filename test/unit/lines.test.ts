@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGzip, gzipSync } from 'node:zlib';
+import { crc32, createGzip, gzipSync } from 'node:zlib';
 import { formatBytes, isGzipMagic, LineSplitter, readLogFile, type ReadOptions, type ReadSummary } from '../../src/core/lines';
 import { checkFile } from '../../src/core/report';
 import { random } from './random';
@@ -288,6 +288,28 @@ describe('readLogFile', () => {
           assert.match(summary.incomplete, new RegExp(`unreadable data after the end of its gzip data, from byte ${c.offset} \\(${c.content.length - c.offset} bytes\\)`), label);
         }
       }
+    });
+
+    it('reads members whose headers carry extra fields, a name, a comment and a header checksum', async () => {
+      const lines = sampleLines(200, 10);
+      const plain = gzipSync(lines.join('\n') + '\n');
+      const extra = Buffer.from([4, 0, 0x41, 0x42, 0, 0]);
+      const head = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 4 | 8 | 16 | 2]), plain.subarray(4, 10), extra, Buffer.from('tls.log\0a comment\0')]);
+      const headerCrc = Buffer.alloc(2);
+      headerCrc.writeUInt16LE(crc32(head) & 0xffff);
+      const member = Buffer.concat([head, headerCrc, plain.subarray(10)]);
+      const content = Buffer.concat([member, member, garbage]);
+      for (const chunkSize of [undefined, 13, 1]) {
+        const { lines: got, summary } = await read(file(content), { chunkSize });
+        assert.deepEqual(got, [...lines, ...lines], `chunk ${chunkSize}`);
+        assert.match(summary.incomplete ?? '', new RegExp(`from byte ${2 * member.length} \\(7 bytes\\)`));
+      }
+      // A header whose checksum does not match is not a gzip header.
+      headerCrc[0] ^= 1;
+      const bad = Buffer.concat([head, headerCrc, plain.subarray(10)]);
+      const { lines: got, summary } = await read(file(Buffer.concat([member, bad])));
+      assert.deepEqual(got, lines);
+      assert.match(summary.incomplete ?? '', new RegExp(`from byte ${member.length} `));
     });
 
     it('takes zero bytes after the gzip data for padding, not for damage', async () => {
