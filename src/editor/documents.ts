@@ -157,7 +157,8 @@ export class LogDocuments implements vscode.Disposable {
   /** The up-to-date model of a document, or undefined when it is not a TLS log or its first parse runs. */
   get(document: vscode.TextDocument): LogModel | undefined {
     const t = this.tracked.get(document.uri.toString());
-    if (!t || t.version < 0) return undefined;
+    // A closed document's successor can have the same URI and version (untitled documents do).
+    if (!t || t.version < 0 || t.document !== document) return undefined;
     if (t.version !== document.version) {
       // An edit we did not see (should not happen); parse again rather than serve stale results.
       t.model.reset(document.lineCount, (i) => document.lineAt(i).text);
@@ -172,8 +173,9 @@ export class LogDocuments implements vscode.Disposable {
    */
   ready(document: vscode.TextDocument, token?: vscode.CancellationToken): Promise<LogModel | undefined> {
     const key = document.uri.toString();
-    // Asked before the documents open at start-up were taken in.
-    if (!this.tracked.has(key) && !document.isClosed) this.open(document);
+    // Asked before the documents open at start-up were taken in, or before the open event of a document
+    // that reuses a closed one's URI.
+    if (this.tracked.get(key)?.document !== document && !document.isClosed) this.open(document);
     if (!this.tracked.has(key)) return Promise.resolve(undefined);
     const model = this.get(document);
     if (model) return Promise.resolve(model);

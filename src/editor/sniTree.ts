@@ -126,6 +126,11 @@ export class SniTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     return this.viewState.text !== '' || this.viewState.kind !== 'all';
   }
 
+  /** Whether a redraw is scheduled (the model changed and the view does not show it yet). */
+  get refreshPending(): boolean {
+    return this.timer !== undefined;
+  }
+
   /** Redraws the tree now. */
   refresh(): void {
     if (this.timer) clearTimeout(this.timer);

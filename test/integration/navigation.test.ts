@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { canCaptureWorkbench, closeAllEditors, openDocument, requestDom, waitForDiagnostics } from './util';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { canCaptureWorkbench, closeAllEditors, makeTempDir, openDocument, requestDom, waitForDiagnostics } from './util';
 
 const AWS_NAMED = 'integration/111122223333_network-firewall_tls_us-east-1_egress-fw_20240702T1805Z_abcd1234.log';
 
@@ -129,7 +131,11 @@ describe('document symbols', () => {
       const body = i % 3 === 0 ? { tls_error: { error_message: 'Server name is not found in client hello.' } } : { revocation_check: { leaf_cert_fpr: 'ABCDEF', status: 'REVOKED', action: 'DROP' } };
       return JSON.stringify({ firewall_name: 'fw', availability_zone: 'us-east-1a', event_timestamp: Math.floor(ms / 1000), event: { ...event, ...body } });
     });
-    const document = await vscode.workspace.openTextDocument({ content: `${lines.join('\n')}\n`, language: 'nfw-tls-log' });
+    // A file, not an untitled document: a closed untitled document lingers in the extension host for a
+    // while, and the next untitled document opened with content can be handed back as that one.
+    const file = join(makeTempDir('nfw-outline-'), '111122223333_network-firewall_tls_us-east-1_fw_20240702T1805Z_0a11ce55.log');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     await vscode.window.showTextDocument(document);
     try {
       const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', document.uri);

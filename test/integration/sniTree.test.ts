@@ -44,7 +44,8 @@ function sameKeys(keys: readonly string[], uris: readonly vscode.Uri[]): boolean
 async function openLogs(...uris: vscode.Uri[]): Promise<vscode.TextEditor[]> {
   const editors: vscode.TextEditor[] = [];
   for (const uri of uris) editors.push(await openDocument(uri));
-  await treeSettles(() => sameKeys(api.sniModel.sourceKeys(), uris), `the SNI model to hold ${uris.length} file(s)`);
+  // The model holds them, and the view (title included) has been redrawn since.
+  await treeSettles(() => sameKeys(api.sniModel.sourceKeys(), uris) && !api.sniTree.refreshPending, `the SNI view to show ${uris.length} file(s)`);
   return editors;
 }
 
