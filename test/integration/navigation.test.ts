@@ -88,7 +88,9 @@ describe('navigation', () => {
   });
 
   it('says there is nothing to go to outside a TLS log', async () => {
-    const plain = await vscode.workspace.openTextDocument({ content: 'text\n', language: 'plaintext' });
+    const plainFile = join(makeTempDir('nfw-plain-'), 'notes.txt');
+    writeFileSync(plainFile, 'text\n');
+    const plain = await vscode.workspace.openTextDocument(vscode.Uri.file(plainFile));
     await vscode.window.showTextDocument(plain);
     assert.equal(await vscode.commands.executeCommand('nfwTlsLogs.nextProblem'), undefined);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
@@ -163,7 +165,10 @@ describe('document symbols', () => {
   it('keeps a hostile SNI on one line, as plain text', async () => {
     const hostile = 'evil.com](command:workbench.action.files.saveAll)\n$(alert)';
     const line = `{"firewall_name":"fw","availability_zone":"us-east-1a","event_timestamp":1719943304,"event":{"timestamp":"2024-07-02T18:01:44.412Z","src_ip":"10.0.2.53","src_port":"59844","dest_ip":"54.92.160.72","dest_port":"443","sni":${JSON.stringify(hostile)},"tls_error":{"error_message":"Server name is not found in client hello."}}}`;
-    const document = await vscode.workspace.openTextDocument({ content: `${line}\n`, language: 'nfw-tls-log' });
+    // A file: an untitled document opened with content can be handed a closed one's stale text.
+    const file = join(makeTempDir('nfw-hostile-'), '111122223333_network-firewall_tls_us-east-1_fw_20240702T1805Z_e7118e71.log');
+    writeFileSync(file, `${line}\n`);
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     await vscode.window.showTextDocument(document);
     try {
       const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', document.uri);

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import { EXTENSION_ID, canCaptureWorkbench, closeAllEditors, openDocument, requestDom, waitFor } from './util';
+import { EXTENSION_ID, canCaptureWorkbench, closeAllEditors, makeTempDir, openDocument, requestDom, waitFor } from './util';
 
 const AWS_NAMED = 'integration/111122223333_network-firewall_tls_us-east-1_egress-fw_20240702T1805Z_abcd1234.log';
 const REVOKED_LINE =
@@ -62,7 +64,9 @@ describe('status bar', () => {
   it('is hidden for a file that is not a TLS log, and comes back when one is active', async () => {
     const tls = await openDocument(AWS_NAMED);
     await waitFor(api.statusBar.onDidUpdate, () => api.statusBar.visible, 10_000, 'the item to show');
-    const plain = await vscode.workspace.openTextDocument({ content: 'just some text\n', language: 'plaintext' });
+    const plainFile = join(makeTempDir('nfw-plain-'), 'notes.txt');
+    writeFileSync(plainFile, 'just some text\n');
+    const plain = await vscode.workspace.openTextDocument(vscode.Uri.file(plainFile));
     await vscode.window.showTextDocument(plain, { preview: false });
     await waitFor(api.statusBar.onDidUpdate, () => !api.statusBar.visible, 10_000, 'the item to hide');
     if (canCaptureWorkbench()) assert.deepEqual(await renderedItems((items) => items.length === 0), []);
@@ -73,10 +77,19 @@ describe('status bar', () => {
   it('follows edits', async function () {
     // Generous bounds: on a busy 2-core machine the extension host can be starved for seconds.
     this.timeout(60_000);
-    const document = await vscode.workspace.openTextDocument({ content: `${REVOKED_LINE}\n`, language: 'nfw-tls-log' });
+    // A file, not an untitled document: a closed untitled document lingers in the extension host for a
+    // while, and the next untitled document opened with content can be handed back as that one.
+    const file = join(makeTempDir('nfw-status-'), '111122223333_network-firewall_tls_us-east-1_fw_20240702T1805Z_5ba75ba7.log');
+    writeFileSync(file, `${REVOKED_LINE}\n`);
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     const editor = await vscode.window.showTextDocument(document, { preview: false });
-    await waitFor(api.statusBar.onDidUpdate, () => api.statusBar.text.includes('0 errors · $(workspace-untrusted) 1 revoked'), 25_000, 'one revoked entry');
-    await editor.edit((e) => e.insert(new vscode.Position(1, 0), `${REVOKED_LINE}\n{"broken\n`));
-    await waitFor(api.statusBar.onDidUpdate, () => api.statusBar.text.includes('1 error · $(workspace-untrusted) 2 revoked'), 25_000, 'the counts after the edit');
+    try {
+      await waitFor(api.statusBar.onDidUpdate, () => api.statusBar.text.includes('0 errors · $(workspace-untrusted) 1 revoked'), 25_000, 'one revoked entry');
+      await editor.edit((e) => e.insert(new vscode.Position(1, 0), `${REVOKED_LINE}\n{"broken\n`));
+      await waitFor(api.statusBar.onDidUpdate, () => api.statusBar.text.includes('1 error · $(workspace-untrusted) 2 revoked'), 25_000, 'the counts after the edit');
+    } finally {
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
   });
 });
