@@ -184,7 +184,9 @@ export async function requestDom(selector: string, timeoutMs = 15_000): Promise<
   }
 }
 
-const tempDirs: string[] = [];
+// One list for the whole run: every test file is bundled with its own copy of this module, so a list of
+// the module's own would be empty in the copy that index.ts calls to remove the folders.
+const tempDirs: string[] = ((globalThis as { nfwTestTempDirs?: string[] }).nfwTestTempDirs ??= []);
 
 /** A fresh folder under the system's temporary folder, removed when the suite ends. */
 export function makeTempDir(prefix: string): string {
