@@ -82,12 +82,18 @@ export function entryOutcome(entry: TlsEntry): string {
 
 /** `10.0.2.53 → 54.92.160.72:443` */
 export function entryEndpoints(entry: TlsEntry): string {
-  const host = (ip: string | undefined, port: number | undefined): string => {
-    const shown = ip === undefined ? '?' : oneLine(ip, 45);
-    const bracketed = shown.includes(':') && port !== undefined ? `[${shown}]` : shown;
-    return port === undefined ? bracketed : `${bracketed}:${port}`;
-  };
-  return `${host(entry.srcIp, entry.srcPort)} → ${host(entry.destIp, entry.destPort)}`;
+  return `${endpointText(addressText(entry.srcIp), entry.srcPort)} → ${endpointText(addressText(entry.destIp), entry.destPort)}`;
+}
+
+/** An address as one short line, `?` when absent. */
+export function addressText(ip: string | undefined): string {
+  return ip === undefined ? '?' : oneLine(ip, 45);
+}
+
+/** One end of a connection from its {@link addressText}: `10.0.2.53:443`, `[2001:db8::5]:443`. */
+export function endpointText(address: string, port: number | undefined): string {
+  if (port === undefined) return address;
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
 /** An SNI as one line: the value, or our words for `-`, an empty value and a missing field. */

@@ -1,4 +1,4 @@
-import { describeKindCounts, entryEndpoints, entryOutcome, entryTimeMs, formatEntryTime, oneLine, sniText, thousands } from './navigation';
+import { addressText, describeKindCounts, endpointText, entryEndpoints, entryOutcome, entryTimeMs, formatEntryTime, sniText, thousands } from './navigation';
 import { kindOf, type GroupKind } from './sniModel';
 import type { TlsEntry } from './types';
 
@@ -211,11 +211,10 @@ class EntryFormatter {
     let shown = '?';
     if (ip !== undefined) {
       const cached = this.hosts.get(ip);
-      if (cached === undefined) this.hosts.set(ip, (shown = oneLine(ip, 45)));
+      if (cached === undefined) this.hosts.set(ip, (shown = addressText(ip)));
       else shown = cached;
     }
-    if (port === undefined) return shown;
-    return shown.includes(':') ? `[${shown}]:${port}` : `${shown}:${port}`;
+    return endpointText(shown, port);
   }
 }
 
