@@ -1,11 +1,16 @@
 import { walkJson, walkJsonTokens, type JsonWalk } from './jsonLocate';
 import { PROBLEM_CATALOG } from './problems';
 import type { LineResult, Problem } from './types';
-import { validateValue, type AnalyzeOptions } from './validate';
+import { readCleanEntry, validateValue, type AnalyzeOptions } from './validate';
 
 export type { AnalyzeOptions } from './validate';
 
 const BLANK: LineResult = Object.freeze({ problems: Object.freeze([]) as unknown as Problem[] });
+
+const NO_PROBLEMS: Problem[] = BLANK.problems;
+
+/** Lines up to this length are first offered to the fast path; an entry is a few hundred characters. */
+const FAST_PATH_LENGTH = 16_384;
 
 /** Only a line longer than this can nest deep enough for parsing it to cost real memory. */
 const DEPTH_CHECK_LENGTH = 65_536;
@@ -71,6 +76,10 @@ export function analyzeLine(text: string, line: number, options?: AnalyzeOptions
   // A UTF-8 byte order mark survives decoding as U+FEFF on the first line; it is not part of the JSON.
   const offset = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const json = offset === 0 ? text : text.slice(offset);
+  if (json.length <= FAST_PATH_LENGTH) {
+    const entry = readCleanEntry(json);
+    if (entry !== undefined) return { entry, problems: NO_PROBLEMS };
+  }
   let parseText = json;
   if (json.length > DEPTH_CHECK_LENGTH) {
     const shallow = withoutDeepContainers(json, MAX_PARSE_DEPTH);

@@ -74,7 +74,7 @@ const ARRAY = 2;
 let kindStack = new Uint8Array(64);
 
 /** The index after JSON white space (space, tab, line feed, carriage return) from `i`. */
-function skipSpace(text: string, i: number): number {
+export function skipSpace(text: string, i: number): number {
   for (;;) {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 10 || c === 13) i++;
@@ -91,7 +91,7 @@ function isHex(c: number): boolean {
  * character (invalid in a string; outside one only tab, line feed and carriage return are allowed). Lines
  * without any, nearly all, have their strings found with indexOf.
  */
-const NEEDS_CARE = /[\u0000-\u001f\\]/;
+export const NEEDS_CARE = /[\u0000-\u001f\\]/;
 
 /**
  * The index after the JSON string that opens at `i`, or -1 when it is not a valid one. `plain`: the text
@@ -127,7 +127,7 @@ function digitsEnd(text: string, i: number): number {
 }
 
 /** The index after the JSON number, `true`, `false` or `null` at `i`, or -1 when there is none. */
-function scalarEnd(text: string, i: number, c: number): number {
+export function scalarEnd(text: string, i: number, c: number): number {
   if (c === 116) return text.startsWith('true', i) ? i + 4 : -1;
   if (c === 102) return text.startsWith('false', i) ? i + 5 : -1;
   if (c === 110) return text.startsWith('null', i) ? i + 4 : -1;
