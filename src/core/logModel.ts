@@ -18,12 +18,19 @@ export interface LineChange {
   newLineCount: number;
 }
 
+const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+
 /**
- * The parsed form of one log document: a LineResult per line, parsed once and then kept in step with
- * edits by re-reading only the lines an edit touched. Hovers, diagnostics and the SNI tree all read it.
+ * The parsed form of one log document: each line's entry and problems, parsed once and then kept in step
+ * with edits by re-reading only the lines an edit touched. Hovers, diagnostics and the SNI tree all read it.
+ *
+ * Entries and problems live in two arrays indexed by line, with nothing where a line has none: no wrapper
+ * object per line for the garbage collector to move and keep, and collecting the problems of a large
+ * document reads one array that is nearly all holes.
  */
 export class LogModel {
-  private results: LineResult[] = [];
+  private entryAt: Array<TlsEntry | undefined> = [];
+  private problemsAt: Array<Problem[] | undefined> = [];
   private counts: ProblemCounts = { error: 0, warning: 0, information: 0 };
 
   constructor(private readonly options: AnalyzeOptions = {}) {}
@@ -31,14 +38,19 @@ export class LogModel {
   /** Parses every line. */
   reset(lineCount: number, read: LineReader): void {
     // The loop of resetInSteps without the generator's pause every block of lines.
-    const results = new Array<LineResult>(lineCount);
+    const entries = new Array<TlsEntry | undefined>(lineCount).fill(undefined);
+    const problems = new Array<Problem[] | undefined>(lineCount).fill(undefined);
     const counts: ProblemCounts = { error: 0, warning: 0, information: 0 };
     for (let i = 0; i < lineCount; i++) {
       const r = analyzeLine(read(i), i, this.options);
-      results[i] = r;
-      if (r.problems.length > 0) for (const p of r.problems) counts[p.severity]++;
+      entries[i] = r.entry;
+      if (r.problems.length > 0) {
+        problems[i] = r.problems;
+        for (const p of r.problems) counts[p.severity]++;
+      }
     }
-    this.results = results;
+    this.entryAt = entries;
+    this.problemsAt = problems;
     this.counts = counts;
   }
 
@@ -47,15 +59,20 @@ export class LogModel {
    * turns of the event loop. The model holds the new text's results only once the last step has run.
    */
   *resetInSteps(lineCount: number, read: LineReader, linesPerStep = 100): Generator<number, void, void> {
-    const results = new Array<LineResult>(lineCount);
+    const entries = new Array<TlsEntry | undefined>(lineCount).fill(undefined);
+    const problems = new Array<Problem[] | undefined>(lineCount).fill(undefined);
     const counts: ProblemCounts = { error: 0, warning: 0, information: 0 };
     for (let i = 0; i < lineCount; i++) {
       const r = analyzeLine(read(i), i, this.options);
-      results[i] = r;
-      if (r.problems.length > 0) for (const p of r.problems) counts[p.severity]++;
+      entries[i] = r.entry;
+      if (r.problems.length > 0) {
+        problems[i] = r.problems;
+        for (const p of r.problems) counts[p.severity]++;
+      }
       if (i % linesPerStep === linesPerStep - 1) yield i + 1;
     }
-    this.results = results;
+    this.entryAt = entries;
+    this.problemsAt = problems;
     this.counts = counts;
   }
 
@@ -70,16 +87,9 @@ export class LogModel {
     for (const change of changes) {
       const removed = change.endLine - change.startLine + 1;
       const delta = change.newLineCount - removed;
-      for (let i = change.startLine; i <= change.endLine && i < this.results.length; i++) {
-        const old = this.results[i];
-        if (old !== undefined) this.count(old, -1);
-      }
-      // Spreading a large paste's lines into splice's arguments overflows the call stack.
-      if (change.newLineCount <= 10_000) {
-        this.results.splice(change.startLine, removed, ...new Array<LineResult>(change.newLineCount));
-      } else {
-        this.results = this.results.slice(0, change.startLine).concat(new Array<LineResult>(change.newLineCount), this.results.slice(change.startLine + removed));
-      }
+      for (let i = change.startLine; i <= change.endLine && i < this.problemsAt.length; i++) this.uncount(i);
+      this.entryAt = replaceRange(this.entryAt, change.startLine, removed, change.newLineCount);
+      this.problemsAt = replaceRange(this.problemsAt, change.startLine, removed, change.newLineCount);
       const next: Array<[number, number]> = [];
       for (const [s, e] of dirty) {
         if (e < change.startLine) next.push([s, e]);
@@ -92,12 +102,16 @@ export class LogModel {
     }
     let parsed = 0;
     for (const [s, e] of dirty) {
-      for (let i = s; i <= e && i < this.results.length; i++) {
-        const old = this.results[i];
-        if (old !== undefined) this.count(old, -1);
+      for (let i = s; i <= e && i < this.entryAt.length; i++) {
+        this.uncount(i);
         const r = analyzeLine(read(i), i, this.options);
-        this.results[i] = r;
-        this.count(r, 1);
+        this.entryAt[i] = r.entry;
+        if (r.problems.length > 0) {
+          this.problemsAt[i] = r.problems;
+          for (const p of r.problems) this.counts[p.severity]++;
+        } else {
+          this.problemsAt[i] = undefined;
+        }
         parsed++;
       }
     }
@@ -105,14 +119,25 @@ export class LogModel {
   }
 
   get lineCount(): number {
-    return this.results.length;
+    return this.entryAt.length;
   }
 
   /** The parse of one line, with problem line numbers as of now. */
   lineResult(line: number): LineResult | undefined {
-    const r = this.results[line];
-    if (r) for (const p of r.problems) p.line = line;
-    return r;
+    if (line < 0 || line >= this.entryAt.length) return undefined;
+    const entry = this.entryAt[line];
+    const problems = this.currentProblems(line);
+    return entry === undefined ? { problems } : { entry, problems };
+  }
+
+  /** The problems of one line (none: an empty array), with line numbers as of now. */
+  problemsOf(line: number): readonly Problem[] {
+    return this.problemsAt[line] === undefined ? NO_PROBLEMS : this.currentProblems(line);
+  }
+
+  /** The entry of one line, if it has one. */
+  entryOf(line: number): TlsEntry | undefined {
+    return this.entryAt[line];
   }
 
   /** Totals by severity across the document. */
@@ -129,11 +154,12 @@ export class LogModel {
     const out: Problem[] = [];
     const order: Severity[] = ['error', 'warning', 'information'];
     const needsFilter = total > cap;
+    const at = this.problemsAt;
     for (const severity of needsFilter ? order : [undefined]) {
-      for (let i = 0; i < this.results.length && out.length < cap; i++) {
-        const r = this.results[i];
-        if (r.problems.length === 0) continue;
-        for (const p of r.problems) {
+      for (let i = 0; i < at.length && out.length < cap; i++) {
+        const list = at[i];
+        if (list === undefined) continue;
+        for (const p of list) {
           if (severity !== undefined && p.severity !== severity) continue;
           p.line = i;
           out.push(p);
@@ -147,13 +173,33 @@ export class LogModel {
 
   /** Every entry with its current line number. */
   *entries(): IterableIterator<{ line: number; entry: TlsEntry }> {
-    for (let i = 0; i < this.results.length; i++) {
-      const entry = this.results[i].entry;
+    const at = this.entryAt;
+    for (let i = 0; i < at.length; i++) {
+      const entry = at[i];
       if (entry) yield { line: i, entry };
     }
   }
 
-  private count(r: LineResult, sign: 1 | -1): void {
-    for (const p of r.problems) this.counts[p.severity] += sign;
+  /** A line's problems with their line numbers set to where the line is now (edits above it move it). */
+  private currentProblems(line: number): Problem[] {
+    const list = this.problemsAt[line];
+    if (list === undefined) return NO_PROBLEMS as Problem[];
+    for (const p of list) p.line = line;
+    return list;
   }
+
+  private uncount(line: number): void {
+    const list = this.problemsAt[line];
+    if (list !== undefined) for (const p of list) this.counts[p.severity]--;
+  }
+}
+
+/** `array` with `removed` items at `start` replaced by `added` undefined ones; in place unless that would overflow the stack. */
+function replaceRange<T>(array: Array<T | undefined>, start: number, removed: number, added: number): Array<T | undefined> {
+  // Spreading a large paste's lines into splice's arguments overflows the call stack.
+  if (added <= 10_000) {
+    array.splice(start, removed, ...new Array<T | undefined>(added).fill(undefined));
+    return array;
+  }
+  return array.slice(0, start).concat(new Array<T | undefined>(added).fill(undefined), array.slice(start + removed));
 }

@@ -95,9 +95,9 @@ export class DiagnosticsPublisher implements vscode.Disposable {
     for (let start = 0; start < lineCount; start += STEP_LINES) {
       const end = Math.min(lineCount, start + STEP_LINES);
       for (let line = start; line < end; line++) {
-        const result = model.lineResult(line);
-        if (result === undefined || result.problems.length === 0) continue;
-        for (const p of result.problems) {
+        const problems = model.problemsOf(line);
+        if (problems.length === 0) continue;
+        for (const p of problems) {
           const list = bySeverity[p.severity];
           if (list.length < cap) list.push(p);
         }

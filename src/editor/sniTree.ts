@@ -278,7 +278,7 @@ export class SniTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
 
   /** The parsed entry behind a location, read from the open document; undefined when the line no longer holds it. */
   entryAt(loc: EntryLocation): TlsEntry | undefined {
-    const entry = this.sources.lookup(loc.sourceKey)?.model.lineResult(loc.line)?.entry;
+    const entry = this.sources.lookup(loc.sourceKey)?.model.entryOf(loc.line);
     // Between an edit and the regrouping that follows it, a line may hold another entry.
     return entry !== undefined && (entry.sni ?? null) === loc.sni ? entry : undefined;
   }
