@@ -419,18 +419,38 @@ export function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
-/** Why gzip data could not be read to its end. */
-export interface GzipProblem {
-  /**
-   * `trailing`: the gzip data ended properly (every member complete) and is followed by bytes that are not
-   * gzip; `damaged`: a member is corrupt or cut off.
-   */
-  kind: 'trailing' | 'damaged';
-  /** Byte offset in the compressed file where the unreadable data starts (approximate for `damaged`). */
-  offset: number;
-  /** What zlib or the header check said, for `damaged`. */
-  detail: string;
-}
+/** The part of a gzip member: its header, its compressed (deflate) data, or the checksum and length after them. */
+export type GzipPart = 'header' | 'data' | 'trailer';
+
+/** Why gzip data could not be read to its end. Offsets are bytes of the compressed file, from 0. */
+export type GzipProblem =
+  | {
+      /** The gzip data ended properly (every member complete) and is followed by bytes that are not gzip. */
+      kind: 'trailing';
+      /** Where those bytes start. */
+      offset: number;
+    }
+  | {
+      /** The file ends inside a member: in its header, its compressed data or its trailer. */
+      kind: 'truncated';
+      part: GzipPart;
+      /** The member, counted from 1, and where its header starts. */
+      member: number;
+      memberStart: number;
+      /** Where the input ended. */
+      offset: number;
+    }
+  | {
+      /** A member's header is not valid, its compressed data is corrupt, or its text does not match its checksum. */
+      kind: 'damaged';
+      part: GzipPart;
+      member: number;
+      memberStart: number;
+      /** Where the unreadable data starts (approximate for compressed data). */
+      offset: number;
+      /** What zlib or the header check said. */
+      detail: string;
+    };
 
 /**
  * The message for a person when gzip data could not be read to its end; `read` ends it and says what
@@ -441,7 +461,14 @@ export function describeGzipProblem(problem: GzipProblem, textBytes: number, fil
     const rest = fileSize > problem.offset ? ` (${fileSize - problem.offset} bytes)` : '';
     return `the file has unreadable data after the end of its gzip data, from byte ${problem.offset}${rest}: it is not gzip data and was not read; ${read}`;
   }
-  return `the gzip data is damaged or cut off after ${formatBytes(textBytes)} of text (${problem.detail}); ${read}`;
+  // Most files hold one member; where a later one starts helps to find it.
+  const member = `gzip member ${problem.member}${problem.member > 1 ? `, which starts at byte ${problem.memberStart}` : ''}`;
+  const text = `after ${formatBytes(textBytes)} of text`;
+  if (problem.kind === 'truncated') {
+    const part = problem.part === 'header' ? 'the header' : problem.part === 'data' ? 'the compressed data' : 'the checksum at the end';
+    return `the gzip data is damaged or cut off: the file ends inside ${part} of ${member}, ${text}; ${read}`;
+  }
+  return `the gzip data is damaged or cut off ${text} (${problem.detail}); ${read}`;
 }
 
 /** Callbacks of a {@link GzipDecoder}. */
@@ -473,7 +500,8 @@ const enum GzipState {
  * read here and its deflate data is inflated by zlib (`createInflateRaw`, on libuv's thread pool), checked
  * against the trailer's CRC-32 and size. Unlike Node's `Gunzip`, bytes after the last member that are not
  * gzip (other than zero padding) cost none of the output before them: every member before is delivered,
- * and the bytes are reported with their offset.
+ * and the bytes are reported with their offset. A file that ends inside a member, whichever member and
+ * whichever part of it, is reported as `truncated`, with the output before the end delivered.
  *
  * Like a writable stream: `write` returns false when the writer should wait for `onDrain`. Output can be
  * held back with `pause` and `resume`. At most one piece of input is in zlib at a time.
@@ -490,13 +518,20 @@ export class GzipDecoder {
   /** Input after the end of the current member's deflate data, held until the inflater has ended. */
   private leftover: Buffer | undefined;
   private inflaterEnded = false;
+  /** The inflater was told that no more input comes. */
+  private inflaterFinishing = false;
   private inputEnded = false;
   private finished = false;
   private paused = false;
   private waitingDrain = false;
   /** Offset in the compressed input of the next byte not yet consumed. */
   private offset = 0;
+  /** Bytes written so far. */
+  private received = 0;
+  /** Complete members so far; the current one is `members + 1`. */
   private members = 0;
+  /** Where the current member's header starts. */
+  private memberStart = 0;
   private crc = 0;
   private size = 0;
 
@@ -504,6 +539,7 @@ export class GzipDecoder {
 
   write(chunk: Buffer): boolean {
     if (this.finished) return true;
+    this.received += chunk.length;
     if (this.busy || this.queued.length > 0 || this.leftover) {
       this.queued.push(chunk);
       this.waitingDrain = true;
@@ -551,8 +587,12 @@ export class GzipDecoder {
     this.events.onEnd(problem);
   }
 
-  private damaged(detail: string): void {
-    this.done({ kind: 'damaged', offset: this.offset, detail });
+  private truncated(part: GzipPart): void {
+    this.done({ kind: 'truncated', part, member: this.members + 1, memberStart: this.memberStart, offset: this.received });
+  }
+
+  private damaged(part: GzipPart, detail: string): void {
+    this.done({ kind: 'damaged', part, member: this.members + 1, memberStart: this.memberStart, offset: this.offset, detail });
   }
 
   /** Consumes a piece of input as far as it can without waiting for zlib. */
@@ -567,17 +607,18 @@ export class GzipDecoder {
         data = data.subarray(i);
         if (data.length === 0) return;
         if (data[0] !== 0x1f || (data.length >= 2 && data[1] !== 0x8b)) {
-          this.done({ kind: 'trailing', offset: this.offset, detail: '' });
+          this.done({ kind: 'trailing', offset: this.offset });
           return;
         }
         this.state = GzipState.Header;
+        this.memberStart = this.offset;
       }
       if (this.state === GzipState.Header) {
         const n = gzipHeaderLength(data);
         if (n < 0 || (n === 0 && data.length > MAX_GZIP_HEADER)) {
           // After a complete member, bytes that are not a gzip header are not gzip data at all.
-          if (this.members > 0) this.done({ kind: 'trailing', offset: this.offset, detail: '' });
-          else this.damaged('not a valid gzip header');
+          if (this.members > 0) this.done({ kind: 'trailing', offset: this.offset });
+          else this.damaged('header', 'not a valid gzip header');
           return;
         }
         if (n === 0) {
@@ -599,7 +640,7 @@ export class GzipDecoder {
         return;
       }
       if (data.readUInt32LE(0) !== this.crc || data.readUInt32LE(4) !== this.size >>> 0) {
-        this.damaged('the data does not match its checksum');
+        this.damaged('trailer', 'the data does not match its checksum');
         return;
       }
       this.offset += 8;
@@ -614,6 +655,7 @@ export class GzipDecoder {
     this.crc = 0;
     this.size = 0;
     this.inflaterEnded = false;
+    this.inflaterFinishing = false;
     const z = createInflateRaw({ chunkSize: this.events.chunkSize });
     this.inflater = z;
     z.on('data', (out: Buffer) => {
@@ -624,7 +666,7 @@ export class GzipDecoder {
     });
     z.on('error', (err) => {
       if (this.inflater !== z) return;
-      this.damaged(err.message);
+      this.inflateFailed(err);
     });
     z.on('end', () => {
       if (this.inflater !== z) return;
@@ -632,6 +674,12 @@ export class GzipDecoder {
       if (this.leftover) this.afterMember();
     });
     if (this.paused) z.pause();
+  }
+
+  /** zlib stopped with an error: at the end of the input, an incomplete stream (the file is cut off), else damage. */
+  private inflateFailed(err: NodeJS.ErrnoException): void {
+    if (this.inflaterFinishing && err.code === 'Z_BUF_ERROR') this.truncated('data');
+    else this.damaged('data', err.message);
   }
 
   private inflate(data: Buffer): void {
@@ -647,7 +695,7 @@ export class GzipDecoder {
     z.write(data, (err) => {
       if (this.inflater !== z) return;
       if (err) {
-        this.damaged(err.message);
+        this.inflateFailed(err);
         return;
       }
       this.busy = false;
@@ -693,14 +741,18 @@ export class GzipDecoder {
         // The inflater says whether the deflate data is complete (then the trailer is missing).
         this.leftover = Buffer.alloc(0);
         if (this.inflaterEnded) this.afterMember();
-        else this.inflater?.end();
+        else {
+          this.inflaterFinishing = true;
+          this.inflater?.end();
+        }
         return;
       case GzipState.Header:
-        if (this.members > 0 && this.pending) this.done({ kind: 'trailing', offset: this.offset, detail: '' });
-        else this.damaged('the file ends inside a gzip header');
+        // What there is of the header is a valid start of one (anything else ended the read already), in the
+        // first member or in a later one: the file is cut off there.
+        this.truncated('header');
         return;
       default:
-        this.damaged('unexpected end of file');
+        this.truncated('trailer');
     }
   }
 }
