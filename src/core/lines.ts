@@ -333,7 +333,6 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
     const startGunzip = (stream: ReadStream): void => {
       summary.gzip = true;
       const z: GzipDecoder = new GzipDecoder({
-        chunkSize: 256 * 1024,
         onData: (out) => {
           if (settled || ending) return;
           if (inflated + out.length > maxDecompressed) {
@@ -352,8 +351,9 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
         onEnd: (problem) => {
           if (problem) stream.destroy();
           // A file cut short while it was read ends in damaged gzip data: the cut is the better explanation.
-          // Unreadable data found before the end of the file stops the read, which is not a cut.
-          endAfterQueue(() => (problem?.kind === 'trailing' || !readToEnd ? undefined : shrunk()) ?? (problem && describeGzipProblem(problem, summary.textBytes, sizeAtOpen, 'everything before that was read')));
+          // Unreadable data found before the end of the file stops the read, which is not a cut. The text is
+          // counted as the `.log.gz` view counts it, as it came out of zlib (a byte order mark included).
+          endAfterQueue(() => (problem?.kind === 'trailing' || !readToEnd ? undefined : shrunk()) ?? (problem && describeGzipProblem(problem, inflated, sizeAtOpen, 'everything before that was read')));
         },
       });
       gunzip = z;
@@ -446,8 +446,15 @@ export type GzipProblem =
       part: GzipPart;
       member: number;
       memberStart: number;
-      /** Where the unreadable data starts (approximate for compressed data). */
+      /**
+       * Where the damage was found, from `offset` to `end` (inclusive): the header, or the trailer when the
+       * text does not match the checksum. For compressed data zlib says only that a piece of its input holds
+       * bad data, not where: from the first byte it had not yet decoded to the last byte it was given, at
+       * most {@link INFLATE_SLICE} bytes. (Damage can also go unnoticed for a while: zlib finds it where the
+       * data stops making sense, which is usually at once, but can be later.)
+       */
       offset: number;
+      end: number;
       /** What zlib or the header check said. */
       detail: string;
     };
@@ -468,12 +475,17 @@ export function describeGzipProblem(problem: GzipProblem, textBytes: number, fil
     const part = problem.part === 'header' ? 'the header' : problem.part === 'data' ? 'the compressed data' : 'the checksum at the end';
     return `the gzip data is damaged or cut off: the file ends inside ${part} of ${member}, ${text}; ${read}`;
   }
-  return `the gzip data is damaged or cut off ${text} (${problem.detail}); ${read}`;
+  if (problem.part === 'header') return `the gzip data is damaged: the header of ${member} at byte ${problem.offset} is not valid (${problem.detail}); ${read}`;
+  if (problem.part === 'trailer') {
+    return `the gzip data is damaged: the checksum at byte ${problem.offset} does not match the text of ${member}, so some of the text read from it is wrong; ${read}`;
+  }
+  const where = problem.end > problem.offset ? `between bytes ${problem.offset} and ${problem.end}` : `at about byte ${problem.offset}`;
+  return `the compressed data is damaged ${where} of the file (${member}: ${problem.detail}), ${text}; ${read}`;
 }
 
 /** Callbacks of a {@link GzipDecoder}. */
 export interface GzipDecoderEvents {
-  /** Output bytes of the gzip members, in order; sizes up to `chunkSize`. */
+  /** Output bytes of the gzip members, in order; sizes up to {@link INFLATE_CHUNK}. */
   onData(out: Buffer): void;
   /** Called after `write` returned false, once more input may be written. */
   onDrain(): void;
@@ -483,6 +495,18 @@ export interface GzipDecoderEvents {
 
 /** Longest gzip member header accepted (file names and comments included). */
 const MAX_GZIP_HEADER = 1024 * 1024;
+/**
+ * Output size of each inflate step: large, so that zlib's thread-pool round trips are few. The same for every
+ * reader, so that they keep the same text before damaged data (zlib drops the output of the step that fails).
+ */
+const INFLATE_CHUNK = 256 * 1024;
+/**
+ * Most compressed bytes handed to zlib at once. zlib does not say where in its input it found damage, only
+ * in which piece, so the piece bounds how precisely a problem can say where the damage is; and the output
+ * of the step that fails is lost. Small enough to keep both near; large enough that zlib's steps are still
+ * bounded by their output for log text (32 KiB compressed is about 256 KiB of it), so no step is added.
+ */
+export const INFLATE_SLICE = 32 * 1024;
 
 const enum GzipState {
   /** Reading a member header. */
@@ -515,6 +539,9 @@ export class GzipDecoder {
   private inflater: InflateRaw | undefined;
   /** A piece of input is in the inflater. */
   private busy = false;
+  /** The inflater's `bytesWritten` when the piece in it was written, and that piece's length; it starts at `offset`. */
+  private writtenBefore = 0;
+  private sliceLength = 0;
   /** Input after the end of the current member's deflate data, held until the inflater has ended. */
   private leftover: Buffer | undefined;
   private inflaterEnded = false;
@@ -535,7 +562,7 @@ export class GzipDecoder {
   private crc = 0;
   private size = 0;
 
-  constructor(private readonly events: GzipDecoderEvents & { chunkSize?: number }) {}
+  constructor(private readonly events: GzipDecoderEvents) {}
 
   write(chunk: Buffer): boolean {
     if (this.finished) return true;
@@ -591,8 +618,8 @@ export class GzipDecoder {
     this.done({ kind: 'truncated', part, member: this.members + 1, memberStart: this.memberStart, offset: this.received });
   }
 
-  private damaged(part: GzipPart, detail: string): void {
-    this.done({ kind: 'damaged', part, member: this.members + 1, memberStart: this.memberStart, offset: this.offset, detail });
+  private damaged(part: GzipPart, offset: number, end: number, detail: string): void {
+    this.done({ kind: 'damaged', part, member: this.members + 1, memberStart: this.memberStart, offset, end, detail });
   }
 
   /** Consumes a piece of input as far as it can without waiting for zlib. */
@@ -618,7 +645,7 @@ export class GzipDecoder {
         if (n < 0 || (n === 0 && data.length > MAX_GZIP_HEADER)) {
           // After a complete member, bytes that are not a gzip header are not gzip data at all.
           if (this.members > 0) this.done({ kind: 'trailing', offset: this.offset });
-          else this.damaged('header', 'not a valid gzip header');
+          else this.damaged('header', this.offset, this.offset, n < 0 ? gzipHeaderFault(data) : `it is longer than ${formatBytes(MAX_GZIP_HEADER)}`);
           return;
         }
         if (n === 0) {
@@ -640,7 +667,7 @@ export class GzipDecoder {
         return;
       }
       if (data.readUInt32LE(0) !== this.crc || data.readUInt32LE(4) !== this.size >>> 0) {
-        this.damaged('trailer', 'the data does not match its checksum');
+        this.damaged('trailer', this.offset, this.offset + 7, 'the text does not match its checksum');
         return;
       }
       this.offset += 8;
@@ -656,7 +683,7 @@ export class GzipDecoder {
     this.size = 0;
     this.inflaterEnded = false;
     this.inflaterFinishing = false;
-    const z = createInflateRaw({ chunkSize: this.events.chunkSize });
+    const z = createInflateRaw({ chunkSize: INFLATE_CHUNK });
     this.inflater = z;
     z.on('data', (out: Buffer) => {
       if (this.inflater !== z) return;
@@ -666,7 +693,7 @@ export class GzipDecoder {
     });
     z.on('error', (err) => {
       if (this.inflater !== z) return;
-      this.inflateFailed(err);
+      this.inflateFailed(z, err);
     });
     z.on('end', () => {
       if (this.inflater !== z) return;
@@ -676,12 +703,21 @@ export class GzipDecoder {
     if (this.paused) z.pause();
   }
 
-  /** zlib stopped with an error: at the end of the input, an incomplete stream (the file is cut off), else damage. */
-  private inflateFailed(err: NodeJS.ErrnoException): void {
-    if (this.inflaterFinishing && err.code === 'Z_BUF_ERROR') this.truncated('data');
-    else this.damaged('data', err.message);
+  /**
+   * zlib stopped with an error. At the end of the input, an incomplete stream: the file is cut off. Otherwise
+   * the data is damaged in the piece zlib was given, after the steps of it that completed: zlib counts the
+   * input of each completed step (`bytesWritten`), not of the one that failed.
+   */
+  private inflateFailed(z: InflateRaw, err: NodeJS.ErrnoException): void {
+    if (this.inflaterFinishing && err.code === 'Z_BUF_ERROR') {
+      this.truncated('data');
+      return;
+    }
+    if (this.busy) this.damaged('data', this.offset + (z.bytesWritten - this.writtenBefore), this.offset + this.sliceLength - 1, err.message);
+    else this.damaged('data', this.offset, this.offset, err.message);
   }
 
+  /** Hands `data` to zlib a slice at a time; `offset` is where `data` starts. */
   private inflate(data: Buffer): void {
     const z = this.inflater as InflateRaw;
     if (this.inflaterEnded) {
@@ -690,23 +726,26 @@ export class GzipDecoder {
       this.afterMember();
       return;
     }
-    const before = z.bytesWritten;
+    const slice = data.length > INFLATE_SLICE ? data.subarray(0, INFLATE_SLICE) : data;
+    this.writtenBefore = z.bytesWritten;
+    this.sliceLength = slice.length;
     this.busy = true;
-    z.write(data, (err) => {
+    z.write(slice, (err) => {
       if (this.inflater !== z) return;
       if (err) {
-        this.inflateFailed(err);
+        this.inflateFailed(z, err);
         return;
       }
       this.busy = false;
-      const consumed = z.bytesWritten - before;
+      const consumed = z.bytesWritten - this.writtenBefore;
       this.offset += consumed;
-      if (consumed < data.length) {
+      if (consumed < slice.length) {
         // The deflate data ended inside this piece: the rest is the trailer and what follows. It waits
         // until the inflater has handed over all its output, which the checksum covers.
         this.leftover = data.subarray(consumed);
         if (this.inflaterEnded) this.afterMember();
-      } else this.next();
+      } else if (slice.length < data.length) this.inflate(data.subarray(slice.length));
+      else this.next();
     });
   }
 
@@ -755,6 +794,14 @@ export class GzipDecoder {
         this.truncated('trailer');
     }
   }
+}
+
+/** Why the start of `b`, which {@link gzipHeaderLength} rejected, is not a gzip header. */
+function gzipHeaderFault(b: Buffer): string {
+  if (b[0] !== 0x1f || b[1] !== 0x8b) return 'it does not start with the gzip magic bytes';
+  if (b[2] !== 8) return 'its compression method is not deflate';
+  if ((b[3] & 0xe0) !== 0) return 'it sets reserved flags';
+  return 'its checksum does not match';
 }
 
 /**

@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants, crc32, gzipSync, inflateRawSync } from 'node:zlib';
 import { gunzipFile } from '../../src/core/gunzip';
-import { formatBytes, readLogFile } from '../../src/core/lines';
+import { formatBytes, INFLATE_SLICE, readLogFile } from '../../src/core/lines';
 import { random } from './random';
 
 /**
- * Gzip files that end inside a member, read by both readers: the command line's (readLogFile) and the
- * `.log.gz` view's (gunzipFile). Both keep the text before the problem and say the same about it.
+ * Gzip files that end inside a member, or whose data is damaged, read by both readers: the command line's
+ * (readLogFile) and the `.log.gz` view's (gunzipFile). Both keep the text before the problem and say the
+ * same about it.
  */
 
 /** Log-like lines with enough variety that gzip cannot shrink them to nothing. */
@@ -38,11 +39,34 @@ function decodablePrefix(deflate: Buffer): string {
   return inflateRawSync(deflate, { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8');
 }
 
+/** Whether zlib finds an error (not just an early end) in these bytes of deflate data. */
+function zlibFindsError(deflate: Buffer): boolean {
+  try {
+    inflateRawSync(deflate, { finishFlush: constants.Z_SYNC_FLUSH });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The offset, in `deflate`, of the byte at which zlib finds the error: the shortest prefix with one ends there. */
+function errorAt(deflate: Buffer): number {
+  let lo = 1;
+  let hi = deflate.length;
+  assert.ok(zlibFindsError(deflate));
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (zlibFindsError(deflate.subarray(0, mid))) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo - 1;
+}
+
 /** Where the view's message ends and the command line's does: the rest of the two is the same. */
 const VIEW_END = /; what came before is shown$/;
 const CLI_END = /; everything before that was read$/;
 
-describe('gzip data cut off, as both readers see it', () => {
+describe('gzip data cut off or damaged, as both readers see it', () => {
   let dir: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'nfw-gzip-cut-'));
@@ -153,6 +177,99 @@ describe('gzip data cut off, as both readers see it', () => {
           assert.doesNotMatch(read.message, /which starts at/);
         }
       }
+    });
+  });
+
+  describe('damaged compressed data', () => {
+    // The first member spans several slices given to zlib, so damage can fall in a later one.
+    const first = sampleText(7000, 3);
+    const second = sampleText(400, 4);
+    const firstGz = gzipSync(first);
+    const secondGz = gzipSync(second);
+
+    /**
+     * The two members with bytes overwritten at or after `at` in the deflate data of member `member`, where
+     * zlib finds an error (not only a wrong checksum); and where, in the file, that error is found.
+     */
+    function damage(member: 1 | 2, at: number): { content: Buffer; damagedAt: number; foundAt: number } {
+      const target = Buffer.from(member === 1 ? firstGz : secondGz);
+      const deflate = target.subarray(10, target.length - 8);
+      for (let p = at; p < deflate.length - 8; p++) {
+        const copy = Buffer.from(deflate);
+        copy.fill(0xff, p, p + 4);
+        if (!zlibFindsError(copy)) continue;
+        copy.copy(deflate);
+        const base = member === 1 ? 10 : firstGz.length + 10;
+        return { content: member === 1 ? Buffer.concat([target, secondGz]) : Buffer.concat([firstGz, target]), damagedAt: base + p, foundAt: base + errorAt(copy) };
+      }
+      throw new Error('no damage that zlib notices');
+    }
+
+    const cases: { name: string; member: 1 | 2; at: number }[] = [
+      { name: 'early in the first member', member: 1, at: 200 },
+      { name: 'in a later slice of the first member', member: 1, at: Math.floor(firstGz.length * 0.7) },
+      { name: 'in the second member', member: 2, at: 1000 },
+    ];
+
+    it('names the bytes where zlib found it and the member, with only text of the file before it, whatever the read size', async () => {
+      assert.ok(firstGz.length > 3 * INFLATE_SLICE, `the first member (${firstGz.length} bytes) spans several slices`);
+      for (const c of cases) {
+        const { content, damagedAt, foundAt } = damage(c.member, c.at);
+        const path = file(content);
+        for (const chunkSize of [undefined, 64 * 1024, 4096, 61]) {
+          const label = `${c.name} (damaged at ${damagedAt}, found at ${foundAt}), chunk ${chunkSize}`;
+          const read = await readBoth(path, chunkSize, label);
+          const match = /^the compressed data is damaged between bytes (\d+) and (\d+) of the file \((.*?): (.*)\), after (.*) of text$/.exec(read.message);
+          assert.ok(match, `${label}: ${read.message}`);
+          const [from, to] = [Number(match[1]), Number(match[2])];
+          assert.ok(from <= foundAt && foundAt <= to, `${label}: ${from}..${to} holds ${foundAt}`);
+          assert.ok(to - from < INFLATE_SLICE, `${label}: ${from}..${to} is narrow`);
+          assert.equal(match[3], c.member === 1 ? 'gzip member 1' : `gzip member 2, which starts at byte ${firstGz.length}`, label);
+          assert.ok(match[4].length > 0, `${label}: zlib's words`);
+          // The text before the damage is the file's text; none of the second member is read after damage in the first.
+          const original = first + second;
+          const intact = c.member === 1 ? decodablePrefix(content.subarray(10, damagedAt)) : first + decodablePrefix(content.subarray(firstGz.length + 10, damagedAt));
+          assert.ok(read.text.length <= first.length || c.member === 2, label);
+          if (c.member === 2) assert.ok(read.text.startsWith(first), `${label}: the first member is read whole`);
+          const common = Math.min(read.text.length, intact.length);
+          assert.equal(read.text.slice(0, common), original.slice(0, common), label);
+          // zlib drops the output of the step that fails, no more: at most 256 KiB.
+          const lost = Buffer.byteLength(intact) - Buffer.byteLength(read.text);
+          assert.ok(lost <= 256 * 1024, `${label}: ${lost} bytes of text lost`);
+        }
+      }
+    });
+
+    it('says why the first header is not valid', async () => {
+      const { member } = memberWithLongHeader(second);
+      const method = Buffer.from(member);
+      method[2] = 7;
+      const flags = Buffer.from(member);
+      flags[3] |= 0x20;
+      const checksum = Buffer.from(member);
+      checksum[20] ^= 1;
+      for (const [content, why] of [
+        [method, 'its compression method is not deflate'],
+        [flags, 'it sets reserved flags'],
+        [checksum, 'its checksum does not match'],
+      ] as const) {
+        for (const chunkSize of [undefined, 7]) {
+          const read = await readBoth(file(content), chunkSize, `${why}, chunk ${chunkSize}`);
+          assert.equal(read.message, `the gzip data is damaged: the header of gzip member 1 at byte 0 is not valid (${why})`);
+          assert.equal(read.text, '');
+        }
+      }
+    });
+
+    it('says which member does not match its checksum, and where that checksum is', async () => {
+      const gz = Buffer.concat([firstGz, secondGz]);
+      gz[gz.length - 8] ^= 1;
+      const read = await readBoth(file(gz), undefined, 'checksum');
+      assert.equal(
+        read.message,
+        `the gzip data is damaged: the checksum at byte ${gz.length - 8} does not match the text of gzip member 2, which starts at byte ${firstGz.length}, so some of the text read from it is wrong`,
+      );
+      assert.equal(read.text, first + second);
     });
   });
 });
