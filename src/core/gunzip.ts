@@ -1,13 +1,14 @@
 import { close, createReadStream, fstat, open, type ReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { describeGzipProblem, formatBytes, GzipDecoder, isGzipMagic, utf16WithoutBom } from './lines';
+import { describeGzipProblem, formatBytes, GzipDecoder, isGzipMagic, utf16WithoutBom, wellFormed } from './lines';
 
 /** The text of a `.log.gz` file for the editor, and why it stops early if it does. */
 export interface GunzipResult {
   /**
    * The text as UTF-8 bytes. UTF-16 text (with a byte order mark, or recognised without one as the command
    * line's reader does) is converted to UTF-8 without a mark, so that the editor shows the text the
-   * command line reads; UTF-8 is handed over as it is, a byte order mark included (the editor drops it).
+   * command line reads (a lone surrogate, which UTF-8 cannot hold, is U+FFFD in both); UTF-8 is handed over
+   * as it is, a byte order mark included (the editor drops it).
    */
   bytes: Buffer;
   /** In words for a person: the data was damaged or cut off, the file shrank, or the limit was reached. */
@@ -182,7 +183,8 @@ export function decodeText(bytes: Buffer, gzip: boolean, incomplete?: string): G
       body.swap16();
     }
     const decoder = new StringDecoder('utf16le');
-    result.bytes = Buffer.from(decoder.write(body) + decoder.end(), 'utf8');
+    // UTF-8 has no way to write a lone surrogate: it is U+FFFD, as the command line's reader reads it.
+    result.bytes = Buffer.from(wellFormed(decoder.write(body) + decoder.end()), 'utf8');
   }
   if (incomplete) result.incomplete = incomplete;
   return result;

@@ -138,7 +138,8 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
   let delivering = true;
   const splitter = new LineSplitter(
     (text, line) => {
-      if (delivering) onLine(text, line);
+      // Lines never split a surrogate pair, chunks can: the check is made on whole lines.
+      if (delivering) onLine(summary.encoding === 'utf8' ? text : wellFormed(text), line);
     },
     (line) => {
       if (delivering) summary.longLines.push(line);
@@ -403,6 +404,20 @@ export function utf16WithoutBom(bytes: Uint8Array): 'utf16le' | 'utf16be' | unde
   if (oddZeros * 2 >= units && evenZeros * 8 <= units && oddZeros > evenZeros) return 'utf16le';
   if (evenZeros * 2 >= units && oddZeros * 8 <= units && evenZeros > oddZeros) return 'utf16be';
   return undefined;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * UTF-16 text with each lone surrogate (one half of a pair without the other) replaced by U+FFFD, so that
+ * columns do not move. Bytes that are not valid UTF-8 read as U+FFFD already (in `StringDecoder` as in the
+ * editor); this does the same for UTF-16. It is what the `.log.gz` view shows too, since it hands the editor
+ * UTF-8, which cannot hold a lone surrogate. One difference is left: VS Code's own UTF-16 decoder
+ * (iconv-lite, in 1.100) keeps lone surrogates in a plain UTF-16 `.log` opened as a document, so a scan of
+ * that file from disk has U+FFFD where the document has the surrogate, in the same column.
+ */
+export function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD');
 }
 
 function swapBytes(bytes: Buffer): Buffer {

@@ -209,6 +209,24 @@ describe('gunzipFile', () => {
     await assert.rejects(gunzipFile(dir, 1e9));
   });
 
+  it('shows a lone surrogate in UTF-16 text as U+FFFD, in the same column, as the command line reads it', async () => {
+    // High and low halves alone, at the start and end of lines and of the text, next to whole pairs.
+    const body = ['\uD800{"sni":"a\uDC00b"}\uD83D', '\uDE00x\uD83D\uDE00\uDBFF', '', '{"sni":"\uD83D\uDE00"}\uDFFF'].join('\n') + '\uD800';
+    const expected = body.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+    assert.equal(expected.length, body.length);
+    assert.equal((expected.match(/\uFFFD/g) ?? []).length, 7);
+    const le = Buffer.from(body, 'utf16le');
+    for (const bytes of [le, Buffer.from(le).swap16(), Buffer.concat([Buffer.from([0xff, 0xfe]), le]), Buffer.from(Buffer.concat([Buffer.from([0xff, 0xfe]), le])).swap16()]) {
+      for (const content of [gzipSync(bytes), bytes]) {
+        const path = file(content);
+        const [view, read] = await Promise.all([gunzipFile(path, 1e9), cli(path)]);
+        const label = `${view.encoding} ${view.encodingGuessed ? 'guessed' : 'with a mark'}, gzip ${view.gzip}`;
+        assert.deepEqual(editorLines(view), expected.split('\n'), label);
+        assert.deepEqual(read.lines, expected.split('\n'), label);
+      }
+    }
+  });
+
   it('shows the lines the command line reads, whatever the encoding, compression and line breaks', async () => {
     const lines = sampleLines(40, 9);
     const bodies = [lines.join('\n'), lines.join('\r\n') + '\r\n', lines.join('\r'), '\uFEFF' + lines.join('\n')];

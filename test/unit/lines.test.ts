@@ -481,6 +481,28 @@ describe('readLogFile', () => {
     assert.deepEqual((await read(file(Buffer.from('{}\n{"a":1}', 'utf16le').swap16()))).lines, ['{}', '{"a":1}']);
   });
 
+  it('reads a lone surrogate in UTF-16 as U+FFFD and keeps whole pairs, whatever the read size', async () => {
+    const lines = sampleLines(20).map((l, i) => (i % 3 === 0 ? `\uDC00${l}\uD800` : i % 3 === 1 ? l.replace('😀', '\uD83D') : l));
+    const expected = lines.map((l) => l.replace(/\uDC00|\uD83D(?!\uDE00)|\uD800/g, '\uFFFD'));
+    assert.ok(expected.every((l, i) => l.length === lines[i].length), 'columns do not move');
+    assert.ok(expected.join('').includes('😀'), 'whole pairs are kept');
+    const le = Buffer.from('\uFEFF' + lines.join('\r\n'), 'utf16le');
+    for (const [content, encoding] of [
+      [le, 'le'],
+      [Buffer.from(le).swap16(), 'be'],
+      [gzipSync(le), 'le, gzip'],
+    ] as const) {
+      // Odd read sizes end reads between the two bytes of a code unit and between the halves of a pair.
+      for (const chunkSize of [1, 3, 5, 7, 1024 * 1024]) {
+        const { lines: got } = await read(file(content), { chunkSize });
+        assert.deepEqual(got, expected, `${encoding}, chunk size ${chunkSize}`);
+      }
+    }
+    // UTF-8 has no lone surrogates to replace: bytes that are not UTF-8 were U+FFFD already.
+    const { lines: utf8 } = await read(file(Buffer.concat([Buffer.from('a'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('b')])));
+    assert.deepEqual(utf8, ['a\uFFFD\uFFFD\uFFFDb']);
+  });
+
   it('reports a guessed UTF-16 encoding and a file cut short as problems of the file', async () => {
     const lines = sampleLines(30);
     const le = Buffer.from(lines.join('\n'), 'utf16le');
