@@ -45,6 +45,36 @@ export function findLine(lines: LineResults, from: number, direction: 1 | -1, fi
   return undefined;
 }
 
+/** Lines looked at per step of {@link findLineInSteps}: a few tenths of a millisecond. */
+export const FIND_LINES_PER_STEP = 2000;
+
+/**
+ * {@link findLine} a step at a time, so that a caller can spread a search of a big document over several
+ * turns of the event loop: each `next()` looks at up to `linesPerStep` lines, and the last one returns
+ * what `findLine` returns. The lines must not change in between; a caller whose document was edited
+ * starts again.
+ */
+export function* findLineInSteps(
+  lines: LineResults,
+  from: number,
+  direction: 1 | -1,
+  filter: LineFilter,
+  linesPerStep = FIND_LINES_PER_STEP,
+): Generator<void, LineHit | undefined, void> {
+  const n = lines.lineCount;
+  if (n === 0) return undefined;
+  const start = Math.min(Math.max(Math.trunc(from), 0), n - 1);
+  const perStep = Math.max(1, Math.trunc(linesPerStep));
+  for (let step = 1; step <= n; step++) {
+    const raw = start + direction * step;
+    const line = ((raw % n) + n) % n;
+    const r = lines.lineResult(line);
+    if (r !== undefined && filter(r)) return { line, wrapped: raw >= n || raw < 0 };
+    if (step % perStep === 0 && step < n) yield;
+  }
+  return undefined;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Entries as one line of plain text (quick picks, symbols). Log values have their invisible characters
 // shown and are cut to a length a list can show.
@@ -133,10 +163,65 @@ export const TIME_BUCKET_WIDTHS: readonly number[] = [3_600_000, 60_000, 1_000];
 export function timedEntries(entries: Iterable<{ line: number; entry: TlsEntry }>): TimedEntry[] {
   const out: TimedEntry[] = [];
   for (const { line, entry } of entries) out.push({ line, timeMs: entryTimeMs(entry), entry });
-  return out.sort((a, b) => {
-    if (a.timeMs === undefined || b.timeMs === undefined) return a.timeMs === b.timeMs ? a.line - b.line : a.timeMs === undefined ? 1 : -1;
-    return a.timeMs - b.timeMs || a.line - b.line;
-  });
+  return out.sort(byTime);
+}
+
+/** The order of {@link timedEntries}. */
+function byTime(a: TimedEntry, b: TimedEntry): number {
+  if (a.timeMs === undefined || b.timeMs === undefined) return a.timeMs === b.timeMs ? a.line - b.line : a.timeMs === undefined ? 1 : -1;
+  return a.timeMs - b.timeMs || a.line - b.line;
+}
+
+/** Entries handled per step of the stepped time functions: about a millisecond or less. */
+export const TIME_ENTRIES_PER_STEP = 2000;
+
+/**
+ * {@link timedEntries} a step at a time: each `next()` takes up to `perStep` entries from `entries` and
+ * sorts them, or merges up to `perStep` of those sorted so far, and the last one returns what
+ * `timedEntries` returns (entries on different lines, as a document's are, have one order). `entries`
+ * must not change in between.
+ */
+export function* timedEntriesInSteps(entries: Iterable<{ line: number; entry: TlsEntry }>, perStep = TIME_ENTRIES_PER_STEP): Generator<void, TimedEntry[], void> {
+  const size = Math.max(1, Math.trunc(perStep));
+  const runs: TimedEntry[][] = [];
+  const it = entries[Symbol.iterator]();
+  for (;;) {
+    const run: TimedEntry[] = [];
+    for (let next; run.length < size && !(next = it.next()).done; ) run.push({ line: next.value.line, timeMs: entryTimeMs(next.value.entry), entry: next.value.entry });
+    // A log is mostly in time order already, which the built-in sort makes short work of.
+    if (run.length > 0) runs.push(run.sort(byTime));
+    if (run.length < size) break;
+    yield;
+  }
+  return yield* mergeRunsInSteps(runs, size);
+}
+
+/** Merges sorted runs pairwise until one is left, about `perStep` entries per step. */
+function* mergeRunsInSteps(runs: TimedEntry[][], perStep: number): Generator<void, TimedEntry[], void> {
+  let budget = perStep;
+  while (runs.length > 1) {
+    const merged: TimedEntry[][] = [];
+    for (let i = 0; i + 1 < runs.length; i += 2) {
+      const a = runs[i];
+      const b = runs[i + 1];
+      const out = new Array<TimedEntry>(a.length + b.length);
+      let x = 0;
+      let y = 0;
+      let k = 0;
+      while (x < a.length || y < b.length) {
+        // Taking from `a` on a tie keeps the sort stable (it never ties: lines differ).
+        out[k++] = y >= b.length || (x < a.length && byTime(a[x], b[y]) <= 0) ? a[x++] : b[y++];
+        if (--budget === 0) {
+          budget = perStep;
+          yield;
+        }
+      }
+      merged.push(out);
+    }
+    if (runs.length % 2 === 1) merged.push(runs[runs.length - 1]);
+    runs = merged;
+  }
+  return runs[0] ?? [];
 }
 
 /**
@@ -181,6 +266,96 @@ function bucketByTime(entries: readonly TimedEntry[], width: number): TimeBucket
   }
   if (untimed) buckets.push(untimed);
   return buckets;
+}
+
+/**
+ * {@link timePickLevel} a step at a time: each `next()` looks at up to `perStep` entries, and the last
+ * one returns what `timePickLevel` returns. `entries` must not change in between.
+ */
+export function* timePickLevelInSteps(
+  entries: readonly TimedEntry[],
+  limit = TIME_PICK_LIMIT,
+  widths: readonly number[] = TIME_BUCKET_WIDTHS,
+  perStep = TIME_ENTRIES_PER_STEP,
+): Generator<void, TimePickLevel, void> {
+  const size = Math.max(1, Math.trunc(perStep));
+  if (entries.length > limit) {
+    for (const width of widths) {
+      // Looks for two intervals first (which stops at the first change), then groups by the width that splits.
+      if (yield* splitsInSteps(entries, width, size)) return { kind: 'buckets', buckets: yield* bucketByTimeInSteps(entries, width, size) };
+    }
+  }
+  return { kind: 'entries', entries: entries.slice(0, limit), omitted: Math.max(0, entries.length - limit) };
+}
+
+/** Whether {@link bucketByTime} would make more than one bucket of timed entries: two timed entries in a row (entries without a time skipped) fall into different intervals. */
+function* splitsInSteps(entries: readonly TimedEntry[], width: number, perStep: number): Generator<void, boolean, void> {
+  let first: number | undefined;
+  for (let i = 0; i < entries.length; i++) {
+    const ms = entries[i].timeMs;
+    if (ms !== undefined) {
+      const start = Math.floor(ms / width) * width;
+      if (first === undefined) first = start;
+      else if (start !== first) return true;
+    }
+    if (i % perStep === perStep - 1) yield;
+  }
+  return false;
+}
+
+/** {@link bucketByTime}, `perStep` entries per step. */
+function* bucketByTimeInSteps(entries: readonly TimedEntry[], width: number, perStep: number): Generator<void, TimeBucket[], void> {
+  const buckets: TimeBucket[] = [];
+  let current: TimeBucket | undefined;
+  let untimed: TimeBucket | undefined;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    if (e.timeMs === undefined) {
+      untimed ??= { startMs: undefined, widthMs: width, entries: [] };
+      untimed.entries.push(e);
+    } else {
+      const start = Math.floor(e.timeMs / width) * width;
+      if (current === undefined || current.startMs !== start) {
+        current = { startMs: start, widthMs: width, entries: [] };
+        buckets.push(current);
+      }
+      current.entries.push(e);
+    }
+    if (i % perStep === perStep - 1) yield;
+  }
+  if (untimed) buckets.push(untimed);
+  return buckets;
+}
+
+/** What the time picker says about its intervals: each one's {@link countByKind}, and which holds a line. */
+export interface BucketDetails {
+  details: string[];
+  /** The index of the first bucket with an entry on the line asked about; -1 when none has. */
+  holding: number;
+}
+
+/**
+ * The {@link countByKind} of every bucket, and the first bucket with an entry on `line` (where the
+ * picker starts), a step at a time: each `next()` looks at up to `perStep` entries.
+ */
+export function* bucketDetailsInSteps(buckets: readonly TimeBucket[], line: number, perStep = TIME_ENTRIES_PER_STEP): Generator<void, BucketDetails, void> {
+  const size = Math.max(1, Math.trunc(perStep));
+  const details: string[] = [];
+  let holding = -1;
+  let budget = size;
+  for (let b = 0; b < buckets.length; b++) {
+    const counts: Record<GroupKind, number> = { tlsError: 0, revoked: 0, unknown: 0, other: 0 };
+    for (const e of buckets[b].entries) {
+      counts[kindOf(e.entry)]++;
+      if (holding < 0 && e.line === line) holding = b;
+      if (--budget === 0) {
+        budget = size;
+        yield;
+      }
+    }
+    details.push(describeKindCounts(counts, buckets[b].entries.length));
+  }
+  return { details, holding };
 }
 
 /** `2024-07-02 18:00–19:00`, `2024-07-02 18:03`, `2024-07-02 18:03:27` (UTC), or `(no time)`. */

@@ -5,11 +5,14 @@ import assert from 'node:assert/strict';
 import { statusText, statusTooltip, summarizeDocument } from '../../src/core/documentSummary';
 import { LogModel } from '../../src/core/logModel';
 import {
+  bucketDetailsInSteps,
   bucketLabel,
+  countByKind,
   entryAtTime,
   entryEndpoints,
   entryOutcome,
   findLine,
+  findLineInSteps,
   finerWidths,
   formatEntryTime,
   hasProblems,
@@ -17,11 +20,18 @@ import {
   sniText,
   statusColumn,
   timedEntries,
+  timedEntriesInSteps,
   timePickLevel,
+  timePickLevelInSteps,
+  TIME_BUCKET_WIDTHS,
+  type LineResults,
+  type TimeBucket,
   type TimedEntry,
+  type TimePickLevel,
 } from '../../src/core/navigation';
 import { OutlineBuilder, buildOutline } from '../../src/core/outline';
 import type { TlsEntry } from '../../src/core/types';
+import { random } from './random';
 
 const BASE_MS = Date.UTC(2024, 6, 2, 18, 0, 0);
 
@@ -176,6 +186,182 @@ describe('go to entry by time', () => {
     assert.equal(entryAtTime(entries, BASE_MS + 4000)?.line, 3);
     assert.equal(entryAtTime(entries, BASE_MS + 9000)?.line, 3);
     assert.equal(entryAtTime(timed([undefined]), BASE_MS), undefined);
+  });
+});
+
+describe('the same moves, a step at a time', () => {
+  /** Runs stepped work to its end: what it returns, and how many times it paused. */
+  function drain<T>(steps: Generator<unknown, T, void>): { value: T; pauses: number } {
+    let pauses = 0;
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return { value: next.value, pauses };
+      pauses++;
+    }
+  }
+
+  /** A log of `n` random lines: entries of every kind (some without a time), broken lines, blank lines. */
+  function randomLines(next: () => number, n: number): string[] {
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
+    return Array.from({ length: n }, () => {
+      const ms = BASE_MS + Math.floor(next() * 4) * 3_600_000 + Math.floor(next() * 3) * 60_000 + Math.floor(next() * 5) * 1000 + Math.floor(next() * 3);
+      const sni = pick(['-', 'a.example', 'b.example']);
+      switch (Math.floor(next() * 9)) {
+        case 0:
+          return '{"firewall_name":"fw",';
+        case 1:
+          return '';
+        case 2:
+          return tlsError(sni, ms).replace('"dest_port":"443"', '"dest_port":"70000"');
+        case 3:
+          // No time at all.
+          return tlsError(sni, ms).replace(/"timestamp":"[^"]*",/, '').replace(/"event_timestamp":\d+,/, '');
+        case 4:
+        case 5:
+          return tlsError(sni, ms, pick(['Server name is not found in client hello.', 'Certificate does not match server name', 'odd']));
+        default:
+          return revocation(sni, ms, pick(['REVOKED', 'UNKNOWN', 'GOOD']), pick(['DROP', 'PASS', 'REJECT']));
+      }
+    });
+  }
+
+  /** Lines that say how many of their results were read: a step must look at no more than it says. */
+  function counted(lines: LineResults): LineResults & { reads: number } {
+    const out = {
+      reads: 0,
+      get lineCount() {
+        return lines.lineCount;
+      },
+      lineResult(line: number) {
+        out.reads++;
+        return lines.lineResult(line);
+      },
+    };
+    return out;
+  }
+
+  it('finds the same line as findLine, from every line, both ways, in steps of any size', () => {
+    const next = random(0x4a11);
+    const seen = new Set<string>();
+    for (let round = 0; round < 40; round++) {
+      const m = model(randomLines(next, Math.floor(next() * 60)));
+      for (const filter of [hasProblems, isRevokedOrUnknown, () => false]) {
+        for (let from = -1; from <= m.lineCount + 1; from++) {
+          for (const direction of [1, -1] as const) {
+            const perStep = 1 + Math.floor(next() * 8);
+            const lines = counted(m);
+            const steps = findLineInSteps(lines, from, direction, filter, perStep);
+            let reads = 0;
+            let pauses = 0;
+            for (let step = steps.next(); ; step = steps.next()) {
+              assert.ok(lines.reads - reads <= perStep, `a step read ${lines.reads - reads} lines`);
+              reads = lines.reads;
+              if (step.done) {
+                assert.deepEqual(step.value, findLine(m, from, direction, filter), `from ${from}, direction ${direction}`);
+                seen.add(step.value === undefined ? 'none' : step.value.wrapped ? 'wrapped' : 'found');
+                break;
+              }
+              pauses++;
+            }
+            // It pauses only between steps that still have lines to look at.
+            assert.ok(pauses <= Math.ceil(m.lineCount / perStep), `${pauses} pauses for ${m.lineCount} lines`);
+          }
+        }
+      }
+    }
+    assert.deepEqual([...seen].sort(), ['found', 'none', 'wrapped']);
+  });
+
+  it('goes round a document with nothing to find in steps of the size asked for', () => {
+    const lines = Array.from({ length: 1000 }, (_, i) => tlsError('-', BASE_MS + i));
+    const { value, pauses } = drain(findLineInSteps(model(lines), 10, 1, hasProblems, 100));
+    assert.equal(value, undefined);
+    assert.equal(pauses, 9);
+  });
+
+  it('sorts entries by time as timedEntries does, whatever their order and the size of a step', () => {
+    const next = random(0x71de);
+    for (let round = 0; round < 60; round++) {
+      const n = Math.floor(next() * 300);
+      // Times with many ties, some missing; lines in a random order, as a test of the merge (a model gives them in line order).
+      const input = Array.from({ length: n }, (_, line) => {
+        const entry: TlsEntry = { kind: next() < 0.5 ? 'tlsError' : 'revocation' };
+        const r = next();
+        if (r < 0.6) entry.timeMs = BASE_MS + Math.floor(next() * 20) * 1000;
+        else if (r < 0.8) entry.eventTimestamp = BASE_MS / 1000 + Math.floor(next() * 20);
+        return { line, entry };
+      });
+      if (round % 2 === 1) input.sort(() => next() - 0.5);
+      const perStep = 1 + Math.floor(next() * 40);
+      const expected = timedEntries(input);
+      const { value, pauses } = drain(timedEntriesInSteps(input, perStep));
+      assert.deepEqual(value, expected);
+      assert.ok(n <= perStep || pauses >= n / perStep, `${pauses} pauses for ${n} entries, ${perStep} a step`);
+    }
+  });
+
+  it("sorts a random model's entries as timedEntries does, and takes no more of them in a step than asked", () => {
+    const next = random(0x5e7);
+    for (let round = 0; round < 20; round++) {
+      const m = model(randomLines(next, 200 + Math.floor(next() * 200)));
+      const perStep = 1 + Math.floor(next() * 50);
+      let taken = 0;
+      const entries = (function* () {
+        for (const e of m.entries()) {
+          taken++;
+          yield e;
+        }
+      })();
+      const steps = timedEntriesInSteps(entries, perStep);
+      let before = 0;
+      let step = steps.next();
+      for (; !step.done; step = steps.next()) {
+        assert.ok(taken - before <= perStep);
+        before = taken;
+      }
+      assert.deepEqual(step.value, timedEntries(m.entries()));
+    }
+  });
+
+  it('makes the same level of the time picker as timePickLevel, and the same counts of each interval', () => {
+    const next = random(0xb0c);
+    const seen = new Set<string>();
+    for (let round = 0; round < 60; round++) {
+      const entries = timedEntries(model(randomLines(next, Math.floor(next() * 400))).entries());
+      // Sometimes out of time order: the stepped level must still be the same.
+      if (round % 5 === 4) entries.sort(() => next() - 0.5);
+      const limit = Math.floor(next() * 60);
+      const widths = round % 3 === 0 ? TIME_BUCKET_WIDTHS : [3_600_000, 60_000, 1_000, 1].filter(() => next() < 0.7);
+      const perStep = 1 + Math.floor(next() * 30);
+      const level = drain(timePickLevelInSteps(entries, limit, widths, perStep)).value;
+      assert.deepEqual(level, timePickLevel(entries, limit, widths));
+      seen.add(level.kind);
+      if (level.kind !== 'buckets') continue;
+      for (const b of level.buckets) seen.add(b.startMs === undefined ? 'no time' : `width ${b.widthMs}`);
+      const line = Math.floor(next() * 420);
+      const { details, holding } = drain(bucketDetailsInSteps(level.buckets, line, perStep)).value;
+      assert.deepEqual(details, level.buckets.map((b) => countByKind(b.entries)));
+      assert.equal(holding, level.buckets.findIndex((b) => b.entries.some((e) => e.line === line)));
+      if (holding >= 0) seen.add('holding');
+      // The levels below, as the picker asks for them when an interval is picked.
+      for (let above: TimePickLevel = level; above.kind === 'buckets'; ) {
+        const bucket: TimeBucket = above.buckets[Math.floor(next() * above.buckets.length)];
+        const finer = finerWidths(bucket.widthMs, widths);
+        const below = drain(timePickLevelInSteps(bucket.entries, limit, finer, perStep)).value;
+        assert.deepEqual(below, timePickLevel(bucket.entries, limit, finer));
+        if (below.kind === 'buckets') for (const b of below.buckets) seen.add(b.startMs === undefined ? 'no time' : `width ${b.widthMs}`);
+        above = below;
+      }
+    }
+    // Entries without a time never split a level, alongside timed ones or on their own.
+    const oneSecond = timedEntries([BASE_MS, BASE_MS + 1, undefined, BASE_MS + 2, undefined].map((timeMs, line) => ({ line, entry: { kind: 'tlsError', timeMs } })));
+    for (const entries of [oneSecond, oneSecond.filter((e) => e.timeMs === undefined)]) {
+      const level = drain(timePickLevelInSteps(entries, 1, [60_000, 1000], 2)).value;
+      assert.equal(level.kind, 'entries');
+      assert.deepEqual(level, timePickLevel(entries, 1, [60_000, 1000]));
+    }
+    // The random cases reach every kind of level and interval.
+    assert.deepEqual([...seen].sort(), ['buckets', 'entries', 'holding', 'no time', 'width 1', 'width 1000', 'width 3600000', 'width 60000']);
   });
 });
 
