@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import {
+  bucketDetailsInSteps,
   bucketLabel,
-  countByKind,
   entryAtTime,
   entryOutcome,
-  findLine,
+  findLineInSteps,
   finerWidths,
   formatEntryTime,
   hasProblems,
@@ -13,13 +13,12 @@ import {
   sniText,
   statusColumn,
   thousands,
-  timedEntries,
-  timePickLevel,
+  timedEntriesInSteps,
+  timePickLevelInSteps,
   TIME_PICK_LIMIT,
   type LineFilter,
   type TimeBucket,
   type TimedEntry,
-  type TimePickLevel,
 } from '../core/navigation';
 import type { LogModel } from '../core/logModel';
 import type { LogDocuments } from './documents';
@@ -27,15 +26,25 @@ import { Commands, LANGUAGE_ID } from './ids';
 
 /** How long the "wrapped" and "none found" notes stay in the status bar. */
 const NOTE_MS = 3000;
+/** Quick pick items made per step on the documents' slice queue. */
+const ITEMS_PER_STEP = 250;
 
 /**
  * Commands that move the cursor between entries of the active TLS log: to the next or previous line with a
  * problem, to the next or previous revoked or unknown revocation check, and to an entry picked by time.
- * Each resolves with the 0-based line it moved to (undefined when it did not move).
+ * Each resolves with the 0-based line it moved to (undefined when it did not move). Their work over the
+ * whole document runs a step at a time on the documents' slice queue, so a big log does not hold up the
+ * extension host.
  */
 export function registerNavigation(documents: LogDocuments): vscode.Disposable {
-  const stepper = (direction: 1 | -1, filter: LineFilter, noun: string, column: (model: LogModel, line: number, text: string) => number) => () =>
-    step(documents, direction, filter, noun, column);
+  // One move at a time: a move asked for while another still searches starts from where that one lands,
+  // as it would if the searches took no time.
+  let moves: Promise<unknown> = Promise.resolve();
+  const stepper = (direction: 1 | -1, filter: LineFilter, noun: string, column: (model: LogModel, line: number, text: string) => number) => () => {
+    const move = moves.then(() => step(documents, direction, filter, noun, column));
+    moves = move.catch(() => undefined);
+    return move;
+  };
   const problemColumn = (model: LogModel, line: number): number => Math.min(...(model.lineResult(line)?.problems.map((p) => p.startColumn) ?? [0]));
   const entryColumn = (_model: LogModel, _line: number, text: string): number => statusColumn(text);
   return vscode.Disposable.from(
@@ -47,15 +56,59 @@ export function registerNavigation(documents: LogDocuments): vscode.Disposable {
   );
 }
 
-/** The active editor and its model, when it shows a TLS log; says so otherwise. */
-async function activeLog(documents: LogDocuments): Promise<{ editor: vscode.TextEditor; model: LogModel } | undefined> {
+/** The active editor once its document's first parse is done, when it shows a TLS log; says so otherwise. */
+async function activeLog(documents: LogDocuments): Promise<vscode.TextEditor | undefined> {
   const editor = vscode.window.activeTextEditor;
   const model = editor && editor.document.languageId === LANGUAGE_ID ? await documents.ready(editor.document) : undefined;
   if (!editor || !model) {
     void vscode.window.showInformationMessage('Open an AWS Network Firewall TLS log in the editor first.');
     return undefined;
   }
-  return { editor, model };
+  return editor;
+}
+
+/**
+ * Runs `steps` on the documents' slice queue (the first slice at once when nothing else waits). Resolves
+ * with what they return, or undefined when `stopped` says so before a step or the queue closes.
+ */
+async function runSteps<T>(documents: LogDocuments, steps: Generator<unknown, T, void>, stopped?: () => boolean): Promise<{ value: T } | undefined> {
+  let result: { value: T } | undefined;
+  const whole = (function* () {
+    result = { value: yield* steps };
+  })();
+  return (await documents.slices.run(whole, stopped, true)) ? result : undefined;
+}
+
+/**
+ * Runs `work` over the model of `document` a step at a time. An edit in between moves the model's lines
+ * under it, so it then starts again on the edited document. Undefined when the document closes or stops
+ * being a TLS log first.
+ */
+async function overModel<T>(
+  documents: LogDocuments,
+  document: vscode.TextDocument,
+  work: (model: LogModel) => Generator<unknown, T, void>,
+): Promise<{ model: LogModel; value: T } | undefined> {
+  for (;;) {
+    const model = await documents.ready(document);
+    if (!model) return undefined;
+    const version = document.version;
+    const changed = (): boolean => document.isClosed || document.version !== version;
+    const result = await runSteps(documents, work(model), changed);
+    if (result && !changed()) return { model, value: result.value };
+    // Only an edit starts it again; a closed document or a closed queue ends it.
+    if (document.isClosed || document.version === version) return undefined;
+  }
+}
+
+/** `items` mapped by `map`, {@link ITEMS_PER_STEP} at a time. */
+function* mapInSteps<T, U>(items: readonly T[], map: (item: T, index: number) => U): Generator<void, U[], void> {
+  const out: U[] = [];
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && i % ITEMS_PER_STEP === 0) yield;
+    out.push(map(items[i], i));
+  }
+  return out;
 }
 
 function moveTo(editor: vscode.TextEditor, line: number, character: number): void {
@@ -71,10 +124,11 @@ async function step(
   noun: string,
   column: (model: LogModel, line: number, text: string) => number,
 ): Promise<number | undefined> {
-  const log = await activeLog(documents);
-  if (!log) return undefined;
-  const { editor, model } = log;
-  const hit = findLine(model, editor.selection.active.line, direction, filter);
+  const editor = await activeLog(documents);
+  if (!editor) return undefined;
+  const found = await overModel(documents, editor.document, (model) => findLineInSteps(model, editor.selection.active.line, direction, filter));
+  if (!found) return undefined;
+  const { model, value: hit } = found;
   if (!hit) {
     vscode.window.setStatusBarMessage(`No ${noun} in this file.`, NOTE_MS);
     return undefined;
@@ -99,16 +153,17 @@ function timeArgument(time: unknown): number | undefined {
  * quick pick. Up to 1000 entries are listed at once; more are narrowed down by hour, minute and second first.
  */
 async function goToEntryByTime(documents: LogDocuments, time?: unknown): Promise<number | undefined> {
-  const log = await activeLog(documents);
-  if (!log) return undefined;
-  const { editor, model } = log;
-  const entries = timedEntries(model.entries());
+  const editor = await activeLog(documents);
+  if (!editor) return undefined;
+  const sorted = await overModel(documents, editor.document, (model) => timedEntriesInSteps(model.entries()));
+  if (!sorted) return undefined;
+  const entries = sorted.value;
   if (entries.length === 0) {
     void vscode.window.showInformationMessage('This file has no TLS log entries.');
     return undefined;
   }
   const at = timeArgument(time);
-  const target = at !== undefined ? entryAtTime(entries, at) : await pickEntry(entries, editor.selection.active.line);
+  const target = at !== undefined ? entryAtTime(entries, at) : await pickEntry(documents, entries, editor.selection.active.line);
   if (!target) return undefined;
   moveTo(editor, target.line, statusColumn(editor.document.lineAt(target.line).text));
   return target.line;
@@ -121,34 +176,43 @@ interface BucketItem extends vscode.QuickPickItem {
   bucket: TimeBucket;
 }
 
-async function pickEntry(entries: TimedEntry[], cursorLine: number): Promise<TimedEntry | undefined> {
-  let level: TimePickLevel = timePickLevel(entries);
+async function pickEntry(documents: LogDocuments, entries: TimedEntry[], cursorLine: number): Promise<TimedEntry | undefined> {
+  let level = await runSteps(documents, timePickLevelInSteps(entries));
   const total = entries.length;
   for (;;) {
-    if (level.kind === 'entries') {
-      const items: EntryItem[] = level.entries.map((e) => ({
-        label: noIcons(formatEntryTime(e.timeMs)),
-        description: noIcons(entryOutcome(e.entry)),
-        detail: `${noIcons(sniText(e.entry.sni))} · line ${thousands(e.line + 1)}`,
-        entry: e,
-      }));
+    if (!level) return undefined;
+    if (level.value.kind === 'entries') {
+      const { omitted } = level.value;
+      const items = await runSteps(
+        documents,
+        mapInSteps(
+          level.value.entries,
+          (e): EntryItem => ({
+            label: noIcons(formatEntryTime(e.timeMs)),
+            description: noIcons(entryOutcome(e.entry)),
+            detail: `${noIcons(sniText(e.entry.sni))} · line ${thousands(e.line + 1)}`,
+            entry: e,
+          }),
+        ),
+      );
+      if (!items) return undefined;
       const placeholder =
-        level.omitted > 0
-          ? `The first ${thousands(TIME_PICK_LIMIT)} of ${thousands(items.length + level.omitted)} entries in this second; type to filter by time, outcome or SNI`
+        omitted > 0
+          ? `The first ${thousands(TIME_PICK_LIMIT)} of ${thousands(items.value.length + omitted)} entries in this second; type to filter by time, outcome or SNI`
           : 'Type to filter by time, outcome or SNI';
-      const picked = await pick(items, items.find((i) => i.entry.line === cursorLine), placeholder);
+      const picked = await pick(items.value, items.value.find((i) => i.entry.line === cursorLine), placeholder);
       return picked?.entry;
     }
-    const items: BucketItem[] = level.buckets.map((b) => ({
-      label: bucketLabel(b),
-      description: 'UTC',
-      detail: countByKind(b.entries),
-      bucket: b,
-    }));
-    const active = items.find((i) => i.bucket.entries.some((e) => e.line === cursorLine));
-    const picked = await pick(items, active, `${plural(total, 'entry', 'entries')}; pick a time to narrow down`);
+    const { buckets } = level.value;
+    const described = await runSteps(documents, bucketDetailsInSteps(buckets, cursorLine));
+    if (!described) return undefined;
+    const { details, holding } = described.value;
+    const items = await runSteps(documents, mapInSteps(buckets, (b, i): BucketItem => ({ label: bucketLabel(b), description: 'UTC', detail: details[i], bucket: b })));
+    if (!items) return undefined;
+    const active = holding >= 0 ? items.value[holding] : undefined;
+    const picked = await pick(items.value, active, `${plural(total, 'entry', 'entries')}; pick a time to narrow down`);
     if (!picked) return undefined;
-    level = timePickLevel(picked.bucket.entries, TIME_PICK_LIMIT, finerWidths(picked.bucket.widthMs));
+    level = await runSteps(documents, timePickLevelInSteps(picked.bucket.entries, TIME_PICK_LIMIT, finerWidths(picked.bucket.widthMs)));
   }
 }
 
