@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { canCaptureWorkbench, closeAllEditors, makeTempDir, openDocument, requestDom, waitForDiagnostics } from './util';
 
 const AWS_NAMED = 'integration/111122223333_network-firewall_tls_us-east-1_egress-fw_20240702T1805Z_abcd1234.log';
@@ -94,6 +95,102 @@ describe('navigation', () => {
     await vscode.window.showTextDocument(plain);
     assert.equal(await vscode.commands.executeCommand('nfwTlsLogs.nextProblem'), undefined);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+});
+
+describe('navigation in a big log', () => {
+  // 40,000 entries 100 ms apart from 18:00:00 (18:00 to 19:06:39.9 UTC): searches and the time picker take
+  // many steps on the slice queue. One revoked entry, two entries with a problem (a port out of range).
+  const COUNT = 40_000;
+  const START_MS = Date.UTC(2024, 6, 2, 18, 0, 0);
+  const PROBLEMS = [5_000, 30_000];
+  const REVOKED = 20_000;
+
+  function entryLine(i: number): string {
+    const ms = START_MS + i * 100;
+    const event: Record<string, unknown> = {
+      timestamp: new Date(ms).toISOString(),
+      src_ip: '10.0.2.53',
+      src_port: String(40000 + (i % 20000)),
+      dest_ip: '54.92.160.72',
+      dest_port: PROBLEMS.includes(i) ? '70000' : '443',
+      sni: '-',
+      tls_error: { error_message: 'Server name is not found in client hello.' },
+    };
+    if (i === REVOKED) {
+      delete event.tls_error;
+      event.sni = 'revoked.example.com';
+      event.revocation_check = { leaf_cert_fpr: 'ABCDEF', status: 'REVOKED', action: 'DROP' };
+    }
+    return JSON.stringify({ firewall_name: 'fw', availability_zone: 'us-east-1a', event_timestamp: Math.floor(ms / 1000), event });
+  }
+
+  let editor: vscode.TextEditor;
+
+  before(async function () {
+    this.timeout(120_000);
+    const file = join(makeTempDir('nfw-nav-big-'), '111122223333_network-firewall_tls_us-east-1_fw_20240702T1800Z_b19b19b1.log');
+    writeFileSync(file, `${Array.from({ length: COUNT }, (_, i) => entryLine(i)).join('\n')}\n`);
+    editor = await openDocument(file);
+    await waitForDiagnostics(editor.document.uri, (d) => d.length === PROBLEMS.length, 100_000);
+  });
+
+  after(async () => {
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('goes round the whole log to the only entries of a kind', async () => {
+    placeCursor(editor, PROBLEMS[1] + 1);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.nextProblem'), [PROBLEMS[0], PROBLEMS[0]]);
+    placeCursor(editor, PROBLEMS[0] - 1);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.previousProblem'), [PROBLEMS[1], PROBLEMS[1]]);
+    placeCursor(editor, REVOKED);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.nextRevokedOrUnknown'), [REVOKED, REVOKED]);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.previousRevokedOrUnknown'), [REVOKED, REVOKED]);
+    assert.ok(editor.document.lineAt(REVOKED).text.slice(editor.selection.active.character).startsWith('REVOKED"'), 'the cursor is on the status value');
+  });
+
+  it('makes moves asked for together one after the other', async () => {
+    placeCursor(editor, 0);
+    const moves = [vscode.commands.executeCommand<number | undefined>('nfwTlsLogs.nextProblem'), vscode.commands.executeCommand<number | undefined>('nfwTlsLogs.nextProblem')];
+    assert.deepEqual(await Promise.all(moves), PROBLEMS);
+    assert.equal(editor.selection.active.line, PROBLEMS[1]);
+  });
+
+  it('goes to the first entry at or after a time', async () => {
+    const histogram = monitorEventLoopDelay({ resolution: 5 });
+    histogram.enable();
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.goToEntryByTime', START_MS + 12_345 * 100 - 50), [12_345, 12_345]);
+    histogram.disable();
+    console.log(`  ${COUNT} entries put in time order in steps; event loop delay max ${(histogram.max / 1e6).toFixed(1)} ms`);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.goToEntryByTime', '2024-07-03T00:00:00Z'), [COUNT - 1, COUNT - 1]);
+  });
+
+  it('narrows the time picker down by hour and minute to the entry at the cursor', async function () {
+    if (!canCaptureWorkbench()) this.skip();
+    // 18:01:40.0, in the first hour and its second minute.
+    placeCursor(editor, 1_000);
+    const picked = vscode.commands.executeCommand<number | undefined>('nfwTlsLogs.goToEntryByTime');
+    const rowsMatching = async (pattern: RegExp): Promise<string[]> => {
+      let rows: string[] = [];
+      for (let attempt = 0; attempt < 50 && !rows.some((r) => pattern.test(r)); attempt++) rows = await requestDom('.quick-input-widget .quick-input-list .monaco-list-row');
+      return rows;
+    };
+    const hours = await rowsMatching(/18:00–19:00/);
+    assert.equal(hours.length, 2, hours.join(' | '));
+    assert.match(hours[0], /2024-07-02 18:00–19:00[\s\S]*36,000 entries: 35,999 TLS errors, 1 revoked/);
+    assert.match(hours[1], /2024-07-02 19:00–20:00[\s\S]*4,000 entries: 4,000 TLS errors/);
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const minutes = await rowsMatching(/2024-07-02 18:01\s*UTC/);
+    assert.ok(minutes.some((r) => /2024-07-02 18:01[\s\S]*600 entries: 600 TLS errors/.test(r)), minutes.join(' | '));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const entries = await rowsMatching(/18:01:40\.000/);
+    assert.ok(entries.some((r) => /2024-07-02 18:01:40\.000[\s\S]*TLS error: no SNI[\s\S]*line 1,001/.test(r)), entries.join(' | '));
+    placeCursor(editor, 0);
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    assert.equal(await picked, 1_000);
+    assert.equal(editor.selection.active.line, 1_000);
   });
 });
 
