@@ -177,7 +177,7 @@ export const TIME_ENTRIES_PER_STEP = 2000;
 
 /**
  * {@link timedEntries} a step at a time: each `next()` takes up to `perStep` entries from `entries` and
- * sorts them, or merges up to `perStep` of those sorted so far, and the last one returns what
+ * sorts them, or merges about `perStep` of those sorted so far, and the last one returns what
  * `timedEntries` returns (entries on different lines, as a document's are, have one order). `entries`
  * must not change in between.
  */
@@ -188,8 +188,14 @@ export function* timedEntriesInSteps(entries: Iterable<{ line: number; entry: Tl
   for (;;) {
     const run: TimedEntry[] = [];
     for (let next; run.length < size && !(next = it.next()).done; ) run.push({ line: next.value.line, timeMs: entryTimeMs(next.value.entry), entry: next.value.entry });
-    // A log is mostly in time order already, which the built-in sort makes short work of.
-    if (run.length > 0) runs.push(run.sort(byTime));
+    // A log is mostly in time order already, which the built-in sort makes short work of; a sorted part
+    // that follows on from the one before joins it, so an ordered log needs no merging.
+    if (run.length > 0) {
+      run.sort(byTime);
+      const last = runs[runs.length - 1];
+      if (last !== undefined && byTime(last[last.length - 1], run[0]) <= 0) for (const e of run) last.push(e);
+      else runs.push(run);
+    }
     if (run.length < size) break;
     yield;
   }
