@@ -701,6 +701,9 @@ export class SniModel {
   private fwIds = new Interner<string | null>();
   private ipIds = new Interner<string>();
   private sniLower: (string | undefined)[] = [];
+  /** Every SNI id in name order (see {@link compareNameIds}), and each id's place in it: sorting by name compares two numbers. */
+  private nameOrder = new Int32Array(0);
+  private nameRank = new Int32Array(0);
   private readonly dirtyTimes = new Set<Agg>();
   private readonly sourceAggOrder: SourceState[] = [];
   private sortedKeys: string[] | undefined;
@@ -848,6 +851,8 @@ export class SniModel {
     this.fwIds = new Interner();
     this.ipIds = new Interner();
     this.sniLower = [];
+    this.nameOrder = new Int32Array(0);
+    this.nameRank = new Int32Array(0);
     this.dirtyTimes.clear();
     this.sourceAggOrder.length = 0;
     this.appending = undefined;
@@ -1220,6 +1225,7 @@ export class SniModel {
     const aggs: Agg[] = [];
     for (const agg of map.values()) if (matcher(agg.sniId, agg.counts, C_KIND)) aggs.push(agg);
     this.refreshTimes();
+    this.nameRanks();
     aggs.sort(this.comparator(sort));
     this.sortedCache = { version: this.versionCounter, key, aggs };
     return aggs;
@@ -1593,10 +1599,40 @@ export class SniModel {
   }
 
   /** Case-insensitive, then by code units so equal-looking names keep a stable order; a missing SNI first. */
-  private compareNames = (a: Agg, b: Agg): number => {
-    if (a.sni === null || b.sni === null) return a.sni === b.sni ? 0 : a.sni === null ? -1 : 1;
-    return compareStrings(this.lowerOf(a.sniId) as string, this.lowerOf(b.sniId) as string) || compareStrings(a.sni, b.sni);
+  private compareNameIds = (a: number, b: number): number => {
+    const sa = this.sniIds.values[a];
+    const sb = this.sniIds.values[b];
+    if (sa === null || sb === null) return sa === sb ? 0 : sa === null ? -1 : 1;
+    return compareStrings(this.lowerOf(a) as string, this.lowerOf(b) as string) || compareStrings(sa, sb);
   };
+
+  /**
+   * Each SNI id's place in name order. SNIs are only ever added (until {@link clear}): the ones added since
+   * the last call are sorted among themselves and merged in, so a scan that keeps finding a few new SNIs
+   * does not sort every name again on each redraw.
+   */
+  private nameRanks(): Int32Array {
+    const count = this.sniIds.values.length;
+    const known = this.nameOrder.length;
+    if (count === known) return this.nameRank;
+    const fresh: number[] = [];
+    for (let id = known; id < count; id++) fresh.push(id);
+    fresh.sort(this.compareNameIds);
+    const order = new Int32Array(count);
+    let i = 0;
+    let j = 0;
+    for (let k = 0; k < count; k++) {
+      if (j >= fresh.length || (i < known && this.compareNameIds(this.nameOrder[i], fresh[j]) <= 0)) order[k] = this.nameOrder[i++];
+      else order[k] = fresh[j++];
+    }
+    const rank = new Int32Array(count);
+    for (let k = 0; k < count; k++) rank[order[k]] = k;
+    this.nameOrder = order;
+    this.nameRank = rank;
+    return rank;
+  }
+
+  private compareNames = (a: Agg, b: Agg): number => this.nameRank[a.sniId] - this.nameRank[b.sniId];
 
   private comparator(sort: SortOrder): (a: Agg, b: Agg) => number {
     switch (sort) {

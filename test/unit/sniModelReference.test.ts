@@ -116,6 +116,12 @@ function check(model: SniModel, ref: Reference, rand: () => number): void {
     }
     const groups = model.groups({ scope, sort: 'name' });
     assert.deepEqual(new Set(groups.map((g) => g.sni)), new Set(bySni.keys()), `SNIs of ${JSON.stringify(scope)}`);
+    // Name order: the missing SNI first, then case-insensitive, then by code units; count order: most first, then by name.
+    const byName = (a: SniKey, b: SniKey): number => (a === null || b === null ? (a === b ? 0 : a === null ? -1 : 1) : byKey(a.toLowerCase(), b.toLowerCase()) || byKey(a, b));
+    const names = [...bySni.keys()].sort(byName);
+    assert.deepEqual(groups.map((g) => g.sni), names, `name order in ${JSON.stringify(scope)}`);
+    const counted = [...names].sort((a, b) => (bySni.get(b) as Row[]).length - (bySni.get(a) as Row[]).length || byName(a, b));
+    assert.deepEqual(model.groups({ scope, sort: 'count' }).map((g) => g.sni), counted, `count order in ${JSON.stringify(scope)}`);
     for (const g of groups) {
       const mine = bySni.get(g.sni) as Row[];
       const kinds = mine.map((r) => kindOf(r.entry));
