@@ -1,3 +1,4 @@
+import { ownCopy } from './ownCopy';
 import type { Problem, ProblemCode, Severity } from './types';
 
 /**
@@ -82,11 +83,7 @@ export function messageText(text: string, max = 40): string {
   return cut.replace(UNSAFE_IN_MESSAGE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/**
- * A problem to keep after its line is gone, with a message of its own: a message that quotes the line can be
- * a slice of the reader's whole chunk of text (up to 1 MiB), which it would otherwise keep alive. UTF-16
- * round-trips every code unit, lone surrogates included.
- */
+/** A problem to keep after its line is gone, with a message of its own (see {@link ownCopy}). */
 export function keptProblem(p: Problem): Problem {
-  return { ...p, message: Buffer.from(p.message, 'utf16le').toString('utf16le') };
+  return { ...p, message: ownCopy(p.message) };
 }

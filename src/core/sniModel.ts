@@ -19,6 +19,7 @@
  * for `getParent`; the CLI calls {@link SniModel.summary}.
  */
 import type { EntryBatch } from './entryBatch';
+import { ownCopy } from './ownCopy';
 import type { LineResult, TlsEntry } from './types';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1924,7 +1925,11 @@ export class SniCounter {
   add(entry: TlsEntry): void {
     const sni = entry.sni ?? null;
     let row = this.rows.get(sni);
-    if (row === undefined) this.rows.set(sni, (row = { sni, entries: 0, tlsErrors: 0, revoked: 0, unknown: 0 }));
+    if (row === undefined) {
+      // Kept for the whole file: a copy of its own, not a slice of the reader's chunk.
+      const key = sni === null ? null : ownCopy(sni);
+      this.rows.set(key, (row = { sni: key, entries: 0, tlsErrors: 0, revoked: 0, unknown: 0 }));
+    }
     row.entries++;
     if (entry.kind === 'tlsError') row.tlsErrors++;
     else if (entry.status === 'REVOKED') row.revoked++;

@@ -1,5 +1,6 @@
 import { isIPv6 } from 'node:net';
 import { jsonTypeName } from './jsonTypes';
+import { ownCopy } from './ownCopy';
 import { NEEDS_CARE, scalarEnd, skipSpace, walkJson, type FieldLocation } from './jsonLocate';
 import { messageText, PROBLEM_CATALOG, type SeverityOverrides } from './problems';
 import { MISMATCH_PREFIX, MISMATCH_SEPARATOR, NO_SNI_MESSAGE, parseTlsErrorMessage } from './tlsMessage';
@@ -40,8 +41,11 @@ class SharedStrings {
     if (value === undefined) return undefined;
     const shared = this.table.get(value);
     if (shared !== undefined) return shared;
-    if (this.table.size < this.limit && value.length <= 256) this.table.set(value, value);
-    return value;
+    if (this.table.size >= this.limit || value.length > 256) return value;
+    // The table outlives the line: keep a copy of its own rather than a slice of the reader's chunk.
+    const kept = ownCopy(value);
+    this.table.set(kept, kept);
+    return kept;
   }
 }
 
