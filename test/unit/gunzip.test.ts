@@ -1,9 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { tempFiles } from './tempFiles';
 import { gunzipFile, type GunzipResult } from '../../src/core/gunzip';
 import { readLogFile } from '../../src/core/lines';
 import { random } from './random';
@@ -27,19 +27,7 @@ function editorLines(result: GunzipResult): string[] {
 }
 
 describe('gunzipFile', () => {
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'nfw-gunzip-'));
-  });
-  after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-  let fileNumber = 0;
-  function file(content: Buffer | string): string {
-    const path = join(dir, `f${fileNumber++}.log.gz`);
-    writeFileSync(path, content);
-    return path;
-  }
+  const { dir, file } = tempFiles('nfw-gunzip-', '.log.gz');
 
   /** What the command line's reader makes of the same file. */
   async function cli(path: string): Promise<{ lines: string[]; encoding: string; guessed?: true; incomplete?: string }> {
@@ -205,8 +193,8 @@ describe('gunzipFile', () => {
   });
 
   it('rejects a file that cannot be read', async () => {
-    await assert.rejects(gunzipFile(join(dir, 'missing.log.gz'), 1e9), /ENOENT/);
-    await assert.rejects(gunzipFile(dir, 1e9));
+    await assert.rejects(gunzipFile(join(dir(), 'missing.log.gz'), 1e9), /ENOENT/);
+    await assert.rejects(gunzipFile(dir(), 1e9));
   });
 
   it('shows a lone surrogate in UTF-16 text as U+FFFD, in the same column, as the command line reads it', async () => {

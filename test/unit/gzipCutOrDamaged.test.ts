@@ -1,9 +1,8 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { constants, crc32, gzipSync, inflateRawSync } from 'node:zlib';
+import { tempFiles } from './tempFiles';
 import { gunzipFile } from '../../src/core/gunzip';
 import { formatBytes, INFLATE_SLICE, readLogFile } from '../../src/core/lines';
 import { random } from './random';
@@ -67,19 +66,7 @@ const VIEW_END = /; what came before is shown$/;
 const CLI_END = /; everything before that was read$/;
 
 describe('gzip data cut off or damaged, as both readers see it', () => {
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'nfw-gzip-cut-'));
-  });
-  after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-  let fileNumber = 0;
-  function file(content: Buffer): string {
-    const path = join(dir, `f${fileNumber++}.log.gz`);
-    writeFileSync(path, content);
-    return path;
-  }
+  const { file } = tempFiles('nfw-gzip-cut-', '.log.gz');
 
   /**
    * Reads the file with both readers at one read size; checks that they keep the same text and say the same,

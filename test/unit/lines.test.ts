@@ -1,9 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, createGzip, gzipSync } from 'node:zlib';
+import { tempFiles } from './tempFiles';
 import { formatBytes, isGzipMagic, LineSplitter, readLogFile, type ReadOptions, type ReadSummary } from '../../src/core/lines';
 import { checkFile } from '../../src/core/report';
 import { random } from './random';
@@ -139,20 +139,7 @@ describe('LineSplitter', () => {
 });
 
 describe('readLogFile', () => {
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'nfw-lines-'));
-  });
-  after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  let fileNumber = 0;
-  function file(content: Buffer | string): string {
-    const path = join(dir, `f${fileNumber++}.log`);
-    writeFileSync(path, content);
-    return path;
-  }
+  const { dir, file } = tempFiles('nfw-lines-');
 
   async function read(path: string, options?: ReadOptions): Promise<{ lines: string[]; summary: ReadSummary }> {
     const lines: string[] = [];
@@ -218,11 +205,11 @@ describe('readLogFile', () => {
   });
 
   it('rejects with ENOENT for a missing file', async () => {
-    await assert.rejects(readLogFile(join(dir, 'no-such-file.log'), () => assert.fail('no lines')), (err: NodeJS.ErrnoException) => err.code === 'ENOENT');
+    await assert.rejects(readLogFile(join(dir(), 'no-such-file.log'), () => assert.fail('no lines')), (err: NodeJS.ErrnoException) => err.code === 'ENOENT');
   });
 
   it('rejects for a directory', async () => {
-    await assert.rejects(readLogFile(dir, () => undefined), (err: NodeJS.ErrnoException) => err.code === 'EISDIR');
+    await assert.rejects(readLogFile(dir(), () => undefined), (err: NodeJS.ErrnoException) => err.code === 'EISDIR');
   });
 
   it('reads a gzip file, recognised by its bytes whatever its name', async () => {
