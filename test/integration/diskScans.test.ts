@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { writeLog, writeS3Tree } from '../../bench/generate';
 import { collectLogFiles, checkFile } from '../../src/core/report';
 import type { SniModel } from '../../src/core/sniModel';
-import { closeAllEditors, EXTENSION_ID, waitFor, waitForDiagnostics , makeTempDir } from './util';
+import { closeAllEditors, describeStalls, EXTENSION_ID, maxOnCpu, makeTempDir, waitFor, waitForDiagnostics, watchEventLoop } from './util';
 
 interface Api {
   sniModel: SniModel;
@@ -72,6 +72,7 @@ describe('files on disk: folders and files past the 50 MB limit', function () {
     await vscode.commands.executeCommand('nfwTlsLogs.sniTree.focus');
     const histogram = monitorEventLoopDelay({ resolution: 5 });
     histogram.enable();
+    const watch = watchEventLoop();
     const started = performance.now();
     await vscode.commands.executeCommand('vscode.open', uri);
     // VS Code does not hand this document to extensions: the results come from the scan.
@@ -82,11 +83,15 @@ describe('files on disk: folders and files past the 50 MB limit', function () {
     const model = api().sniModel;
     await waitFor(vscode.languages.onDidChangeDiagnostics, () => model.sourceEntries(uri.toString()) === expected.entries, 30_000, 'all entries in the SNI model');
     histogram.disable();
+    const stalls = watch.stop();
     const maxMs = histogram.max / 1e6;
     console.log(
       `  ${expected.entries} entries scanned in ${((performance.now() - started) / 1000).toFixed(1)} s; event loop delay max ${maxMs.toFixed(1)} ms, ` +
-        `p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms, mean ${(histogram.mean / 1e6).toFixed(1)} ms`,
+        `p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms, mean ${(histogram.mean / 1e6).toFixed(1)} ms\n  ${describeStalls(stalls)}`,
     );
+    // Merging batches, publishing and redrawing work in short turns: no stall holds much work of this thread.
+    const cpu = maxOnCpu(stalls);
+    assert.ok(Number.isNaN(cpu) || cpu < 150, `this thread worked for ${cpu.toFixed(0)} ms without letting the event loop turn`);
 
     // The severity setting applies to the scanned file too: it is scanned again.
     const code = (d: vscode.Diagnostic): string => String(typeof d.code === 'object' ? d.code.value : d.code);

@@ -199,3 +199,68 @@ export function makeTempDir(prefix: string): string {
 export function removeTempDirs(): void {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
+
+/** One stretch in which the event loop did not turn, and how this thread spent it. */
+export interface LoopStall {
+  ms: number;
+  /** Time this thread ran on a CPU during the stretch (its work, garbage collection included). */
+  onCpuMs: number;
+  /** Time it was ready to run but waited for a CPU that other processes held. */
+  waitingMs: number;
+}
+
+/**
+ * Watches the event loop the way {@link monitorEventLoopDelay} does, and also says why it stalled: a timer
+ * ticks every 2 ms, and each stretch longer than `thresholdMs` between ticks is split, from the kernel's
+ * scheduler statistics for this thread (Linux), into time on a CPU and time waiting for one. On a machine
+ * where the workbench's browser and server share the cores, a stall can be mostly waiting.
+ */
+export function watchEventLoop(thresholdMs = 40): { stop(): LoopStall[] } {
+  const statPath = `/proc/self/task/${process.pid}/schedstat`;
+  const sched = (): [number, number] | undefined => {
+    try {
+      const [run, wait] = readFileSync(statPath, 'utf8').split(' ').map(Number);
+      return [run / 1e6, wait / 1e6];
+    } catch {
+      return undefined;
+    }
+  };
+  const stalls: LoopStall[] = [];
+  let last = performance.now();
+  let lastSched = sched();
+  let timer: NodeJS.Timeout | undefined;
+  const tick = (): void => {
+    const now = performance.now();
+    const current = sched();
+    if (now - last > thresholdMs) {
+      stalls.push({
+        ms: now - last,
+        onCpuMs: current && lastSched ? current[0] - lastSched[0] : Number.NaN,
+        waitingMs: current && lastSched ? current[1] - lastSched[1] : Number.NaN,
+      });
+    }
+    last = now;
+    lastSched = current;
+    timer = setTimeout(tick, 2);
+  };
+  timer = setTimeout(tick, 2);
+  return {
+    stop(): LoopStall[] {
+      if (timer) clearTimeout(timer);
+      return stalls;
+    },
+  };
+}
+
+/** The most time this thread spent on a CPU in any one stall (NaN where the kernel does not say). */
+export function maxOnCpu(stalls: readonly LoopStall[]): number {
+  return stalls.reduce((max, s) => Math.max(max, s.onCpuMs), 0);
+}
+
+/** The stalls for a log line: the longest, and how much of each was work on this thread. */
+export function describeStalls(stalls: readonly LoopStall[]): string {
+  if (stalls.length === 0) return 'no stall over 40 ms';
+  const worst = [...stalls].sort((a, b) => b.ms - a.ms).slice(0, 5);
+  const maxCpu = maxOnCpu(stalls);
+  return `${stalls.length} stalls over 40 ms, the longest ${worst.map((s) => `${s.ms.toFixed(0)} ms (${s.onCpuMs.toFixed(0)} on this thread, ${s.waitingMs.toFixed(0)} waiting for a CPU)`).join(', ')}; at most ${maxCpu.toFixed(0)} ms of any stall on this thread`;
+}
