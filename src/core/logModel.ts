@@ -1,4 +1,5 @@
 import { analyzeLine, type AnalyzeOptions } from './analyze';
+import { runToEnd } from './steps';
 import type { LineResult, Problem, Severity, TlsEntry } from './types';
 
 /** Reads line `i` of the current text. */
@@ -37,21 +38,7 @@ export class LogModel {
 
   /** Parses every line. */
   reset(lineCount: number, read: LineReader): void {
-    // The loop of resetInSteps without the generator's pause every block of lines.
-    const entries = new Array<TlsEntry | undefined>(lineCount).fill(undefined);
-    const problems = new Array<Problem[] | undefined>(lineCount).fill(undefined);
-    const counts: ProblemCounts = { error: 0, warning: 0, information: 0 };
-    for (let i = 0; i < lineCount; i++) {
-      const r = analyzeLine(read(i), i, this.options);
-      entries[i] = r.entry;
-      if (r.problems.length > 0) {
-        problems[i] = r.problems;
-        for (const p of r.problems) counts[p.severity]++;
-      }
-    }
-    this.entryAt = entries;
-    this.problemsAt = problems;
-    this.counts = counts;
+    runToEnd(this.resetInSteps(lineCount, read, Number.POSITIVE_INFINITY));
   }
 
   /**

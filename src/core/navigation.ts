@@ -1,6 +1,7 @@
 import { showInvisibles } from './markdown';
 import { kindOf, sniLabel, type GroupKind } from './sniModel';
 import { parseTlsErrorMessage } from './tlsMessage';
+import { runToEnd } from './steps';
 import type { LineResult, TlsEntry } from './types';
 
 /**
@@ -33,16 +34,7 @@ export interface LineHit {
  * document once as the editor's "next problem" does; `from` itself is looked at last.
  */
 export function findLine(lines: LineResults, from: number, direction: 1 | -1, filter: LineFilter): LineHit | undefined {
-  const n = lines.lineCount;
-  if (n === 0) return undefined;
-  const start = Math.min(Math.max(Math.trunc(from), 0), n - 1);
-  for (let step = 1; step <= n; step++) {
-    const raw = start + direction * step;
-    const line = ((raw % n) + n) % n;
-    const r = lines.lineResult(line);
-    if (r !== undefined && filter(r)) return { line, wrapped: raw >= n || raw < 0 };
-  }
-  return undefined;
+  return runToEnd(findLineInSteps(lines, from, direction, filter, Number.POSITIVE_INFINITY));
 }
 
 /** Lines looked at per step of {@link findLineInSteps}: a few tenths of a millisecond. */
@@ -238,40 +230,12 @@ function* mergeRunsInSteps(runs: TimedEntry[][], perStep: number): Generator<voi
  * it left out.
  */
 export function timePickLevel(entries: readonly TimedEntry[], limit = TIME_PICK_LIMIT, widths: readonly number[] = TIME_BUCKET_WIDTHS): TimePickLevel {
-  if (entries.length > limit) {
-    for (const width of widths) {
-      const buckets = bucketByTime(entries, width);
-      // Entries without a time always make a bucket of their own; only a split of the timed ones helps.
-      if (buckets.filter((bucket) => bucket.startMs !== undefined).length > 1) return { kind: 'buckets', buckets };
-    }
-  }
-  return { kind: 'entries', entries: entries.slice(0, limit), omitted: Math.max(0, entries.length - limit) };
+  return runToEnd(timePickLevelInSteps(entries, limit, widths, Number.POSITIVE_INFINITY));
 }
 
 /** The finer widths to use inside a bucket of `width`. */
 export function finerWidths(width: number, widths: readonly number[] = TIME_BUCKET_WIDTHS): number[] {
   return widths.filter((w) => w < width);
-}
-
-function bucketByTime(entries: readonly TimedEntry[], width: number): TimeBucket[] {
-  const buckets: TimeBucket[] = [];
-  let current: TimeBucket | undefined;
-  let untimed: TimeBucket | undefined;
-  for (const e of entries) {
-    if (e.timeMs === undefined) {
-      untimed ??= { startMs: undefined, widthMs: width, entries: [] };
-      untimed.entries.push(e);
-      continue;
-    }
-    const start = Math.floor(e.timeMs / width) * width;
-    if (current === undefined || current.startMs !== start) {
-      current = { startMs: start, widthMs: width, entries: [] };
-      buckets.push(current);
-    }
-    current.entries.push(e);
-  }
-  if (untimed) buckets.push(untimed);
-  return buckets;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { addressText, describeKindCounts, endpointText, entryEndpoints, entryOutcome, entryTimeMs, formatEntryTime, sniText, thousands } from './navigation';
 import { kindOf, type GroupKind } from './sniModel';
 import type { TlsEntry } from './types';
+import { runToEnd } from './steps';
 
 /**
  * A log's outline for the editor's Outline view, breadcrumbs and "Go to Symbol": one node per SNI, in the
@@ -80,12 +81,7 @@ export class OutlineBuilder {
 
   /** The SNIs listed, and how many distinct SNIs were left out. */
   finish(): OutlineResult {
-    // The loop of finishInSteps without its pauses.
-    const steps = this.finishInSteps();
-    for (;;) {
-      const next = steps.next();
-      if (next.done) return next.value;
-    }
+    return runToEnd(this.finishInSteps());
   }
 
   /**
