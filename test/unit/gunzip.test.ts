@@ -6,18 +6,9 @@ import { gzipSync } from 'node:zlib';
 import { tempFiles } from './tempFiles';
 import { gunzipFile, type GunzipResult } from '../../src/core/gunzip';
 import { readLogFile } from '../../src/core/lines';
-import { random } from './random';
+import { sampleLogLines } from './random';
 
-/** Log-like lines with enough variety that gzip cannot shrink them to nothing. */
-function sampleLines(count: number, seed = 5): string[] {
-  const next = random(seed);
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const sni = Math.floor(next() * 1e9).toString(36) + '.example.com';
-    out.push(`{"firewall_name":"fw","event_timestamp":${1719943304 + i},"event":{"sni":"${sni}","src_port":"${Math.floor(next() * 65536)}","n":${i},"é":"😀"}}`);
-  }
-  return out;
-}
+const sampleLines = (count: number, seed = 5): string[] => sampleLogLines(count, seed);
 
 /** The lines the editor shows for the bytes of the view: UTF-8, a byte order mark dropped, split as VS Code splits. */
 function editorLines(result: GunzipResult): string[] {

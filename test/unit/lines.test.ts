@@ -6,7 +6,7 @@ import { crc32, createGzip, gzipSync } from 'node:zlib';
 import { tempFiles } from './tempFiles';
 import { formatBytes, isGzipMagic, LineSplitter, readLogFile, type ReadOptions, type ReadSummary } from '../../src/core/lines';
 import { checkFile } from '../../src/core/report';
-import { random } from './random';
+import { random, sampleLogLines } from './random';
 
 /** The lines a reader should deliver: split at \r\n, \n or a lone \r (as VS Code does), no empty last line after a final break. */
 function plainSplit(text: string): string[] {
@@ -154,16 +154,7 @@ describe('readLogFile', () => {
     return { lines, summary };
   }
 
-  /** Log-like lines with enough variety that gzip cannot shrink them to nothing. */
-  function sampleLines(count: number, seed = 3): string[] {
-    const next = random(seed);
-    const out: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const sni = Math.floor(next() * 1e9).toString(36) + '.example.com';
-      out.push(`{"firewall_name":"fw","event_timestamp":${1719943304 + i},"event":{"sni":"${sni}","src_port":"${Math.floor(next() * 65536)}","n":${i},"é":"😀"}}`);
-    }
-    return out;
-  }
+  const sampleLines = (count: number, seed = 3): string[] => sampleLogLines(count, seed);
 
   it('reads a plain file and sums it up', async () => {
     const lines = sampleLines(100);
