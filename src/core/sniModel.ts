@@ -593,14 +593,8 @@ class SourceState {
   hasSni(sniId: number): boolean {
     if (this.local !== undefined) return this.local.has(sniId);
     const ids = this.ids as Int32Array;
-    let lo = 0;
-    let hi = ids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ids[mid] < sniId) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < ids.length && ids[lo] === sniId;
+    const at = lowerBound(ids, ids.length, sniId);
+    return at < ids.length && ids[at] === sniId;
   }
 
   /** Calls `fn` with each SNI id the source holds and the index of its counts in `stats`. */
@@ -642,15 +636,8 @@ class SourceState {
   /** The row holding a line, or -1. */
   rowOfLine(line: number): number {
     if (this.lineIndex !== undefined) return line < this.lineIndex.length ? this.lineIndex[line] - 1 : -1;
-    const lines = this.lines;
-    let lo = 0;
-    let hi = this.rows;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (lines[mid] < line) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < this.rows && lines[lo] === line ? lo : -1;
+    const at = lowerBound(this.lines, this.rows, line);
+    return at < this.rows && this.lines[at] === line ? at : -1;
   }
 
   /** Builds the line index from the rows (when lines stop arriving in increasing order). */
@@ -660,6 +647,18 @@ class SourceState {
     for (let row = 0; row < this.rows; row++) index[this.lines[row]] = row + 1;
     this.lineIndex = index;
   }
+}
+
+/** The first index below `end` whose value in the sorted `values` is not less than `value` (`end` when none is). */
+function lowerBound(values: Int32Array, end: number, value: number): number {
+  let lo = 0;
+  let hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function grow<T extends Int32Array | Uint8Array | Float64Array>(old: T, bigger: T): T {
