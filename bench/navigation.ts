@@ -35,7 +35,6 @@ import {
   type TimedEntry,
   type TimePickLevel,
 } from '../src/core/navigation';
-import type { LineResult } from '../src/core/types';
 import { writeLog } from './generate';
 
 const MB = 1024 * 1024;
@@ -149,8 +148,8 @@ function modelOf(lines: readonly string[]): LogModel {
 }
 
 /** The same log with only the lines `keep` accepts. */
-function filtered(lines: readonly string[], model: LogModel, keep: (result: LineResult) => boolean): LogModel {
-  return modelOf(lines.filter((_, i) => keep(model.lineResult(i)!)));
+function filtered(lines: readonly string[], keep: (line: number) => boolean): LogModel {
+  return modelOf(lines.filter((_, i) => keep(i)));
 }
 
 async function main(): Promise<void> {
@@ -163,12 +162,12 @@ async function main(): Promise<void> {
   const lines = readFileSync(path, 'utf8').split('\n');
   const model = modelOf(lines);
   let problemLines = 0;
-  for (let i = 0; i < model.lineCount; i++) if (hasProblems(model.lineResult(i)!)) problemLines++;
   let entries = 0;
   let flagged = 0;
-  for (const { entry } of model.entries()) {
-    entries++;
-    if (isRevokedOrUnknown({ problems: [], entry })) flagged++;
+  for (let i = 0; i < model.lineCount; i++) {
+    if (hasProblems(model, i)) problemLines++;
+    if (model.hasEntry(i)) entries++;
+    if (isRevokedOrUnknown(model, i)) flagged++;
   }
   console.log(
     `Navigation commands on ${path} (${(statSync(path).size / MB).toFixed(0)} MB, ${model.lineCount} lines, ${entries} entries, ` +
@@ -179,10 +178,10 @@ async function main(): Promise<void> {
   // Searches that go round the whole document: in the same log without its lines with problems, and with
   // only its first revoked or unknown entry. Each is built when needed, so only one extra model is held.
   let kept = false;
-  const clean = (): LogModel => filtered(lines, model, (r) => !hasProblems(r));
+  const clean = (): LogModel => filtered(lines, (i) => !hasProblems(model, i));
   const single = (): LogModel =>
-    filtered(lines, model, (r) => {
-      if (!isRevokedOrUnknown(r)) return true;
+    filtered(lines, (i) => {
+      if (!isRevokedOrUnknown(model, i)) return true;
       if (kept) return false;
       kept = true;
       return true;

@@ -1,30 +1,14 @@
-import type { ProblemCounts } from './logModel';
+import type { EntryCounts, ProblemCounts } from './logModel';
 import { plural, thousands } from './navigation';
-import { kindOf } from './sniModel';
-import type { TlsEntry } from './types';
 
 /** What the status bar says about the TLS log in the active editor. */
-export interface DocumentSummary {
+export interface DocumentSummary extends EntryCounts {
   problems: ProblemCounts;
-  entries: number;
-  tlsErrors: number;
-  revoked: number;
-  unknown: number;
-  otherStatus: number;
 }
 
-/** Counts a document's problems (as its model keeps them) and its entries by kind. */
-export function summarizeDocument(problems: Readonly<ProblemCounts>, entries: Iterable<{ entry: TlsEntry }>): DocumentSummary {
-  const s: DocumentSummary = { problems: { ...problems }, entries: 0, tlsErrors: 0, revoked: 0, unknown: 0, otherStatus: 0 };
-  for (const { entry } of entries) {
-    s.entries++;
-    const kind = kindOf(entry);
-    if (kind === 'tlsError') s.tlsErrors++;
-    else if (kind === 'revoked') s.revoked++;
-    else if (kind === 'unknown') s.unknown++;
-    else s.otherStatus++;
-  }
-  return s;
+/** A document's problems and its entries by kind, as its model counts them. */
+export function summarizeDocument(model: { problemCounts(): Readonly<ProblemCounts>; entryCounts(): Readonly<EntryCounts> }): DocumentSummary {
+  return { problems: { ...model.problemCounts() }, ...model.entryCounts() };
 }
 
 /** The status bar text, with codicons: `$(error) 2 errors · $(workspace-untrusted) 18 revoked · $(question) 43 unknown`. */

@@ -1,5 +1,7 @@
 import { analyzeLine, type AnalyzeOptions } from './analyze';
+import { ownCopy } from './ownCopy';
 import { runToEnd } from './steps';
+import type { GroupKind } from './sniModel';
 import type { LineResult, Problem, Severity, TlsEntry } from './types';
 
 /** Reads line `i` of the current text. */
@@ -21,18 +23,143 @@ export interface LineChange {
 
 const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
 
+/** What kind of entry a line holds, in {@link LogModel}'s per-line codes: none, or one of the four groups. */
+const NO_ENTRY = 0;
+const TLS_ERROR = 1;
+const REVOKED = 2;
+const UNKNOWN = 3;
+const OTHER_STATUS = 4;
+/** The group kind of each code (sniModel's `kindOf`). */
+const KIND_NAMES: ReadonlyArray<GroupKind | undefined> = [undefined, 'tlsError', 'revoked', 'unknown', 'other'];
+
+/** Counts of a document's entries by kind, kept up to date as lines change. */
+export interface EntryCounts {
+  entries: number;
+  tlsErrors: number;
+  revoked: number;
+  unknown: number;
+  otherStatus: number;
+}
+
+/** A line's entry, as a parse hands it on. */
+export interface LineEntry {
+  line: number;
+  entry: TlsEntry;
+}
+
+/** Entries a parse gathers before it hands them on (see {@link LogModel.resetInSteps}). */
+const ENTRIES_PER_HANDOVER = 250;
+
+/** Lines whose entries are kept after a look-up, for hovers and tooltips that ask again. */
+const CACHED_ENTRIES = 256;
+
+function kindCode(entry: TlsEntry): number {
+  if (entry.kind === 'tlsError') return TLS_ERROR;
+  if (entry.status === 'REVOKED') return REVOKED;
+  if (entry.status === 'UNKNOWN') return UNKNOWN;
+  return OTHER_STATUS;
+}
+
+/** One parse's per-line state, built in full before it replaces the model's. */
+class LineTable {
+  /** Per line: {@link NO_ENTRY} or the entry's kind code. Small integers: no object per line. */
+  kinds: number[];
+  /** Per line with an entry: the id of its SNI in {@link sniNames}. */
+  sniIds: number[];
+  problems: Array<Problem[] | undefined>;
+  readonly problemCounts: ProblemCounts = { error: 0, warning: 0, information: 0 };
+  readonly entryCounts: EntryCounts = { entries: 0, tlsErrors: 0, revoked: 0, unknown: 0, otherStatus: 0 };
+  readonly sniIdOf = new Map<string | undefined, number>();
+  readonly sniNames: Array<string | undefined> = [];
+  readonly sniTotals: number[] = [];
+  /** The last SNI looked up and its id: neighbouring lines mostly share one. */
+  private lastSni: string | undefined;
+  private lastSniId = -1;
+
+  constructor(lineCount: number) {
+    this.kinds = new Array<number>(lineCount).fill(NO_ENTRY);
+    this.sniIds = new Array<number>(lineCount).fill(-1);
+    this.problems = new Array<Problem[] | undefined>(lineCount).fill(undefined);
+  }
+
+  /** Records line `i`'s parse, over whatever the line held (which must have been {@link clear}ed). */
+  set(i: number, r: LineResult): void {
+    if (r.entry !== undefined) {
+      const code = kindCode(r.entry);
+      this.kinds[i] = code;
+      this.countKind(code, 1);
+      const sni = r.entry.sni;
+      let id = this.lastSniId >= 0 && sni === this.lastSni ? this.lastSniId : this.sniIdOf.get(sni);
+      if (id === undefined) {
+        id = this.sniNames.length;
+        // The SNI outlives its line: a copy, so that the line's text is not kept for it.
+        const own = sni === undefined ? undefined : ownCopy(sni);
+        this.sniIdOf.set(own, id);
+        this.sniNames.push(own);
+        this.sniTotals.push(0);
+      }
+      this.sniIds[i] = id;
+      this.sniTotals[id]++;
+      this.lastSni = this.sniNames[id];
+      this.lastSniId = id;
+    } else {
+      this.kinds[i] = NO_ENTRY;
+      this.sniIds[i] = -1;
+    }
+    if (r.problems.length > 0) {
+      this.problems[i] = r.problems;
+      for (const p of r.problems) this.problemCounts[p.severity]++;
+    } else {
+      this.problems[i] = undefined;
+    }
+  }
+
+  /** Takes line `i` out of the counts. */
+  clear(i: number): void {
+    const code = this.kinds[i];
+    if (code !== NO_ENTRY) {
+      this.countKind(code, -1);
+      this.sniTotals[this.sniIds[i]]--;
+    }
+    const list = this.problems[i];
+    if (list !== undefined) for (const p of list) this.problemCounts[p.severity]--;
+    this.kinds[i] = NO_ENTRY;
+    this.sniIds[i] = -1;
+    this.problems[i] = undefined;
+  }
+
+  /** Lines `start..start+removed-1` become `added` empty lines. */
+  replace(start: number, removed: number, added: number): void {
+    this.kinds = replaceRange(this.kinds, start, removed, added, NO_ENTRY);
+    this.sniIds = replaceRange(this.sniIds, start, removed, added, -1);
+    this.problems = replaceRange(this.problems, start, removed, added, undefined);
+  }
+
+  private countKind(code: number, by: number): void {
+    const c = this.entryCounts;
+    c.entries += by;
+    if (code === TLS_ERROR) c.tlsErrors += by;
+    else if (code === REVOKED) c.revoked += by;
+    else if (code === UNKNOWN) c.unknown += by;
+    else c.otherStatus += by;
+  }
+}
+
 /**
- * The parsed form of one log document: each line's entry and problems, parsed once and then kept in step
- * with edits by re-reading only the lines an edit touched. Hovers, diagnostics and the SNI tree all read it.
+ * The parsed form of one log document, parsed once and then kept in step with edits by re-reading only
+ * the lines an edit touched. Hovers, diagnostics and the SNI tree all read it.
  *
- * Entries and problems live in two arrays indexed by line, with nothing where a line has none: no wrapper
- * object per line for the garbage collector to move and keep, and collecting the problems of a large
- * document reads one array that is nearly all holes.
+ * It keeps, per line, only small integers (whether the line holds an entry, of which kind, under which
+ * SNI) and the problems of the few lines that have any; totals are kept as lines change. An entry itself
+ * is read again from its line when asked for. A kept entry is a dozen objects and strings per line that
+ * the garbage collector would have to copy and mark while a big log loads; a line is parsed in
+ * microseconds.
  */
 export class LogModel {
-  private entryAt: Array<TlsEntry | undefined> = [];
-  private problemsAt: Array<Problem[] | undefined> = [];
-  private counts: ProblemCounts = { error: 0, warning: 0, information: 0 };
+  private table = new LineTable(0);
+  /** Reads the text the model reflects (set by the last parse or edit). */
+  private read: LineReader = () => '';
+  private readonly cache = new Map<number, TlsEntry | undefined>();
 
   constructor(private readonly options: AnalyzeOptions = {}) {}
 
@@ -44,23 +171,30 @@ export class LogModel {
   /**
    * Parses every line in steps of `linesPerStep`, so that a caller can spread a big document over several
    * turns of the event loop. The model holds the new text's results only once the last step has run.
+   * `onEntries`, when given, receives the entries as they are read, a few hundred at a time at the end of a
+   * step, and once more (perhaps with none) when the parse ends: for a caller that groups them as the parse
+   * goes, instead of reading them all again afterwards.
    */
-  *resetInSteps(lineCount: number, read: LineReader, linesPerStep = 100): Generator<number, void, void> {
-    const entries = new Array<TlsEntry | undefined>(lineCount).fill(undefined);
-    const problems = new Array<Problem[] | undefined>(lineCount).fill(undefined);
-    const counts: ProblemCounts = { error: 0, warning: 0, information: 0 };
+  *resetInSteps(lineCount: number, read: LineReader, linesPerStep = 100, onEntries?: (entries: LineEntry[]) => void): Generator<number, void, void> {
+    const table = new LineTable(lineCount);
+    let batch: LineEntry[] = [];
     for (let i = 0; i < lineCount; i++) {
       const r = analyzeLine(read(i), i, this.options);
-      entries[i] = r.entry;
-      if (r.problems.length > 0) {
-        problems[i] = r.problems;
-        for (const p of r.problems) counts[p.severity]++;
+      table.set(i, r);
+      if (onEntries && r.entry !== undefined) batch.push({ line: i, entry: r.entry });
+      if (i % linesPerStep === linesPerStep - 1) {
+        if (batch.length >= ENTRIES_PER_HANDOVER) {
+          onEntries?.(batch);
+          batch = [];
+        }
+        yield i + 1;
       }
-      if (i % linesPerStep === linesPerStep - 1) yield i + 1;
     }
-    this.entryAt = entries;
-    this.problemsAt = problems;
-    this.counts = counts;
+    // The last hand-over comes even when empty, so that a caller hears of every parse that finished.
+    onEntries?.(batch);
+    this.table = table;
+    this.read = read;
+    this.cache.clear();
   }
 
   /**
@@ -69,14 +203,16 @@ export class LogModel {
    * number of lines that were parsed again.
    */
   applyChanges(changes: readonly LineChange[], read: LineReader): number {
+    const table = this.table;
+    this.read = read;
+    this.cache.clear();
     // Ranges of new lines still to parse, kept in current numbering as later changes shift them.
     let dirty: Array<[number, number]> = [];
     for (const change of changes) {
       const removed = change.endLine - change.startLine + 1;
       const delta = change.newLineCount - removed;
-      for (let i = change.startLine; i <= change.endLine && i < this.problemsAt.length; i++) this.uncount(i);
-      this.entryAt = replaceRange(this.entryAt, change.startLine, removed, change.newLineCount);
-      this.problemsAt = replaceRange(this.problemsAt, change.startLine, removed, change.newLineCount);
+      for (let i = change.startLine; i <= change.endLine && i < table.kinds.length; i++) table.clear(i);
+      table.replace(change.startLine, removed, change.newLineCount);
       const next: Array<[number, number]> = [];
       for (const [s, e] of dirty) {
         if (e < change.startLine) next.push([s, e]);
@@ -89,16 +225,9 @@ export class LogModel {
     }
     let parsed = 0;
     for (const [s, e] of dirty) {
-      for (let i = s; i <= e && i < this.entryAt.length; i++) {
-        this.uncount(i);
-        const r = analyzeLine(read(i), i, this.options);
-        this.entryAt[i] = r.entry;
-        if (r.problems.length > 0) {
-          this.problemsAt[i] = r.problems;
-          for (const p of r.problems) this.counts[p.severity]++;
-        } else {
-          this.problemsAt[i] = undefined;
-        }
+      for (let i = s; i <= e && i < table.kinds.length; i++) {
+        table.clear(i);
+        table.set(i, analyzeLine(read(i), i, this.options));
         parsed++;
       }
     }
@@ -106,30 +235,61 @@ export class LogModel {
   }
 
   get lineCount(): number {
-    return this.entryAt.length;
+    return this.table.kinds.length;
   }
 
   /** The parse of one line, with problem line numbers as of now. */
   lineResult(line: number): LineResult | undefined {
-    if (line < 0 || line >= this.entryAt.length) return undefined;
-    const entry = this.entryAt[line];
+    if (line < 0 || line >= this.lineCount) return undefined;
+    const entry = this.entryOf(line);
     const problems = this.currentProblems(line);
     return entry === undefined ? { problems } : { entry, problems };
   }
 
   /** The problems of one line (none: an empty array), with line numbers as of now. */
   problemsOf(line: number): readonly Problem[] {
-    return this.problemsAt[line] === undefined ? NO_PROBLEMS : this.currentProblems(line);
+    return this.table.problems[line] === undefined ? NO_PROBLEMS : this.currentProblems(line);
   }
 
-  /** The entry of one line, if it has one. */
+  /** Whether a line holds an entry, without reading it. */
+  hasEntry(line: number): boolean {
+    return (this.table.kinds[line] ?? NO_ENTRY) !== NO_ENTRY;
+  }
+
+  /** The group kind of a line's entry, without reading it; undefined when the line holds none. */
+  kindOf(line: number): GroupKind | undefined {
+    return KIND_NAMES[this.table.kinds[line] ?? NO_ENTRY];
+  }
+
+  /** The `event.sni` of a line's entry, without reading it (undefined also when the line holds no entry). */
+  sniOf(line: number): string | undefined {
+    return this.hasEntry(line) ? this.table.sniNames[this.table.sniIds[line]] : undefined;
+  }
+
+  /** The entry of one line, if it has one: read again from the line (the last few are kept). */
   entryOf(line: number): TlsEntry | undefined {
-    return this.entryAt[line];
+    if (!this.hasEntry(line)) return undefined;
+    if (this.cache.has(line)) return this.cache.get(line);
+    const entry = this.readEntry(line);
+    if (this.cache.size >= CACHED_ENTRIES) this.cache.delete(this.cache.keys().next().value as number);
+    this.cache.set(line, entry);
+    return entry;
   }
 
   /** Totals by severity across the document. */
   problemCounts(): Readonly<ProblemCounts> {
-    return this.counts;
+    return this.table.problemCounts;
+  }
+
+  /** Entries by kind across the document. */
+  entryCounts(): Readonly<EntryCounts> {
+    return this.table.entryCounts;
+  }
+
+  /** How many entries have this `event.sni` (undefined: entries without the field). */
+  sniCount(sni: string | undefined): number {
+    const id = this.table.sniIdOf.get(sni);
+    return id === undefined ? 0 : this.table.sniTotals[id];
   }
 
   /**
@@ -137,11 +297,12 @@ export class LogModel {
    * order. `total` is how many there are in all.
    */
   problems(cap = Number.POSITIVE_INFINITY): { problems: Problem[]; total: number } {
-    const total = this.counts.error + this.counts.warning + this.counts.information;
+    const counts = this.table.problemCounts;
+    const total = counts.error + counts.warning + counts.information;
     const out: Problem[] = [];
     const order: Severity[] = ['error', 'warning', 'information'];
     const needsFilter = total > cap;
-    const at = this.problemsAt;
+    const at = this.table.problems;
     for (const severity of needsFilter ? order : [undefined]) {
       for (let i = 0; i < at.length && out.length < cap; i++) {
         const list = at[i];
@@ -158,35 +319,42 @@ export class LogModel {
     return { problems: out, total };
   }
 
-  /** Every entry with its current line number. */
-  *entries(): IterableIterator<{ line: number; entry: TlsEntry }> {
-    const at = this.entryAt;
-    for (let i = 0; i < at.length; i++) {
-      const entry = at[i];
+  /** Every entry with its current line number, each read again from its line as the iteration reaches it. */
+  *entries(): IterableIterator<LineEntry> {
+    const kinds = this.table.kinds;
+    for (let i = 0; i < kinds.length; i++) {
+      if (kinds[i] === NO_ENTRY) continue;
+      const entry = this.cache.get(i) ?? this.readEntry(i);
       if (entry) yield { line: i, entry };
     }
   }
 
+  /** A line's entry, parsed from its text; undefined if the text can no longer be read. */
+  private readEntry(line: number): TlsEntry | undefined {
+    let text: string;
+    try {
+      text = this.read(line);
+    } catch {
+      return undefined;
+    }
+    return analyzeLine(text, line, this.options).entry;
+  }
+
   /** A line's problems with their line numbers set to where the line is now (edits above it move it). */
   private currentProblems(line: number): Problem[] {
-    const list = this.problemsAt[line];
+    const list = this.table.problems[line];
     if (list === undefined) return NO_PROBLEMS as Problem[];
     for (const p of list) p.line = line;
     return list;
   }
-
-  private uncount(line: number): void {
-    const list = this.problemsAt[line];
-    if (list !== undefined) for (const p of list) this.counts[p.severity]--;
-  }
 }
 
-/** `array` with `removed` items at `start` replaced by `added` undefined ones; in place unless that would overflow the stack. */
-function replaceRange<T>(array: Array<T | undefined>, start: number, removed: number, added: number): Array<T | undefined> {
+/** `array` with `removed` items at `start` replaced by `added` copies of `empty`; in place unless that would overflow the stack. */
+function replaceRange<T>(array: T[], start: number, removed: number, added: number, empty: T): T[] {
   // Spreading a large paste's lines into splice's arguments overflows the call stack.
   if (added <= 10_000) {
-    array.splice(start, removed, ...new Array<T | undefined>(added).fill(undefined));
+    array.splice(start, removed, ...new Array<T>(added).fill(empty));
     return array;
   }
-  return array.slice(0, start).concat(new Array<T | undefined>(added).fill(undefined), array.slice(start + removed));
+  return array.slice(0, start).concat(new Array<T>(added).fill(empty), array.slice(start + removed));
 }

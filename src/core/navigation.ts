@@ -2,26 +2,31 @@ import { showInvisibles } from './markdown';
 import { kindOf, sniLabel, type GroupKind } from './sniModel';
 import { parseTlsErrorMessage } from './tlsMessage';
 import { runToEnd } from './steps';
-import type { LineResult, TlsEntry } from './types';
+import type { Problem, TlsEntry } from './types';
 
 /**
  * Moving around a parsed log: the next line with a problem or of a kind, and the levels of a "go to
  * entry by time" picker. Works on any per-line parse (a LogModel), in plain data.
  */
 
-/** The per-line parse of a document, as a LogModel offers it. */
+/** What a search needs to know of each line of a document, as a LogModel keeps it without reading the line again. */
 export interface LineResults {
   readonly lineCount: number;
-  lineResult(line: number): LineResult | undefined;
+  problemsOf(line: number): readonly Problem[];
+  /** The group kind of the line's entry; undefined when the line holds none. */
+  kindOf(line: number): GroupKind | undefined;
 }
 
-export type LineFilter = (result: LineResult) => boolean;
+export type LineFilter = (lines: LineResults, line: number) => boolean;
 
 /** A line with at least one problem (what the Problems panel lists for it). */
-export const hasProblems: LineFilter = (r) => r.problems.length > 0;
+export const hasProblems: LineFilter = (lines, line) => lines.problemsOf(line).length > 0;
 
 /** A revocation check whose status is `REVOKED` or `UNKNOWN`. */
-export const isRevokedOrUnknown: LineFilter = (r) => r.entry?.kind === 'revocation' && (r.entry.status === 'REVOKED' || r.entry.status === 'UNKNOWN');
+export const isRevokedOrUnknown: LineFilter = (lines, line) => {
+  const kind = lines.kindOf(line);
+  return kind === 'revoked' || kind === 'unknown';
+};
 
 /** Where a search landed; `wrapped` when it went past the end (or the start) of the document to get there. */
 export interface LineHit {
@@ -60,8 +65,7 @@ export function* findLineInSteps(
   for (let step = 1; step <= n; step++) {
     const raw = start + direction * step;
     const line = ((raw % n) + n) % n;
-    const r = lines.lineResult(line);
-    if (r !== undefined && filter(r)) return { line, wrapped: raw >= n || raw < 0 };
+    if (filter(lines, line)) return { line, wrapped: raw >= n || raw < 0 };
     if (step % perStep === 0 && step < n) yield;
   }
   return undefined;

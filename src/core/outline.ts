@@ -40,11 +40,12 @@ export interface OutlineLimits {
   entries: number;
 }
 
-export const OUTLINE_LIMITS: Readonly<OutlineLimits> = { snis: 2000, perSni: 500, entries: 2000 };
+export const OUTLINE_LIMITS: Readonly<OutlineLimits> = { snis: 500, perSni: 100, entries: 500 };
 
 interface Pending {
   group: OutlineGroup;
-  listed: { line: number; entry: TlsEntry }[];
+  /** Entries to list; an entry not given is read with the builder's `entryAt` when it is described. */
+  listed: { line: number; entry: TlsEntry | undefined }[];
   kinds: Record<GroupKind, number>;
 }
 
@@ -57,25 +58,37 @@ export class OutlineBuilder {
   /** Distinct SNIs past the limit. */
   private readonly left = new Set<string | undefined>();
 
-  constructor(private readonly limits: Readonly<OutlineLimits> = OUTLINE_LIMITS) {}
+  /**
+   * `entryAt` reads a line's entry for the entries that {@link addLine} was not given and that end up
+   * listed (a few thousand at most, however long the log).
+   */
+  constructor(
+    private readonly limits: Readonly<OutlineLimits> = OUTLINE_LIMITS,
+    private readonly entryAt: (line: number) => TlsEntry | undefined = () => undefined,
+  ) {}
 
   add(line: number, entry: TlsEntry): void {
-    let g = this.groups.get(entry.sni);
+    this.addLine(line, entry.sni, kindOf(entry), entry);
+  }
+
+  /** {@link add} from what a model knows of a line without reading it: its SNI and kind. */
+  addLine(line: number, sni: string | undefined, kind: GroupKind, entry?: TlsEntry): void {
+    let g = this.groups.get(sni);
     if (!g) {
       if (this.groups.size >= this.limits.snis) {
-        this.left.add(entry.sni);
+        this.left.add(sni);
         return;
       }
       g = {
-        group: { sni: entry.sni, name: sniText(entry.sni), detail: '', firstLine: line, lastLine: line, entries: [], total: 0 },
+        group: { sni, name: sniText(sni), detail: '', firstLine: line, lastLine: line, entries: [], total: 0 },
         listed: [],
         kinds: { tlsError: 0, revoked: 0, unknown: 0, other: 0 },
       };
-      this.groups.set(entry.sni, g);
+      this.groups.set(sni, g);
     }
     g.group.lastLine = line;
     g.group.total++;
-    g.kinds[kindOf(entry)]++;
+    g.kinds[kind]++;
     if (g.listed.length < this.limits.perSni) g.listed.push({ line, entry });
   }
 
@@ -111,9 +124,11 @@ export class OutlineBuilder {
           yield done;
           done = 0;
         }
-        const { line, entry } = listed[i];
-        entries.push({ line, name: format.time(entryTimeMs(entry)), detail: `${format.outcome(entry)} · ${format.endpoints(entry)}` });
+        const { line } = listed[i];
+        const entry = listed[i].entry ?? this.entryAt(line);
         done++;
+        if (entry === undefined) continue;
+        entries.push({ line, name: format.time(entryTimeMs(entry)), detail: `${format.outcome(entry)} · ${format.endpoints(entry)}` });
       }
       group.entries = entries;
       const key = `${kinds.tlsError},${kinds.revoked},${kinds.unknown},${kinds.other},${group.total}`;
@@ -139,7 +154,7 @@ export interface OutlineResult {
 /** What one SNI costs in a step of {@link OutlineBuilder.finishInSteps}, in listed entries. */
 export const GROUP_ITEMS = 2;
 /** Work items per step of {@link OutlineBuilder.finishInSteps}: about 100 SNIs, or 200 listed entries. */
-export const FINISH_ITEMS_PER_STEP = 200;
+export const FINISH_ITEMS_PER_STEP = 100;
 
 const DAY_MS = 86_400_000;
 /** 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z: outside them `toISOString` writes six-digit years. */

@@ -28,6 +28,8 @@ import { Commands, LANGUAGE_ID } from './ids';
 const NOTE_MS = 3000;
 /** Quick pick items made per step on the documents' slice queue. */
 const ITEMS_PER_STEP = 250;
+/** Entries read again from their lines per step (each is parsed anew: some microseconds). */
+const ENTRIES_READ_PER_STEP = 100;
 
 /**
  * Commands that move the cursor between entries of the active TLS log: to the next or previous line with a
@@ -45,7 +47,7 @@ export function registerNavigation(documents: LogDocuments): vscode.Disposable {
     moves = move.catch(() => undefined);
     return move;
   };
-  const problemColumn = (model: LogModel, line: number): number => Math.min(...(model.lineResult(line)?.problems.map((p) => p.startColumn) ?? [0]));
+  const problemColumn = (model: LogModel, line: number): number => Math.min(...model.problemsOf(line).map((p) => p.startColumn));
   const entryColumn = (_model: LogModel, _line: number, text: string): number => statusColumn(text);
   return vscode.Disposable.from(
     vscode.commands.registerCommand(Commands.nextProblem, stepper(1, hasProblems, 'entry with a problem', problemColumn)),
@@ -155,7 +157,9 @@ function timeArgument(time: unknown): number | undefined {
 async function goToEntryByTime(documents: LogDocuments, time?: unknown): Promise<number | undefined> {
   const editor = await activeLog(documents);
   if (!editor) return undefined;
-  const sorted = await overModel(documents, editor.document, (model) => timedEntriesInSteps(model.entries()));
+  // The entry at the cursor as the command was given: the selection can change while the entries are read.
+  const cursorLine = editor.selection.active.line;
+  const sorted = await overModel(documents, editor.document, (model) => timedEntriesInSteps(model.entries(), ENTRIES_READ_PER_STEP));
   if (!sorted) return undefined;
   const entries = sorted.value;
   if (entries.length === 0) {
@@ -163,7 +167,7 @@ async function goToEntryByTime(documents: LogDocuments, time?: unknown): Promise
     return undefined;
   }
   const at = timeArgument(time);
-  const target = at !== undefined ? entryAtTime(entries, at) : await pickEntry(documents, entries, editor.selection.active.line);
+  const target = at !== undefined ? entryAtTime(entries, at) : await pickEntry(documents, entries, cursorLine);
   if (!target) return undefined;
   moveTo(editor, target.line, statusColumn(editor.document.lineAt(target.line).text));
   return target.line;

@@ -1,16 +1,10 @@
 import * as vscode from 'vscode';
 import { statusAccessibleText, statusText, statusTooltip, summarizeDocument, type DocumentSummary } from '../core/documentSummary';
-import type { LogModel } from '../core/logModel';
-import type { TlsEntry } from '../core/types';
 import type { LogDocuments } from './documents';
 import { LANGUAGE_ID, STATUS_BAR_ITEM_ID, Views } from './ids';
 
 /** How long after the last keystroke the counts are taken again. */
 const EDIT_DEBOUNCE_MS = 300;
-/** Documents with up to this many lines are counted in one go. */
-const SYNC_AT_ONCE = 4000;
-/** Bigger ones this many entries per step, on the documents' slice queue. */
-const STEP_ENTRIES = 1000;
 
 /** What the status bar item shows now (for tests and other extensions). */
 export interface StatusBarState {
@@ -33,10 +27,6 @@ export class LogStatusBar implements vscode.Disposable, StatusBarState {
   private readonly subscriptions: vscode.Disposable[];
   private timer: NodeJS.Timeout | undefined;
   private shown = false;
-  /** The count of a big document that is still running; a newer update stops it. */
-  private counting: { cancelled: boolean } | undefined;
-  /** The document whose counts the item shows, if any. */
-  private summarized: vscode.TextDocument | undefined;
 
   readonly onDidUpdate = this.updated.event;
 
@@ -84,8 +74,6 @@ export class LogStatusBar implements vscode.Disposable, StatusBarState {
   private update(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.counting) this.counting.cancelled = true;
-    this.counting = undefined;
     const document = vscode.window.activeTextEditor?.document;
     if (!document || document.languageId !== LANGUAGE_ID) {
       this.hide();
@@ -95,31 +83,20 @@ export class LogStatusBar implements vscode.Disposable, StatusBarState {
     if (!model) {
       // The first parse of a big document is still running; its counts follow when it is done.
       this.showChecking();
-    } else if (model.lineCount <= SYNC_AT_ONCE) {
-      this.showSummary(document, summarizeDocument(model.problemCounts(), model.entries()));
     } else {
-      // A big document's entries are counted a step at a time; the item keeps what it showed until then.
-      const run = { cancelled: false };
-      this.counting = run;
-      if (!this.shown || this.summarized !== document) this.showChecking();
-      let summary: DocumentSummary | undefined;
-      void this.documents.slices.run(summarySteps(model, (s) => (summary = s)), () => run.cancelled).then((finished) => {
-        if (this.counting === run) this.counting = undefined;
-        if (finished && !run.cancelled && summary) this.showSummary(document, summary);
-      });
+      // The model keeps its counts as lines change: nothing to count here.
+      this.showSummary(summarizeDocument(model));
     }
   }
 
   private showChecking(): void {
-    this.summarized = undefined;
     this.item.text = '$(sync~spin) Checking TLS log…';
     this.item.tooltip = undefined;
     this.item.accessibilityInformation = { label: 'Checking the TLS log' };
     this.show();
   }
 
-  private showSummary(document: vscode.TextDocument, summary: DocumentSummary): void {
-    this.summarized = document;
+  private showSummary(summary: DocumentSummary): void {
     this.item.text = statusText(summary);
     // Counts only; nothing from the log is quoted, yet it stays untrusted.
     const tooltip = new vscode.MarkdownString(statusTooltip(summary));
@@ -137,7 +114,6 @@ export class LogStatusBar implements vscode.Disposable, StatusBarState {
   }
 
   private hide(): void {
-    this.summarized = undefined;
     this.item.hide();
     this.shown = false;
     this.updated.fire();
@@ -145,27 +121,7 @@ export class LogStatusBar implements vscode.Disposable, StatusBarState {
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
-    if (this.counting) this.counting.cancelled = true;
     for (const s of this.subscriptions) s.dispose();
     this.item.dispose();
   }
-}
-
-/** {@link summarizeDocument} of a model, {@link STEP_ENTRIES} entries per step; hands the sum to `done`. */
-function* summarySteps(model: LogModel, done: (summary: DocumentSummary) => void): Generator<void, void, void> {
-  const problems = { ...model.problemCounts() };
-  const sum: DocumentSummary = { problems, entries: 0, tlsErrors: 0, revoked: 0, unknown: 0, otherStatus: 0 };
-  const entries = model.entries();
-  for (let next = entries.next(); !next.done; ) {
-    const batch: { entry: TlsEntry }[] = [];
-    for (; !next.done && batch.length < STEP_ENTRIES; next = entries.next()) batch.push(next.value);
-    const part = summarizeDocument(problems, batch);
-    sum.entries += part.entries;
-    sum.tlsErrors += part.tlsErrors;
-    sum.revoked += part.revoked;
-    sum.unknown += part.unknown;
-    sum.otherStatus += part.otherStatus;
-    yield;
-  }
-  done(sum);
 }

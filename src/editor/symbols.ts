@@ -6,10 +6,11 @@ import type { LogDocuments } from './documents';
 import { LANGUAGE_ID } from './ids';
 
 /**
- * Entries collected per step, and symbols made per step, on the documents' slice queue (the outline's names
- * are written in steps of core/outline.ts's own size in between).
+ * Lines looked at per step (the model says each one's SNI and kind without reading it), and symbols made
+ * per step, on the documents' slice queue (the outline's names are written in steps of core/outline.ts's
+ * own size in between).
  */
-const STEP_ENTRIES = 1000;
+const STEP_LINES = 1000;
 const STEP_SYMBOLS = 200;
 
 /**
@@ -34,11 +35,12 @@ class LogSymbolProvider implements vscode.DocumentSymbolProvider {
 
 /** Builds the outline of `model` into `symbols`, a step at a time. */
 function* outlineSteps(model: LogModel, document: vscode.TextDocument, symbols: vscode.DocumentSymbol[]): Generator<unknown, void, void> {
-  const builder = new OutlineBuilder();
-  const entries = model.entries();
-  for (let next = entries.next(); !next.done; ) {
-    for (let n = 0; !next.done && n < STEP_ENTRIES; n++, next = entries.next()) builder.add(next.value.line, next.value.entry);
-    yield;
+  // Only the entries listed are read from their lines, when they are named.
+  const builder = new OutlineBuilder(undefined, (line) => model.entryOf(line));
+  for (let line = 0; line < model.lineCount; line++) {
+    const kind = model.kindOf(line);
+    if (kind !== undefined) builder.addLine(line, model.sniOf(line), kind);
+    if (line % STEP_LINES === STEP_LINES - 1) yield;
   }
   const { groups } = yield* builder.finishInSteps();
   yield;

@@ -18,6 +18,7 @@ import { analyzeLine } from '../../src/core/analyze';
 import { hoverAt } from '../../src/core/hover';
 import { walkJson } from '../../src/core/jsonLocate';
 import { LogModel, type LineChange } from '../../src/core/logModel';
+import { assertMatchesLines } from './modelCheck';
 import { PROBLEM_CATALOG } from '../../src/core/problems';
 import { checkFile } from '../../src/core/report';
 import type { LineResult, Problem, TlsEntry } from '../../src/core/types';
@@ -582,6 +583,7 @@ describe('LogModel under random edits', () => {
         assert.deepEqual(model.problems().problems.map(key), fresh.problems().problems.map(key));
         assert.deepEqual({ ...model.problemCounts() }, { ...fresh.problemCounts() });
         assert.deepEqual([...model.entries()], [...fresh.entries()]);
+        assertMatchesLines(model, lines);
       }),
       params(400),
     );

@@ -1,8 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeLine } from '../../src/core/analyze';
-import { LogModel, type LineChange } from '../../src/core/logModel';
+import { LogModel, type LineChange, type LineEntry } from '../../src/core/logModel';
 import type { Problem } from '../../src/core/types';
+import { assertMatchesLines } from './modelCheck';
 import { random } from './random';
 
 const TLS_ERROR =
@@ -64,7 +65,9 @@ function assertMatchesFresh(model: LogModel, lines: string[], context = ''): voi
   assert.deepEqual(model.problems(), fresh.problems(), `problems ${context}`);
   assert.deepEqual(model.problems(7), fresh.problems(7), `capped problems ${context}`);
   assert.deepEqual([...model.entries()], [...fresh.entries()], `entries ${context}`);
+  assertMatchesLines(model, lines, context);
 }
+
 
 describe('LogModel.reset and problems()', () => {
   const lines = [TLS_ERROR, ODD_MESSAGE, BAD_PORT, '', BROKEN, MIXED, REVOCATION, BROKEN, ODD_MESSAGE];
@@ -175,6 +178,45 @@ describe('LogModel.reset and problems()', () => {
     }
     assert.deepEqual(steps, [500, 1000]);
     assertMatchesFresh(model, many);
+  });
+
+  it('hands each entry over once, in line order, a few hundred at a time and once more at the end', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => POOL[i % POOL.length]);
+    const model = new LogModel();
+    const batches: LineEntry[][] = [];
+    for (const _ of model.resetInSteps(many.length, (i) => many[i], 25, (entries) => batches.push(entries))) {
+      // Steps run between hand-overs.
+    }
+    const handed = batches.flat();
+    assert.deepEqual(handed, [...model.entries()]);
+    assert.ok(batches.length > 3, `${batches.length} batches`);
+    for (const b of batches.slice(0, -1)) assert.ok(b.length >= 250 && b.length < 250 + 25, `a batch of ${b.length}`);
+    // A parse of nothing still ends with a (empty) hand-over.
+    const none: LineEntry[][] = [];
+    for (const _ of new LogModel().resetInSteps(2, () => '', 25, (entries) => none.push(entries))) {
+      // No steps.
+    }
+    assert.deepEqual(none, [[]]);
+  });
+
+  it('reads an entry again from the text the model was last given', () => {
+    const lines = [TLS_ERROR, REVOCATION];
+    const model = modelOf(lines);
+    assert.equal(model.entryOf(1)?.status, 'REVOKED');
+    // The reader of the last edit is the one used; the kept kind is the edited line's.
+    const edited = [TLS_ERROR, REVOCATION.replace('"REVOKED"', '"UNKNOWN"')];
+    model.applyChanges([{ startLine: 1, endLine: 1, newLineCount: 1 }], (i) => edited[i]);
+    assert.equal(model.entryOf(1)?.status, 'UNKNOWN');
+    assert.equal(model.kindOf(1), 'unknown');
+    assert.deepEqual({ ...model.entryCounts() }, { entries: 2, tlsErrors: 1, revoked: 0, unknown: 1, otherStatus: 0 });
+    // A reader that fails (a closed document) gives no entry rather than an exception.
+    const failing = modelOf([TLS_ERROR]);
+    failing.applyChanges([], () => {
+      throw new Error('closed');
+    });
+    assert.equal(failing.entryOf(0), undefined);
+    assert.deepEqual([...failing.entries()], []);
+    assert.equal(failing.kindOf(0), 'tlsError');
   });
 
   it('handles an empty document', () => {

@@ -233,9 +233,13 @@ describe('the same moves, a step at a time', () => {
       get lineCount() {
         return lines.lineCount;
       },
-      lineResult(line: number) {
+      problemsOf(line: number) {
         out.reads++;
-        return lines.lineResult(line);
+        return lines.problemsOf(line);
+      },
+      kindOf(line: number) {
+        out.reads++;
+        return lines.kindOf(line);
       },
     };
     return out;
@@ -414,7 +418,7 @@ describe('outline', () => {
 describe('status bar counts', () => {
   it('counts errors from the model and entries by kind', () => {
     const m = model(LINES);
-    const summary = summarizeDocument(m.problemCounts(), m.entries());
+    const summary = summarizeDocument(m);
     assert.deepEqual(summary, { problems: { error: 1, warning: 2, information: 0 }, entries: 5, tlsErrors: 2, revoked: 1, unknown: 1, otherStatus: 1 });
     assert.equal(statusText(summary), '$(error) 1 error · $(workspace-untrusted) 1 revoked · $(question) 1 unknown');
     const tooltip = statusTooltip(summary);
