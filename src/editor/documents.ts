@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { AnalyzeOptions } from '../core/analyze';
-import { LogModel, type LineChange } from '../core/logModel';
+import { LogModel, type LineChange, type LineEntry } from '../core/logModel';
 import type { ConfigReader } from './config';
 import { LANGUAGE_ID, Settings } from './ids';
 
@@ -9,6 +9,14 @@ export interface ModelChange {
   document: vscode.TextDocument;
   model: LogModel;
   kind: 'parsed' | 'edited';
+}
+
+/** Entries read by a parse that is still running: the first batch of a parse says so. */
+export interface EntriesRead {
+  document: vscode.TextDocument;
+  model: LogModel;
+  entries: LineEntry[];
+  first: boolean;
 }
 
 interface Tracked {
@@ -113,6 +121,7 @@ export class LogDocuments implements vscode.Disposable {
   private readonly tracked = new Map<string, Tracked>();
   private readonly changed = new vscode.EventEmitter<ModelChange>();
   private readonly closed = new vscode.EventEmitter<vscode.Uri>();
+  private readonly read = new vscode.EventEmitter<EntriesRead>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly initial: NodeJS.Immediate;
   /** The queue that spreads every long piece of the extension's work over turns of the event loop. */
@@ -122,6 +131,12 @@ export class LogDocuments implements vscode.Disposable {
   readonly onDidChangeModel = this.changed.event;
   /** Fires when a tracked document closes or stops being a TLS log. */
   readonly onDidCloseModel = this.closed.event;
+  /**
+   * Fires while a document is parsed, with the entries read so far, a batch at a time; a parse that starts
+   * over (the text changed) starts again with a first batch. The model is not ready until
+   * {@link onDidChangeModel} fires.
+   */
+  readonly onDidReadEntries = this.read.event;
 
   constructor(private readonly config: ConfigReader) {
     this.subscriptions.push(
@@ -147,6 +162,7 @@ export class LogDocuments implements vscode.Disposable {
       }),
       this.changed,
       this.closed,
+      this.read,
     );
     // Logs already open when the extension starts are parsed just after activation, not during it.
     this.initial = setImmediate(() => {
@@ -228,7 +244,12 @@ export class LogDocuments implements vscode.Disposable {
     for (;;) {
       const { document } = t;
       const version = document.version;
-      const steps = model.resetInSteps(document.lineCount, (i) => document.lineAt(i).text, PARSE_LINES_PER_STEP);
+      let first = true;
+      const handOver = (entries: LineEntry[]): void => {
+        this.read.fire({ document, model, entries, first });
+        first = false;
+      };
+      const steps = model.resetInSteps(document.lineCount, (i) => document.lineAt(i).text, PARSE_LINES_PER_STEP, handOver);
       if (!(await this.slices.run(steps, stopped, true)) || stopped()) return;
       // The text changed while it was being parsed: start over with the new text.
       if (document.version !== version) continue;

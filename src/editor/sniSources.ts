@@ -8,8 +8,8 @@ import type { LogDocuments } from './documents';
 const EDIT_DEBOUNCE_MS = 200;
 /** Documents with up to this many lines are regrouped in one go (a few milliseconds). */
 const SYNC_AT_ONCE = 4000;
-/** Bigger ones a step of this many entries at a time, on the documents' slice queue. */
-const STEP_ENTRIES = 250;
+/** Bigger ones a step of this many entries at a time (each read again from its line), on the documents' slice queue. */
+const STEP_ENTRIES = 100;
 
 /** An open TLS log behind a source of the SNI model. */
 export interface OpenSource {
@@ -27,6 +27,8 @@ export class SniSources implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Regroupings of big documents that are still running, by source key. */
   private readonly slicing = new Map<string, { cancelled: boolean }>();
+  /** Documents whose running parse hands its entries over as it reads them, so the parse's end regroups nothing. */
+  private readonly fed = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -35,14 +37,30 @@ export class SniSources implements vscode.Disposable {
     private readonly debounceMs = EDIT_DEBOUNCE_MS,
   ) {
     this.subscriptions = [
+      // A document being parsed fills its source as the parse goes: the view fills while a big file loads,
+      // and the entries are grouped while they are at hand rather than read again from their lines.
+      documents.onDidReadEntries(({ document, model: logModel, entries, first }) => {
+        const key = document.uri.toString();
+        if (first) {
+          this.cancel(key);
+          this.fed.add(key);
+          if (!this.open.has(key)) this.open.set(key, { document, model: logModel });
+          this.model.setSourceEntries(key, entries, sourceMeta(document.uri));
+        } else if (this.fed.has(key)) {
+          this.model.addEntries(key, entries, sourceMeta(document.uri));
+        }
+      }),
       documents.onDidChangeModel(({ document, model: logModel, kind }) => {
-        this.open.set(document.uri.toString(), { document, model: logModel });
+        const key = document.uri.toString();
+        this.open.set(key, { document, model: logModel });
+        if (kind === 'parsed' && this.fed.delete(key)) return;
         if (kind === 'parsed') this.sync(document, logModel);
         else this.schedule(document);
       }),
       documents.onDidCloseModel((uri) => {
         const key = uri.toString();
         this.cancel(key);
+        this.fed.delete(key);
         this.open.delete(key);
         this.model.removeSource(key);
       }),
