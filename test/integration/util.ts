@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'nfw-tls-logs.nfw-tls-logs';
@@ -248,6 +249,25 @@ export function watchEventLoop(thresholdMs = 40): { stop(): LoopStall[] } {
     stop(): LoopStall[] {
       if (timer) clearTimeout(timer);
       return stalls;
+    },
+  };
+}
+
+/**
+ * {@link monitorEventLoopDelay} and {@link watchEventLoop} together, from now until `stop`: the histogram's
+ * maximum and percentiles as one line, and the stalls with what they were made of.
+ */
+export function measureLoop(): { stop(): { maxMs: number; summary: string; stalls: LoopStall[] } } {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  histogram.enable();
+  const watch = watchEventLoop();
+  return {
+    stop() {
+      histogram.disable();
+      const stalls = watch.stop();
+      const maxMs = histogram.max / 1e6;
+      const summary = `max ${maxMs.toFixed(1)} ms, p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms, mean ${(histogram.mean / 1e6).toFixed(1)} ms`;
+      return { maxMs, summary, stalls };
     },
   };
 }
