@@ -153,7 +153,7 @@ export interface OutlineResult {
 
 /** What one SNI costs in a step of {@link OutlineBuilder.finishInSteps}, in listed entries. */
 export const GROUP_ITEMS = 2;
-/** Work items per step of {@link OutlineBuilder.finishInSteps}: about 100 SNIs, or 200 listed entries. */
+/** Work items per step of {@link OutlineBuilder.finishInSteps}: about 50 SNIs, or 100 listed entries (each read again from its line). */
 export const FINISH_ITEMS_PER_STEP = 100;
 
 const DAY_MS = 86_400_000;
