@@ -14,6 +14,12 @@ const SYNC_AT_ONCE = 4000;
 const STEP_LINES = 500;
 /** Diagnostics made per step when many are published. */
 const STEP_DIAGNOSTICS = 250;
+/**
+ * A big document's diagnostics are handed to VS Code this many per collection, one collection per turn of
+ * the event loop: VS Code converts and sends a collection's whole list for a file in one call, and a
+ * thousand diagnostics took it 15-43 ms.
+ */
+const DIAGNOSTICS_PER_COLLECTION = 250;
 
 /**
  * Owns the diagnostic collection: publishes each TLS log's problems when it is parsed, again (debounced)
@@ -21,7 +27,8 @@ const STEP_DIAGNOSTICS = 250;
  * errors go first, and when the list is capped the first diagnostic says how many there are in all.
  */
 export class DiagnosticsPublisher implements vscode.Disposable {
-  private readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
+  /** The first holds a small document's diagnostics; a big one's are spread over as many as they fill. */
+  private readonly collections = [vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE)];
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Publications of big documents still collecting, by document URI. */
   private readonly running = new Map<string, { cancelled: boolean }>();
@@ -38,7 +45,7 @@ export class DiagnosticsPublisher implements vscode.Disposable {
       }),
       documents.onDidCloseModel((uri) => {
         this.cancel(uri.toString());
-        this.collection.delete(uri);
+        for (const c of this.collections) c.delete(uri);
       }),
     ];
     for (const { document, model } of documents.all()) this.publish(document, model);
@@ -72,7 +79,8 @@ export class DiagnosticsPublisher implements vscode.Disposable {
     const cap = this.config.maxDiagnosticsPerFile(document.uri);
     if (model.lineCount <= SYNC_AT_ONCE) {
       const { problems } = model.problems(cap);
-      this.collection.set(document.uri, toCappedDiagnostics(problems, model.problemCounts(), cap));
+      this.collections[0].set(document.uri, toCappedDiagnostics(problems, model.problemCounts(), cap));
+      for (const c of this.collections.slice(1)) c.delete(document.uri);
       return;
     }
     // A big document's problems are collected a step at a time; a newer publication stops this one.
@@ -110,7 +118,21 @@ export class DiagnosticsPublisher implements vscode.Disposable {
       diagnostics.push(...problems.slice(i, i + STEP_DIAGNOSTICS).map(toDiagnostic));
       yield;
     }
-    this.collection.set(uri, withCapNote(diagnostics, counts, cap));
+    const all = withCapNote(diagnostics, counts, cap);
+    // In order, a collection per turn: the Problems panel and the editor show the union.
+    let used = 0;
+    for (let start = 0; start < all.length; start += DIAGNOSTICS_PER_COLLECTION, used++) {
+      if (used > 0) yield;
+      this.collection(used).set(uri, all.slice(start, start + DIAGNOSTICS_PER_COLLECTION));
+    }
+    for (const c of this.collections.slice(Math.max(used, 1))) c.delete(uri);
+    if (used === 0) this.collections[0].delete(uri);
+  }
+
+  /** The `index`th collection, made when first needed (each has its own name, as VS Code keeps one list per name and file). */
+  private collection(index: number): vscode.DiagnosticCollection {
+    while (this.collections.length <= index) this.collections.push(vscode.languages.createDiagnosticCollection(`${DIAGNOSTIC_SOURCE}#${this.collections.length + 1}`));
+    return this.collections[index];
   }
 
   dispose(): void {
@@ -119,6 +141,6 @@ export class DiagnosticsPublisher implements vscode.Disposable {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     for (const s of this.subscriptions) s.dispose();
-    this.collection.dispose();
+    for (const c of this.collections) c.dispose();
   }
 }
