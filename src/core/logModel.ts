@@ -1,7 +1,7 @@
 import { analyzeLine, type AnalyzeOptions } from './analyze';
 import { ownCopy } from './ownCopy';
 import { runToEnd } from './steps';
-import type { GroupKind } from './sniModel';
+import { GROUP_KINDS, kindIndex, type GroupKind } from './sniModel';
 import type { LineResult, Problem, Severity, TlsEntry } from './types';
 
 /** Reads line `i` of the current text. */
@@ -23,14 +23,13 @@ export interface LineChange {
 
 const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
 
-/** What kind of entry a line holds, in {@link LogModel}'s per-line codes: none, or one of the four groups. */
+/** What kind of entry a line holds, in {@link LogModel}'s per-line codes: none, or 1 + its index in GROUP_KINDS. */
 const NO_ENTRY = 0;
-const TLS_ERROR = 1;
-const REVOKED = 2;
-const UNKNOWN = 3;
-const OTHER_STATUS = 4;
-/** The group kind of each code (sniModel's `kindOf`). */
-const KIND_NAMES: ReadonlyArray<GroupKind | undefined> = [undefined, 'tlsError', 'revoked', 'unknown', 'other'];
+/** The group kind of each code. */
+const KIND_NAMES: ReadonlyArray<GroupKind | undefined> = [undefined, ...GROUP_KINDS];
+const TLS_ERROR = 1 + GROUP_KINDS.indexOf('tlsError');
+const REVOKED = 1 + GROUP_KINDS.indexOf('revoked');
+const UNKNOWN = 1 + GROUP_KINDS.indexOf('unknown');
 
 /** Counts of a document's entries by kind, kept up to date as lines change. */
 export interface EntryCounts {
@@ -52,13 +51,6 @@ const ENTRIES_PER_HANDOVER = 250;
 
 /** Lines whose entries are kept after a look-up, for hovers and tooltips that ask again. */
 const CACHED_ENTRIES = 256;
-
-function kindCode(entry: TlsEntry): number {
-  if (entry.kind === 'tlsError') return TLS_ERROR;
-  if (entry.status === 'REVOKED') return REVOKED;
-  if (entry.status === 'UNKNOWN') return UNKNOWN;
-  return OTHER_STATUS;
-}
 
 /** One parse's per-line state, built in full before it replaces the model's. */
 class LineTable {
@@ -85,7 +77,7 @@ class LineTable {
   /** Records line `i`'s parse, over whatever the line held (which must have been {@link clear}ed). */
   set(i: number, r: LineResult): void {
     if (r.entry !== undefined) {
-      const code = kindCode(r.entry);
+      const code = 1 + kindIndex(r.entry);
       this.kinds[i] = code;
       this.countKind(code, 1);
       const sni = r.entry.sni;

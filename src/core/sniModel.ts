@@ -292,7 +292,8 @@ export function refsFromLineResults(results: readonly LineResult[], firstLine = 
   return refs;
 }
 
-function kindIndex(entry: TlsEntry): number {
+/** The index in {@link GROUP_KINDS} of an entry's group kind. */
+export function kindIndex(entry: TlsEntry): number {
   if (entry.kind === 'tlsError') return K_TLS;
   if (entry.status === 'REVOKED') return K_REVOKED;
   if (entry.status === 'UNKNOWN') return K_UNKNOWN;

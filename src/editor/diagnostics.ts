@@ -125,8 +125,7 @@ export class DiagnosticsPublisher implements vscode.Disposable {
       if (used > 0) yield;
       this.collection(used).set(uri, all.slice(start, start + DIAGNOSTICS_PER_COLLECTION));
     }
-    for (const c of this.collections.slice(Math.max(used, 1))) c.delete(uri);
-    if (used === 0) this.collections[0].delete(uri);
+    for (const c of this.collections.slice(used)) c.delete(uri);
   }
 
   /** The `index`th collection, made when first needed (each has its own name, as VS Code keeps one list per name and file). */
