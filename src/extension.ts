@@ -27,12 +27,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = performance.now();
   try {
     const config = workspaceConfig;
-    const documents = new LogDocuments(config);
+    const workerPath = context.asAbsolutePath('dist/worker.js');
+    const documents = new LogDocuments(config, workerPath);
     context.subscriptions.push(documents, new DiagnosticsPublisher(documents, config), new LanguageDetector(config));
     context.subscriptions.push(registerHovers(documents), registerGzip(config));
     const sniView = new SniView(documents, config);
     context.subscriptions.push(sniView, registerSniTreeCommands(sniView));
-    const scans = new DiskScans(sniView.model, documents, config, context.asAbsolutePath('dist/worker.js'));
+    const scans = new DiskScans(sniView.model, documents, config, workerPath);
     context.subscriptions.push(scans, registerDiskScanCommands(scans));
     const statusBar = new LogStatusBar(documents);
     context.subscriptions.push(statusBar, registerNavigation(documents), registerSymbols(documents));

@@ -44,8 +44,10 @@ export class EntryBatchBuilder {
     return this.batch.count >= this.capacity;
   }
 
+  /** Adds an entry; past the capacity the batch grows (callers that want batches of a bounded size check {@link full}). */
   add(line: number, entry: TlsEntry): void {
     const b = this.batch;
+    if (b.count === b.lines.length) this.grow();
     const i = b.count++;
     b.lines[i] = line;
     b.kinds[i] = entry.kind === 'revocation' ? 1 : 0;
@@ -84,6 +86,26 @@ export class EntryBatchBuilder {
     b.strings = [];
     this.index.clear();
     return out;
+  }
+
+  private grow(): void {
+    const b = this.batch;
+    const n = b.lines.length * 2;
+    const wider = <A extends Int32Array | Uint8Array | Float64Array>(a: A, make: (n: number) => A): A => {
+      const out = make(n);
+      out.set(a);
+      return out;
+    };
+    b.lines = wider(b.lines, (k) => new Int32Array(k));
+    b.kinds = wider(b.kinds, (k) => new Uint8Array(k));
+    b.sni = wider(b.sni, (k) => new Int32Array(k));
+    b.firewall = wider(b.firewall, (k) => new Int32Array(k));
+    b.status = wider(b.status, (k) => new Int32Array(k));
+    b.action = wider(b.action, (k) => new Int32Array(k));
+    b.destIp = wider(b.destIp, (k) => new Int32Array(k));
+    b.destPort = wider(b.destPort, (k) => new Int32Array(k));
+    b.timeMs = wider(b.timeMs, (k) => new Float64Array(k));
+    b.eventTimestamp = wider(b.eventTimestamp, (k) => new Float64Array(k));
   }
 
   private intern(value: string | undefined): number {

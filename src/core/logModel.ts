@@ -1,7 +1,9 @@
 import { analyzeLine, type AnalyzeOptions } from './analyze';
+import type { EntryBatch } from './entryBatch';
+import { LineParser, NO_ENTRY, type ParsedLines } from './lineParse';
 import { ownCopy } from './ownCopy';
 import { runToEnd } from './steps';
-import { GROUP_KINDS, kindIndex, type GroupKind } from './sniModel';
+import { GROUP_KINDS, type GroupKind } from './sniModel';
 import type { LineResult, Problem, Severity, TlsEntry } from './types';
 
 /** Reads line `i` of the current text. */
@@ -23,8 +25,6 @@ export interface LineChange {
 
 const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
 
-/** What kind of entry a line holds, in {@link LogModel}'s per-line codes: none, or 1 + its index in GROUP_KINDS. */
-const NO_ENTRY = 0;
 /** The group kind of each code. */
 const KIND_NAMES: ReadonlyArray<GroupKind | undefined> = [undefined, ...GROUP_KINDS];
 const TLS_ERROR = 1 + GROUP_KINDS.indexOf('tlsError');
@@ -40,10 +40,18 @@ export interface EntryCounts {
   otherStatus: number;
 }
 
-/** A line's entry, as a parse hands it on. */
+/** A line's entry with its line number. */
 export interface LineEntry {
   line: number;
   entry: TlsEntry;
+}
+
+/** A parse whose runs of lines come from elsewhere (see {@link LogModel.startReset}). */
+export interface ModelReset {
+  /** Records a run of parsed lines; the runs of one parse must come from one {@link LineParser}. */
+  add(parsed: ParsedLines): void;
+  /** Makes the parse the model's: `read` reads the text it was parsed from. */
+  finish(read: LineReader): void;
 }
 
 /** Entries a parse gathers before it hands them on (see {@link LogModel.resetInSteps}). */
@@ -64,9 +72,6 @@ class LineTable {
   readonly sniIdOf = new Map<string | undefined, number>();
   readonly sniNames: Array<string | undefined> = [];
   readonly sniTotals: number[] = [];
-  /** The last SNI looked up and its id: neighbouring lines mostly share one. */
-  private lastSni: string | undefined;
-  private lastSniId = -1;
 
   constructor(lineCount: number) {
     this.kinds = new Array<number>(lineCount).fill(NO_ENTRY);
@@ -74,36 +79,44 @@ class LineTable {
     this.problems = new Array<Problem[] | undefined>(lineCount).fill(undefined);
   }
 
-  /** Records line `i`'s parse, over whatever the line held (which must have been {@link clear}ed). */
-  set(i: number, r: LineResult): void {
-    if (r.entry !== undefined) {
-      const code = 1 + kindIndex(r.entry);
+  /**
+   * Records a run of parsed lines over lines that hold nothing (new, or {@link clear}ed). `sniMap` turns the
+   * parse's SNI ids into this table's; it learns the run's new SNIs here.
+   */
+  add(p: ParsedLines, sniMap: number[]): void {
+    if (!(p.start >= 0 && p.start + p.count <= this.kinds.length)) {
+      throw new RangeError(`lines ${p.start}..${p.start + p.count - 1} are not all in a document of ${this.kinds.length} lines`);
+    }
+    for (const name of p.newSnis) sniMap.push(this.sniId(name));
+    for (let k = 0; k < p.count; k++) {
+      const code = p.kinds[k];
+      if (code === NO_ENTRY) continue;
+      const i = p.start + k;
       this.kinds[i] = code;
       this.countKind(code, 1);
-      const sni = r.entry.sni;
-      let id = this.lastSniId >= 0 && sni === this.lastSni ? this.lastSniId : this.sniIdOf.get(sni);
-      if (id === undefined) {
-        id = this.sniNames.length;
-        // The SNI outlives its line: a copy, so that the line's text is not kept for it.
-        const own = sni === undefined ? undefined : ownCopy(sni);
-        this.sniIdOf.set(own, id);
-        this.sniNames.push(own);
-        this.sniTotals.push(0);
-      }
+      const id = sniMap[p.sniIds[k]];
       this.sniIds[i] = id;
       this.sniTotals[id]++;
-      this.lastSni = this.sniNames[id];
-      this.lastSniId = id;
-    } else {
-      this.kinds[i] = NO_ENTRY;
-      this.sniIds[i] = -1;
     }
-    if (r.problems.length > 0) {
-      this.problems[i] = r.problems;
-      for (const p of r.problems) this.problemCounts[p.severity]++;
-    } else {
-      this.problems[i] = undefined;
+    for (let j = 0; j < p.problemLines.length; j++) {
+      const list = p.problems[j];
+      this.problems[p.start + p.problemLines[j]] = list;
+      for (const x of list) this.problemCounts[x.severity]++;
     }
+  }
+
+  /** The id of an SNI, given one when new. */
+  private sniId(sni: string | undefined): number {
+    let id = this.sniIdOf.get(sni);
+    if (id === undefined) {
+      id = this.sniNames.length;
+      // The SNI outlives its line: a copy, so that the line's text is not kept for it.
+      const own = sni === undefined ? undefined : ownCopy(sni);
+      this.sniIdOf.set(own, id);
+      this.sniNames.push(own);
+      this.sniTotals.push(0);
+    }
+    return id;
   }
 
   /** Takes line `i` out of the counts. */
@@ -163,30 +176,45 @@ export class LogModel {
   /**
    * Parses every line in steps of `linesPerStep`, so that a caller can spread a big document over several
    * turns of the event loop. The model holds the new text's results only once the last step has run.
-   * `onEntries`, when given, receives the entries as they are read, a few hundred at a time at the end of a
-   * step, and once more (perhaps with none) when the parse ends: for a caller that groups them as the parse
-   * goes, instead of reading them all again afterwards.
+   * `onEntries`, when given, receives the entries as they are read, packed, a few hundred at a time at the
+   * end of a step, and once more (perhaps with none) when the parse ends: for a caller that groups them as
+   * the parse goes, instead of reading them all again afterwards.
    */
-  *resetInSteps(lineCount: number, read: LineReader, linesPerStep = 100, onEntries?: (entries: LineEntry[]) => void): Generator<number, void, void> {
-    const table = new LineTable(lineCount);
-    let batch: LineEntry[] = [];
-    for (let i = 0; i < lineCount; i++) {
-      const r = analyzeLine(read(i), i, this.options);
-      table.set(i, r);
-      if (onEntries && r.entry !== undefined) batch.push({ line: i, entry: r.entry });
-      if (i % linesPerStep === linesPerStep - 1) {
-        if (batch.length >= ENTRIES_PER_HANDOVER) {
-          onEntries?.(batch);
-          batch = [];
-        }
-        yield i + 1;
-      }
+  *resetInSteps(lineCount: number, read: LineReader, linesPerStep = 100, onEntries?: (entries: EntryBatch) => void): Generator<number, void, void> {
+    const parser = new LineParser(this.options, onEntries !== undefined);
+    const reset = this.startReset(lineCount);
+    for (let i = 0; i < lineCount; i += linesPerStep) {
+      reset.add(parser.parse(i, Math.min(linesPerStep, lineCount - i), read));
+      if (parser.pendingEntries >= ENTRIES_PER_HANDOVER) onEntries?.(parser.takeEntries() as EntryBatch);
+      if (i + linesPerStep < lineCount) yield i + linesPerStep;
     }
     // The last hand-over comes even when empty, so that a caller hears of every parse that finished.
-    onEntries?.(batch);
-    this.table = table;
-    this.read = read;
-    this.cache.clear();
+    if (onEntries) onEntries(parser.takeEntries() as EntryBatch);
+    reset.finish(read);
+  }
+
+  /**
+   * Starts a parse whose lines are parsed elsewhere (a worker thread): runs of parsed lines go in as they
+   * come, in any order, and the model takes them all on {@link ModelReset.finish}. Until then it keeps
+   * what it held.
+   */
+  startReset(lineCount: number): ModelReset {
+    const table = new LineTable(lineCount);
+    const sniMap: number[] = [];
+    let finished = false;
+    return {
+      add: (parsed) => {
+        if (finished) throw new Error('this parse has finished');
+        table.add(parsed, sniMap);
+      },
+      finish: (read) => {
+        if (finished) throw new Error('this parse has finished');
+        finished = true;
+        this.table = table;
+        this.read = read;
+        this.cache.clear();
+      },
+    };
   }
 
   /**
@@ -216,12 +244,14 @@ export class LogModel {
       dirty = next;
     }
     let parsed = 0;
+    const parser = new LineParser(this.options);
+    const sniMap: number[] = [];
     for (const [s, e] of dirty) {
-      for (let i = s; i <= e && i < table.kinds.length; i++) {
-        table.clear(i);
-        table.set(i, analyzeLine(read(i), i, this.options));
-        parsed++;
-      }
+      const end = Math.min(e, table.kinds.length - 1);
+      if (end < s) continue;
+      for (let i = s; i <= end; i++) table.clear(i);
+      table.add(parser.parse(s, end - s + 1, read), sniMap);
+      parsed += end - s + 1;
     }
     return parsed;
   }

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { AnalyzeOptions } from '../core/analyze';
-import { LogModel, type LineChange, type LineEntry } from '../core/logModel';
+import type { EntryBatch } from '../core/entryBatch';
+import { LogModel, type LineChange } from '../core/logModel';
+import { DocumentParseWorker, type LineSource } from '../core/parseWorker';
 import type { ConfigReader } from './config';
 import { LANGUAGE_ID, Settings } from './ids';
 
@@ -11,11 +13,11 @@ export interface ModelChange {
   kind: 'parsed' | 'edited';
 }
 
-/** Entries read by a parse that is still running: the first batch of a parse says so. */
+/** Entries read by a parse that is still running, packed: the first batch of a parse says so. */
 export interface EntriesRead {
   document: vscode.TextDocument;
   model: LogModel;
-  entries: LineEntry[];
+  entries: EntryBatch;
   first: boolean;
 }
 
@@ -36,8 +38,13 @@ interface Tracked {
  * on top.
  */
 const TURN_MS = 8;
-/** Lines parsed per step of a parse: small enough that a step stays well under a millisecond. */
+/** Lines parsed per step of a parse on this thread: small enough that a step stays well under a millisecond. */
 const PARSE_LINES_PER_STEP = 25;
+/**
+ * Documents with more lines than this are parsed on a worker thread (smaller ones take a few milliseconds
+ * here, and are ready before the worker would have their text).
+ */
+const WORKER_MIN_LINES = 5000;
 
 interface Task {
   steps: Iterator<unknown>;
@@ -138,7 +145,15 @@ export class LogDocuments implements vscode.Disposable {
    */
   readonly onDidReadEntries = this.read.event;
 
-  constructor(private readonly config: ConfigReader) {
+  /** Parses big documents off this thread; undefined: every parse runs here, in slices. */
+  private readonly worker: DocumentParseWorker | undefined;
+
+  /** @param workerPath the bundled worker script (dist/worker.js), for parsing big documents off this thread. */
+  constructor(
+    private readonly config: ConfigReader,
+    workerPath?: string,
+  ) {
+    this.worker = workerPath === undefined ? undefined : new DocumentParseWorker(workerPath);
     this.subscriptions.push(
       // Severities are fixed when a line is analysed, so a change of them means a new parse.
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -234,30 +249,75 @@ export class LogDocuments implements vscode.Disposable {
   }
 
   /**
-   * Parses the document into `model` in slices. On a first parse `model` is the tracked one; on a later
-   * one (new settings) it is a fresh model that replaces the tracked one when done, so hovers, diagnostics
-   * and the tree keep the old results until then.
+   * Parses the document into `model`: a big one on the worker thread, a small one (or any, when the worker
+   * fails) here in slices. On a first parse `model` is the tracked one; on a later one (new settings) it is
+   * a fresh model that replaces the tracked one when done, so hovers, diagnostics and the tree keep the old
+   * results until then.
    */
   private async parse(t: Tracked, model: LogModel): Promise<void> {
     const id = ++t.parses;
     const stopped = (): boolean => t.cancelled || t.parses !== id;
+    let onWorker = this.worker !== undefined;
     for (;;) {
       const { document } = t;
       const version = document.version;
       let first = true;
-      const handOver = (entries: LineEntry[]): void => {
+      const handOver = (entries: EntryBatch): void => {
         this.read.fire({ document, model, entries, first });
         first = false;
       };
-      const steps = model.resetInSteps(document.lineCount, (i) => document.lineAt(i).text, PARSE_LINES_PER_STEP, handOver);
-      if (!(await this.slices.run(steps, stopped, true)) || stopped()) return;
+      const read = (i: number): string => document.lineAt(i).text;
+      let finished: boolean;
+      if (onWorker && this.worker && document.lineCount > WORKER_MIN_LINES) {
+        try {
+          finished = await this.parseOnWorker(this.worker, document, model, handOver, () => stopped() || document.version !== version);
+        } catch (err) {
+          // The worker could not parse it (it failed to start, or ran out of memory): parse here instead.
+          console.error(`Parsing ${document.uri.toString(true)} on a worker thread failed; parsing it on the extension host instead:`, err);
+          onWorker = false;
+          continue;
+        }
+      } else {
+        // False here only when stopped, or when a step threw (which a new try would repeat).
+        if (!(await this.slices.run(model.resetInSteps(document.lineCount, read, PARSE_LINES_PER_STEP, handOver), stopped, true))) return;
+        finished = true;
+      }
+      if (stopped()) return;
       // The text changed while it was being parsed: start over with the new text.
-      if (document.version !== version) continue;
+      if (!finished || document.version !== version) continue;
       t.model = model;
       t.version = version;
       this.changed.fire({ document, model, kind: 'parsed' });
       return;
     }
+  }
+
+  /** Parses a document on the worker; false when `stopped` said to stop first. */
+  private async parseOnWorker(
+    worker: DocumentParseWorker,
+    document: vscode.TextDocument,
+    model: LogModel,
+    handOver: (entries: EntryBatch) => void,
+    stopped: () => boolean,
+  ): Promise<boolean> {
+    const source: LineSource = {
+      lineCount: document.lineCount,
+      eol: document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
+      readLines: (start, end) => document.getText(new vscode.Range(start, 0, end - 1, document.lineAt(end - 1).text.length)),
+    };
+    const reset = model.startReset(source.lineCount);
+    const outcome = await worker.parse(
+      source,
+      this.analyzeOptions(document),
+      (parsed, entries) => {
+        reset.add(parsed);
+        handOver(entries);
+      },
+      stopped,
+    );
+    if (outcome !== 'done' || stopped()) return false;
+    reset.finish((i) => document.lineAt(i).text);
+    return true;
   }
 
   private edit(e: vscode.TextDocumentChangeEvent): void {
@@ -288,6 +348,7 @@ export class LogDocuments implements vscode.Disposable {
     this.tracked.clear();
     for (const s of this.subscriptions) s.dispose();
     this.slices.dispose();
+    this.worker?.dispose();
   }
 }
 

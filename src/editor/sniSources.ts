@@ -45,10 +45,9 @@ export class SniSources implements vscode.Disposable {
           this.cancel(key);
           this.fed.add(key);
           if (!this.open.has(key)) this.open.set(key, { document, model: logModel });
-          this.model.setSourceEntries(key, entries, sourceMeta(document.uri));
-        } else if (this.fed.has(key)) {
-          this.model.addEntries(key, entries, sourceMeta(document.uri));
+          this.model.setSourceEntries(key, [], sourceMeta(document.uri));
         }
+        if (this.fed.has(key) && entries.count > 0) this.model.addBatch(key, entries);
       }),
       documents.onDidChangeModel(({ document, model: logModel, kind }) => {
         const key = document.uri.toString();

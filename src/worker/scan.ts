@@ -1,12 +1,14 @@
 /**
  * Worker thread entry: scans log files from disk with the engine and posts results to the thread that
  * started it. One file at a time; the pool (core/scanPool.ts) hands out files and merges what comes back.
+ * The same worker parses the text of open documents sent to it (core/parseWorker.ts).
  */
 import { stat } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeLine } from '../core/analyze';
 import { batchTransferList, EntryBatchBuilder, type EntryBatch } from '../core/entryBatch';
 import { readLogFile } from '../core/lines';
+import { isParseRequest, ParseHandler, type ParseReply, type ParseRequest } from '../core/parseWorker';
 import { keptProblem } from '../core/problems';
 import { checkFile, describeError, readProblems } from '../core/report';
 import { MAX_BATCHES_IN_FLIGHT, type ScanRequest, type ScanWorkerData, type WorkerMessage } from '../core/scanPool';
@@ -16,7 +18,7 @@ const port = parentPort;
 if (!port) throw new Error('scan.js runs as a worker thread');
 
 const controllers = new Map<number, AbortController>();
-const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+const post = (message: WorkerMessage | ParseReply, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
 // Entry batches the starting thread has finished with, counted there; without it (a pool that does not
 // share one) batches are posted without waiting.
@@ -40,7 +42,13 @@ function postBatch(id: number, batch: EntryBatch): void {
   post({ type: 'entries', id, batch }, batchTransferList(batch));
 }
 
-port.on('message', (message: ScanRequest | { type: 'cancel'; id: number }) => {
+const parses = new ParseHandler(post);
+
+port.on('message', (message: ScanRequest | ParseRequest | { type: 'cancel'; id: number }) => {
+  if (isParseRequest(message)) {
+    parses.handle(message);
+    return;
+  }
   if (message.type === 'cancel') {
     controllers.get(message.id)?.abort();
     return;

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeLine } from '../../src/core/analyze';
-import { LogModel, type LineChange, type LineEntry } from '../../src/core/logModel';
+import { batchToRefs, EntryBatchBuilder, type EntryBatch } from '../../src/core/entryBatch';
+import { LogModel, type LineChange } from '../../src/core/logModel';
 import type { Problem } from '../../src/core/types';
 import { assertMatchesLines } from './modelCheck';
 import { random } from './random';
@@ -183,20 +184,30 @@ describe('LogModel.reset and problems()', () => {
   it('hands each entry over once, in line order, a few hundred at a time and once more at the end', () => {
     const many = Array.from({ length: 3000 }, (_, i) => POOL[i % POOL.length]);
     const model = new LogModel();
-    const batches: LineEntry[][] = [];
+    const batches: EntryBatch[] = [];
     for (const _ of model.resetInSteps(many.length, (i) => many[i], 25, (entries) => batches.push(entries))) {
       // Steps run between hand-overs.
     }
-    const handed = batches.flat();
-    assert.deepEqual(handed, [...model.entries()]);
+    const handed = batches.flatMap(batchToRefs);
+    // A batch carries the fields the SNI view groups by.
+    const expected = [...model.entries()].map(({ line, entry }) => {
+      const packed = new EntryBatchBuilder();
+      packed.add(line, entry);
+      return batchToRefs(packed.take())[0];
+    });
+    assert.ok(expected.length > 1000, `${expected.length} entries`);
+    assert.deepEqual(handed, expected);
     assert.ok(batches.length > 3, `${batches.length} batches`);
-    for (const b of batches.slice(0, -1)) assert.ok(b.length >= 250 && b.length < 250 + 25, `a batch of ${b.length}`);
+    for (const b of batches.slice(0, -1)) assert.ok(b.count >= 250 && b.count < 250 + 25, `a batch of ${b.count}`);
     // A parse of nothing still ends with a (empty) hand-over.
-    const none: LineEntry[][] = [];
+    const none: EntryBatch[] = [];
     for (const _ of new LogModel().resetInSteps(2, () => '', 25, (entries) => none.push(entries))) {
       // No steps.
     }
-    assert.deepEqual(none, [[]]);
+    assert.deepEqual(
+      none.map((b) => b.count),
+      [0],
+    );
   });
 
   it('reads an entry again from the text the model was last given', () => {
