@@ -19,6 +19,18 @@ export type ParseReply =
   | { type: 'parsed'; id: number; parsed: ParsedLines; entries: EntryBatch }
   | { type: 'parse-error'; id: number; reason: string };
 
+/** What the parse worker gets when it starts (`workerData`). */
+export interface ParseWorkerData {
+  /** The nice value the worker sets for its own thread (see threadPriority.ts). */
+  niceness: number;
+}
+
+/**
+ * The parse worker's nice value: a parse is background work, and the extension host's thread (and the
+ * editor's) should get a CPU before it when both want one. 10 is what `nice` gives by default.
+ */
+const NICENESS = 10;
+
 /** Whether a message sent to the worker belongs to a document parse. */
 export function isParseRequest(message: { type: string }): message is ParseRequest {
   return message.type === 'parse-start' || message.type === 'parse-lines' || message.type === 'parse-end';
@@ -195,7 +207,8 @@ export class DocumentParseWorker {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerPath, { resourceLimits: { maxOldGenerationSizeMb: HEAP_MB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    const workerData: ParseWorkerData = { niceness: NICENESS };
+    const worker = new Worker(this.workerPath, { workerData, resourceLimits: { maxOldGenerationSizeMb: HEAP_MB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     // An idle worker does not keep a process alive.
     worker.unref();
     worker.on('message', (reply: ParseReply) => {

@@ -8,7 +8,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeLine } from '../core/analyze';
 import { batchTransferList, EntryBatchBuilder, type EntryBatch } from '../core/entryBatch';
 import { readLogFile } from '../core/lines';
-import { isParseRequest, ParseHandler, type ParseReply, type ParseRequest } from '../core/parseWorker';
+import { isParseRequest, ParseHandler, type ParseReply, type ParseRequest, type ParseWorkerData } from '../core/parseWorker';
+import { lowerThreadPriority } from '../core/threadPriority';
 import { keptProblem } from '../core/problems';
 import { checkFile, describeError, readProblems } from '../core/report';
 import { MAX_BATCHES_IN_FLIGHT, type ScanRequest, type ScanWorkerData, type WorkerMessage } from '../core/scanPool';
@@ -23,6 +24,9 @@ const post = (message: WorkerMessage | ParseReply, transfer: ArrayBuffer[] = [])
 // Entry batches the starting thread has finished with, counted there; without it (a pool that does not
 // share one) batches are posted without waiting.
 const batchesDone = (workerData as ScanWorkerData | undefined)?.batchesDone;
+// A worker that parses open documents in the background gives way to the editor's threads.
+const niceness = (workerData as ParseWorkerData | undefined)?.niceness;
+if (niceness !== undefined) lowerThreadPriority(niceness);
 const done = batchesDone ? new Int32Array(batchesDone) : undefined;
 let batchesPosted = 0;
 
