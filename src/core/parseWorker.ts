@@ -114,8 +114,9 @@ export class DocumentParseWorker {
 
   /**
    * Parses every line of `source`. `onParsed` receives each run's result as it comes back, in line order;
-   * `stopped` is asked before each run is read out, and a parse it stops resolves with 'stopped' after
-   * the runs already sent have come back. Rejects when the worker fails.
+   * `stopped` is asked before each run is read out and as each comes back; a parse it stops resolves with
+   * 'stopped' once the runs already sent have come back, and their results are dropped. Rejects when the
+   * worker fails.
    */
   parse(
     source: LineSource,
@@ -177,7 +178,8 @@ export class DocumentParseWorker {
           if (settled) return;
           inFlight--;
           try {
-            onParsed(parsed, entries);
+            // The runs of a parse that was told to stop are dropped.
+            if (!stopped()) onParsed(parsed, entries);
           } catch (err) {
             settle(err instanceof Error ? err : new Error(String(err)));
             return;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
 import { parseSeverityOverrides, type SeverityOverrides } from '../core/problems';
 import type { GroupBy, SortOrder } from '../core/sniModel';
@@ -11,6 +12,8 @@ export interface ConfigReader {
   severities(resource?: vscode.Uri): SeverityOverrides;
   /** The most text a `.log.gz` file is decompressed to, in bytes. */
   maxDecompressedBytes(resource?: vscode.Uri): number;
+  /** Whether big documents are parsed on a worker thread (see the setting's description). */
+  parseOnWorker(): boolean;
   /** Whether the SNI view selects the entry under the editor's cursor as it moves. */
   treeFollowCursor(): boolean;
   /** The SNI view's order when the window opens. */
@@ -36,6 +39,10 @@ export const workspaceConfig: ConfigReader = {
   maxDiagnosticsPerFile: (resource) => Math.max(1, Math.min(1000, Math.floor(read(Settings.maxDiagnosticsPerFile, 1000, resource)))),
   severities: (resource) => parseSeverityOverrides(read<unknown>(Settings.diagnosticsSeverity, {}, resource)),
   maxDecompressedBytes: (resource) => Math.max(1, read(Settings.gzipMaxDecompressedMB, 1024, resource)) * 1024 * 1024,
+  parseOnWorker: () => {
+    const mode = oneOf(read<unknown>(Settings.parseWorkerThread, 'auto'), ['auto', 'always', 'never'] as const, 'auto');
+    return mode === 'always' || (mode === 'auto' && availableParallelism() > 2);
+  },
   treeFollowCursor: () => read<unknown>(Settings.treeFollowCursor, false) === true,
   treeDefaultSort: () => oneOf(read<unknown>(Settings.treeDefaultSort, 'count'), ['count', 'name', 'latest'] as const, 'count'),
   treeDefaultGroupBy: () => oneOf(read<unknown>(Settings.treeDefaultGroupBy, 'sni'), ['sni', 'source', 'firewall'] as const, 'sni'),

@@ -41,10 +41,12 @@ const TURN_MS = 8;
 /** Lines parsed per step of a parse on this thread: small enough that a step stays well under a millisecond. */
 const PARSE_LINES_PER_STEP = 25;
 /**
- * Documents with more lines than this are parsed on a worker thread (smaller ones take a few milliseconds
- * here, and are ready before the worker would have their text).
+ * Documents with more lines or characters than these are parsed on a worker thread. Smaller ones take a few
+ * milliseconds here, and are ready before the worker would have their text; a few very long lines (a line
+ * of megabytes is one step of a parse) go to the worker too.
  */
 const WORKER_MIN_LINES = 5000;
+const WORKER_MIN_CHARS = 1024 * 1024;
 
 interface Task {
   steps: Iterator<unknown>;
@@ -257,7 +259,7 @@ export class LogDocuments implements vscode.Disposable {
   private async parse(t: Tracked, model: LogModel): Promise<void> {
     const id = ++t.parses;
     const stopped = (): boolean => t.cancelled || t.parses !== id;
-    let onWorker = this.worker !== undefined;
+    let onWorker = this.worker !== undefined && this.config.parseOnWorker();
     for (;;) {
       const { document } = t;
       const version = document.version;
@@ -268,7 +270,7 @@ export class LogDocuments implements vscode.Disposable {
       };
       const read = (i: number): string => document.lineAt(i).text;
       let finished: boolean;
-      if (onWorker && this.worker && document.lineCount > WORKER_MIN_LINES) {
+      if (onWorker && this.worker && isBig(document)) {
         try {
           finished = await this.parseOnWorker(this.worker, document, model, handOver, () => stopped() || document.version !== version);
         } catch (err) {
@@ -350,6 +352,12 @@ export class LogDocuments implements vscode.Disposable {
     this.slices.dispose();
     this.worker?.dispose();
   }
+}
+
+/** Whether a document is big enough to be parsed on the worker. */
+function isBig(document: vscode.TextDocument): boolean {
+  if (document.lineCount > WORKER_MIN_LINES) return true;
+  return document.offsetAt(document.lineAt(document.lineCount - 1).range.end) > WORKER_MIN_CHARS;
 }
 
 function countLineBreaks(text: string): number {

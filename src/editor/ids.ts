@@ -18,6 +18,7 @@ export const Settings = {
   maxDiagnosticsPerFile: 'nfwTlsLogs.diagnostics.maxPerFile',
   diagnosticsSeverity: 'nfwTlsLogs.diagnostics.severity',
   gzipMaxDecompressedMB: 'nfwTlsLogs.gzip.maxDecompressedMB',
+  parseWorkerThread: 'nfwTlsLogs.parse.workerThread',
   treeFollowCursor: 'nfwTlsLogs.tree.followCursor',
   treeDefaultSort: 'nfwTlsLogs.tree.defaultSort',
   treeDefaultGroupBy: 'nfwTlsLogs.tree.defaultGroupBy',
