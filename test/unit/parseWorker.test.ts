@@ -6,12 +6,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { generateLogLines } from '../../bench/generate';
 import { batchToRefs, type EntryBatch } from '../../src/core/entryBatch';
 import { LogModel } from '../../src/core/logModel';
 import { DocumentParseWorker, type LineSource, type ParseOutcome } from '../../src/core/parseWorker';
+import { lowerThreadPriority } from '../../src/core/threadPriority';
 import { assertMatchesLines } from './modelCheck';
 
 const WORKER = resolve('dist', 'worker.js');
@@ -142,6 +143,22 @@ describe('parsing a document on the worker thread', () => {
     await assert.rejects(worker.parse(wrong, {}, () => undefined), /expected 500 lines from line 1, got 501/);
     const next = await parseOnWorker(worker, lines);
     assertMatchesLines(next.model, lines);
+  });
+
+  it('runs at a lower priority than the thread that started it', async () => {
+    await parseOnWorker(worker, sampleLines(100, 8));
+    const niceOf = (tid: string): number => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      // Field 19 is the nice value; the fields after the command name (in parentheses) start at field 3.
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    if (process.platform !== 'linux') {
+      assert.equal(lowerThreadPriority(10), false);
+      return;
+    }
+    const nice = readdirSync('/proc/self/task').map(niceOf);
+    assert.equal(niceOf(String(process.pid)), 0);
+    assert.ok(nice.includes(10), `nice values of this process's threads: ${nice.join(', ')}`);
   });
 
   it('fails every parse when the worker cannot start', async () => {
