@@ -294,9 +294,14 @@ export function refsFromLineResults(results: readonly LineResult[], firstLine = 
 
 /** The index in {@link GROUP_KINDS} of an entry's group kind. */
 export function kindIndex(entry: TlsEntry): number {
-  if (entry.kind === 'tlsError') return K_TLS;
-  if (entry.status === 'REVOKED') return K_REVOKED;
-  if (entry.status === 'UNKNOWN') return K_UNKNOWN;
+  return kindIndexOf(entry.kind === 'revocation', entry.status);
+}
+
+/** {@link kindIndex} from what a packed entry keeps: whether it is a revocation check, and its status. */
+function kindIndexOf(revocation: boolean, status: string | undefined): number {
+  if (!revocation) return K_TLS;
+  if (status === 'REVOKED') return K_REVOKED;
+  if (status === 'UNKNOWN') return K_UNKNOWN;
   return K_OTHER;
 }
 
@@ -811,7 +816,7 @@ export class SniModel {
       const revocation = batch.kinds[i] === 1;
       const st = batch.status[i];
       const status = st >= 0 ? strings[st] : undefined;
-      const k = !revocation ? K_TLS : status === 'REVOKED' ? K_REVOKED : status === 'UNKNOWN' ? K_UNKNOWN : K_OTHER;
+      const k = kindIndexOf(revocation, status);
       const a = batch.action[i];
       const code = k | ((revocation ? 1 + actionIndex(a >= 0 ? strings[a] : undefined) : 0) << 2);
       let time = batch.timeMs[i];
@@ -1931,9 +1936,10 @@ export class SniCounter {
       this.rows.set(key, (row = { sni: key, entries: 0, tlsErrors: 0, revoked: 0, unknown: 0 }));
     }
     row.entries++;
-    if (entry.kind === 'tlsError') row.tlsErrors++;
-    else if (entry.status === 'REVOKED') row.revoked++;
-    else if (entry.status === 'UNKNOWN') row.unknown++;
+    const k = kindIndex(entry);
+    if (k === K_TLS) row.tlsErrors++;
+    else if (k === K_REVOKED) row.revoked++;
+    else if (k === K_UNKNOWN) row.unknown++;
   }
 
   /** Rows with the most entries first, ties by name as {@link SniModel.summary} orders them. */
