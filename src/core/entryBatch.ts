@@ -1,4 +1,5 @@
 import type { EntryRef } from './sniModel';
+import { widened } from './typedArrays';
 import type { TlsEntry } from './types';
 
 /**
@@ -88,24 +89,20 @@ export class EntryBatchBuilder {
     return out;
   }
 
+  /** Doubles the room of every column, keeping what they hold. */
   private grow(): void {
     const b = this.batch;
     const n = b.lines.length * 2;
-    const wider = <A extends Int32Array | Uint8Array | Float64Array>(a: A, make: (n: number) => A): A => {
-      const out = make(n);
-      out.set(a);
-      return out;
-    };
-    b.lines = wider(b.lines, (k) => new Int32Array(k));
-    b.kinds = wider(b.kinds, (k) => new Uint8Array(k));
-    b.sni = wider(b.sni, (k) => new Int32Array(k));
-    b.firewall = wider(b.firewall, (k) => new Int32Array(k));
-    b.status = wider(b.status, (k) => new Int32Array(k));
-    b.action = wider(b.action, (k) => new Int32Array(k));
-    b.destIp = wider(b.destIp, (k) => new Int32Array(k));
-    b.destPort = wider(b.destPort, (k) => new Int32Array(k));
-    b.timeMs = wider(b.timeMs, (k) => new Float64Array(k));
-    b.eventTimestamp = wider(b.eventTimestamp, (k) => new Float64Array(k));
+    b.lines = widened(b.lines, n);
+    b.kinds = widened(b.kinds, n);
+    b.sni = widened(b.sni, n);
+    b.firewall = widened(b.firewall, n);
+    b.status = widened(b.status, n);
+    b.action = widened(b.action, n);
+    b.destIp = widened(b.destIp, n);
+    b.destPort = widened(b.destPort, n);
+    b.timeMs = widened(b.timeMs, n);
+    b.eventTimestamp = widened(b.eventTimestamp, n);
   }
 
   private intern(value: string | undefined): number {

@@ -20,6 +20,7 @@
  */
 import type { EntryBatch } from './entryBatch';
 import { ownCopy } from './ownCopy';
+import { widened } from './typedArrays';
 import type { LineResult, TlsEntry } from './types';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -575,13 +576,13 @@ class SourceState {
     const need = this.rows + extra;
     if (need <= this.lines.length) return;
     const size = this.lines.length === 0 ? need : Math.max(need, Math.ceil(this.lines.length * 1.5));
-    this.lines = grow(this.lines, new Int32Array(size));
-    this.snis = grow(this.snis, new Int32Array(size));
-    this.codes = grow(this.codes, new Uint8Array(size));
-    this.times = grow(this.times, new Float64Array(size));
-    this.ips = grow(this.ips, new Float64Array(size));
-    this.ports = grow(this.ports, new Int32Array(size));
-    if (this.fws !== undefined) this.fws = grow(this.fws, new Int32Array(size));
+    this.lines = widened(this.lines, size);
+    this.snis = widened(this.snis, size);
+    this.codes = widened(this.codes, size);
+    this.times = widened(this.times, size);
+    this.ips = widened(this.ips, size);
+    this.ports = widened(this.ports, size);
+    if (this.fws !== undefined) this.fws = widened(this.fws, size);
   }
 
   /** The stats index of an SNI, created when new (only while appending: see {@link expand}). */
@@ -590,7 +591,7 @@ class SourceState {
     let at = local.get(sniId);
     if (at === undefined) {
       at = local.size * L_STRIDE;
-      if (at + L_STRIDE > this.stats.length) this.stats = grow(this.stats, new Int32Array(Math.max(L_STRIDE * 4, this.stats.length * 2)));
+      if (at + L_STRIDE > this.stats.length) this.stats = widened(this.stats, Math.max(L_STRIDE * 4, this.stats.length * 2));
       local.set(sniId, at);
     }
     return at;
@@ -667,10 +668,6 @@ function lowerBound(values: Int32Array, end: number, value: number): number {
   return lo;
 }
 
-function grow<T extends Int32Array | Uint8Array | Float64Array>(old: T, bigger: T): T {
-  bigger.set(old);
-  return bigger;
-}
 
 /** Interns values as dense ids. */
 class Interner<T> {

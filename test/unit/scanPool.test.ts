@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { binaryBytes, deepJson, longLine } from '../../bench/pathological';
 import { generateLogLines } from '../../bench/generate';
-import { EntryBatchBuilder, type EntryBatch } from '../../src/core/entryBatch';
+import { batchToRefs, EntryBatchBuilder, type EntryBatch } from '../../src/core/entryBatch';
 import { checkFile, collectLogFiles, formatProblemLine, formatTotals, toJsonReport, type FileReport } from '../../src/core/report';
 import { MAX_BATCHES_IN_FLIGHT, scanFiles, type ScanRequest, type ScanWorkerData, type WorkerMessage } from '../../src/core/scanPool';
 
@@ -224,6 +224,28 @@ describe('entry batches in flight', () => {
     assert.deepEqual([first.count, [...first.lines], first.strings], [2, [0, 1], ['a.example.com', 'b.example.com', 'REVOKED']]);
     assert.deepEqual([second.count, [...second.lines], second.strings, [...second.sni], [...second.destPort]], [1, [2], ['c.example.com'], [0], [-1]]);
     assert.notEqual(first.lines.buffer, second.lines.buffer);
+  });
+
+  it('a batch builder grows past its capacity, keeping every field of what it held', () => {
+    const builder = new EntryBatchBuilder(2);
+    const entries = Array.from({ length: 7 }, (_, i) => ({
+      kind: i % 2 === 0 ? ('tlsError' as const) : ('revocation' as const),
+      sni: `s${i}.example.com`,
+      firewallName: 'fw',
+      status: i % 2 === 0 ? undefined : 'REVOKED',
+      action: i % 2 === 0 ? undefined : 'DROP',
+      destIp: `10.0.0.${i}`,
+      destPort: 400 + i,
+      timeMs: 1000 * i,
+      eventTimestamp: i,
+    }));
+    entries.forEach((e, i) => builder.add(10 + i, e));
+    const batch = builder.take();
+    assert.equal(batch.count, 7);
+    assert.deepEqual(
+      batchToRefs(batch),
+      entries.map((e, i) => ({ line: 10 + i, entry: Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) })),
+    );
   });
 });
 
