@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { AnalyzeOptions } from '../core/analyze';
 import type { EntryBatch } from '../core/entryBatch';
-import { LogModel, type LineChange } from '../core/logModel';
+import { LogModel, type LineChange, type LineReader } from '../core/logModel';
 import { DocumentParseWorker, type LineSource } from '../core/parseWorker';
 import type { ConfigReader } from './config';
 import { LANGUAGE_ID, Settings } from './ids';
@@ -194,7 +194,7 @@ export class LogDocuments implements vscode.Disposable {
     if (!t || t.version < 0 || t.document !== document) return undefined;
     if (t.version !== document.version) {
       // An edit we did not see (should not happen); parse again rather than serve stale results.
-      t.model.reset(document.lineCount, (i) => document.lineAt(i).text);
+      t.model.reset(document.lineCount, lineReader(document));
       t.version = document.version;
     }
     return t.model;
@@ -268,11 +268,11 @@ export class LogDocuments implements vscode.Disposable {
         this.read.fire({ document, model, entries, first });
         first = false;
       };
-      const read = (i: number): string => document.lineAt(i).text;
+      const read = lineReader(document);
       let finished: boolean;
       if (onWorker && this.worker && isBig(document)) {
         try {
-          finished = await this.parseOnWorker(this.worker, document, model, handOver, () => stopped() || document.version !== version);
+          finished = await this.parseOnWorker(this.worker, document, read, model, handOver, () => stopped() || document.version !== version);
         } catch (err) {
           // The worker could not parse it (it failed to start, or ran out of memory): parse here instead.
           console.error(`Parsing ${document.uri.toString(true)} on a worker thread failed; parsing it on the extension host instead:`, err);
@@ -298,6 +298,7 @@ export class LogDocuments implements vscode.Disposable {
   private async parseOnWorker(
     worker: DocumentParseWorker,
     document: vscode.TextDocument,
+    read: LineReader,
     model: LogModel,
     handOver: (entries: EntryBatch) => void,
     stopped: () => boolean,
@@ -318,7 +319,7 @@ export class LogDocuments implements vscode.Disposable {
       stopped,
     );
     if (outcome !== 'done' || stopped()) return false;
-    reset.finish((i) => document.lineAt(i).text);
+    reset.finish(read);
     return true;
   }
 
@@ -330,7 +331,7 @@ export class LogDocuments implements vscode.Disposable {
       endLine: c.range.end.line,
       newLineCount: countLineBreaks(c.text) + 1,
     }));
-    t.model.applyChanges(changes, (i) => e.document.lineAt(i).text);
+    t.model.applyChanges(changes, lineReader(e.document));
     t.version = e.document.version;
     this.changed.fire({ document: e.document, model: t.model, kind: 'edited' });
   }
@@ -352,6 +353,11 @@ export class LogDocuments implements vscode.Disposable {
     this.slices.dispose();
     this.worker?.dispose();
   }
+}
+
+/** Reads a document's lines by number, as the model reads them. */
+function lineReader(document: vscode.TextDocument): LineReader {
+  return (i) => document.lineAt(i).text;
 }
 
 /** Whether a document is big enough to be parsed on the worker. */

@@ -24,11 +24,12 @@ const post = (message: WorkerMessage | ParseReply, transfer: ArrayBuffer[] = [])
 // Entry batches the starting thread has finished with, counted there; without it (a pool that does not
 // share one) batches are posted without waiting.
 const batchesDone = (workerData as ScanWorkerData | undefined)?.batchesDone;
+const done = batchesDone ? new Int32Array(batchesDone) : undefined;
+let batchesPosted = 0;
+
 // A worker that parses open documents in the background gives way to the editor's threads.
 const niceness = (workerData as ParseWorkerData | undefined)?.niceness;
 if (niceness !== undefined) lowerThreadPriority(niceness);
-const done = batchesDone ? new Int32Array(batchesDone) : undefined;
-let batchesPosted = 0;
 
 /**
  * Posts a batch of entries, first waiting (blocking this thread, and so the read) while the receiving
