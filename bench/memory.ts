@@ -16,7 +16,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BroadcastChannel } from 'node:worker_threads';
-import { scanFiles } from '../src/core/scanPool';
+import { scanFiles } from '../src/core/threads/scanPool';
 
 const MB = 1024 * 1024;
 const args = process.argv.slice(2);

@@ -9,9 +9,9 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { analyzeLine } from '../src/core/analyze';
-import { LogModel } from '../src/core/logModel';
-import type { TlsEntry } from '../src/core/types';
+import { analyzeLine } from '../src/core/parse/analyze';
+import { LogModel } from '../src/core/document/logModel';
+import type { TlsEntry } from '../src/core/parse/types';
 import { generateLogLines } from './generate';
 
 setFlagsFromString('--expose-gc');

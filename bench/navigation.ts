@@ -11,7 +11,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { LogModel } from '../src/core/logModel';
+import { LogModel } from '../src/core/document/logModel';
 import {
   bucketDetailsInSteps,
   countByKind,
@@ -34,7 +34,7 @@ import {
   type LineResults,
   type TimedEntry,
   type TimePickLevel,
-} from '../src/core/navigation';
+} from '../src/core/document/navigation';
 import { writeLog } from './generate';
 
 const MB = 1024 * 1024;

@@ -9,8 +9,8 @@
  */
 import { resolve } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { LogModel } from '../src/core/logModel';
-import { DocumentParseWorker, type LineSource } from '../src/core/parseWorker';
+import { LogModel } from '../src/core/document/logModel';
+import { DocumentParseWorker, type LineSource } from '../src/core/threads/parseWorker';
 import { generateLogLines } from './generate';
 
 const args = process.argv.slice(2);

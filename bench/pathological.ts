@@ -13,10 +13,10 @@ import { appendFileSync, closeSync, chmodSync, mkdirSync, mkdtempSync, openSync,
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { analyzeLine } from '../src/core/analyze';
-import { formatBytes } from '../src/core/lines';
-import { LogModel } from '../src/core/logModel';
-import { checkFile, collectLogFiles, type CheckOptions, type FileReport } from '../src/core/report';
+import { analyzeLine } from '../src/core/parse/analyze';
+import { formatBytes } from '../src/core/read/lines';
+import { LogModel } from '../src/core/document/logModel';
+import { checkFile, collectLogFiles, type CheckOptions, type FileReport } from '../src/core/report/report';
 import { generateLogLines, LogGenerator, Prng } from './generate';
 
 const MiB = 1024 * 1024;

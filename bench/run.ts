@@ -12,10 +12,10 @@ import { StringDecoder } from 'node:string_decoder';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createGunzip } from 'node:zlib';
-import { LogModel } from '../src/core/logModel';
-import { checkFile } from '../src/core/report';
-import { scanFiles, type ScannedFile } from '../src/core/scanPool';
-import { SniModel } from '../src/core/sniModel';
+import { LogModel } from '../src/core/document/logModel';
+import { checkFile } from '../src/core/report/report';
+import { scanFiles, type ScannedFile } from '../src/core/threads/scanPool';
+import { SniModel } from '../src/core/sni/sniModel';
 import { writeLog, writeS3Tree } from './generate';
 
 const args = process.argv.slice(2);

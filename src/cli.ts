@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { scanFiles } from './core/scanPool';
-import { formatBytes } from './core/lines';
-import { checkFile, collectLogFiles, describeError, formatProblemLine, terminalSafe, toJsonReport, type FileReport } from './core/report';
+import { scanFiles } from './core/threads/scanPool';
+import { formatBytes } from './core/read/lines';
+import { checkFile, collectLogFiles, describeError, formatProblemLine, terminalSafe, toJsonReport, type FileReport } from './core/report/report';
 
 const USAGE = `Usage: nfw-tls-logs check [--json] [--max-decompressed <MB>] <file-or-directory>...
 

@@ -7,7 +7,7 @@ import { registerGzip } from './editor/gzip';
 import { registerHovers } from './editor/hover';
 import { LanguageDetector } from './editor/language';
 import { registerNavigation } from './editor/navigation';
-import type { SniModel, TreeNode } from './core/sniModel';
+import type { SniModel, TreeNode } from './core/sni/sniModel';
 import { SniView, type SniTreeProvider } from './editor/sniTree';
 import { registerSniTreeCommands } from './editor/sniTreeCommands';
 import { LogStatusBar, type StatusBarState } from './editor/statusBar';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { OutlineGroup } from '../core/outline';
-import type { Problem, Severity } from '../core/types';
+import type { OutlineGroup } from '../core/document/outline';
+import type { Problem, Severity } from '../core/parse/types';
 import { DIAGNOSTIC_SOURCE } from './ids';
 
 /** The only place that turns core values into editor values. */

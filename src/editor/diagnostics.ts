@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { LogModel } from '../core/logModel';
-import type { Problem, Severity } from '../core/types';
+import type { LogModel } from '../core/document/logModel';
+import type { Problem, Severity } from '../core/parse/types';
 import type { ConfigReader } from './config';
 import { toCappedDiagnostics, toDiagnostic, withCapNote } from './convert';
 import { DIAGNOSTIC_SOURCE } from './ids';

@@ -1,10 +1,10 @@
 import { open, stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { isTlsLogLine, parseAwsLogName } from '../core/detect';
-import { formatBytes } from '../core/lines';
-import { collectLogFiles } from '../core/report';
-import { scanFiles, type ScannedFile } from '../core/scanPool';
-import type { SniModel, SourceMeta } from '../core/sniModel';
+import { isTlsLogLine, parseAwsLogName } from '../core/read/detect';
+import { formatBytes } from '../core/read/lines';
+import { collectLogFiles } from '../core/report/report';
+import { scanFiles, type ScannedFile } from '../core/threads/scanPool';
+import type { SniModel, SourceMeta } from '../core/sni/sniModel';
 import type { ConfigReader } from './config';
 import { toCappedDiagnostics } from './convert';
 import type { LogDocuments } from './documents';

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { AnalyzeOptions } from '../core/analyze';
-import type { EntryBatch } from '../core/entryBatch';
-import { LogModel, type LineChange, type LineReader } from '../core/logModel';
-import { DocumentParseWorker, type LineSource } from '../core/parseWorker';
+import type { AnalyzeOptions } from '../core/parse/analyze';
+import type { EntryBatch } from '../core/parse/entryBatch';
+import { LogModel, type LineChange, type LineReader } from '../core/document/logModel';
+import { DocumentParseWorker, type LineSource } from '../core/threads/parseWorker';
 import type { ConfigReader } from './config';
 import { LANGUAGE_ID, Settings } from './ids';
 

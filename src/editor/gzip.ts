@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { gunzipFile } from '../core/gunzip';
-import { PROBLEM_CATALOG } from '../core/problems';
-import { encodingNote } from '../core/report';
+import { gunzipFile } from '../core/read/gunzip';
+import { PROBLEM_CATALOG } from '../core/parse/problems';
+import { encodingNote } from '../core/report/report';
 import type { ConfigReader } from './config';
 import { toSeverity } from './convert';
 import { Commands, CustomEditors, DIAGNOSTIC_SOURCE, GZIP_SCHEME } from './ids';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { analyzeLine } from '../core/analyze';
-import { hoverAt } from '../core/hover';
+import { analyzeLine } from '../core/parse/analyze';
+import { hoverAt } from '../core/explain/hover';
 import { toRange } from './convert';
 import type { LogDocuments } from './documents';
 import { LANGUAGE_ID } from './ids';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isTlsLogLine } from '../core/detect';
+import { isTlsLogLine } from '../core/read/detect';
 import type { ConfigReader } from './config';
 import { LANGUAGE_ID } from './ids';
 

@@ -19,8 +19,8 @@ import {
   type LineFilter,
   type TimeBucket,
   type TimedEntry,
-} from '../core/navigation';
-import type { LogModel } from '../core/logModel';
+} from '../core/document/navigation';
+import type { LogModel } from '../core/document/logModel';
 import type { LogDocuments } from './documents';
 import { Commands, LANGUAGE_ID } from './ids';
 

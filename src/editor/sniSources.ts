@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { parseAwsLogName } from '../core/detect';
-import type { LogModel } from '../core/logModel';
-import type { EntryRef, SniModel, SourceMeta } from '../core/sniModel';
+import { parseAwsLogName } from '../core/read/detect';
+import type { LogModel } from '../core/document/logModel';
+import type { EntryRef, SniModel, SourceMeta } from '../core/sni/sniModel';
 import type { LogDocuments } from './documents';
 
 /** How long after the last keystroke a document's entries are regrouped. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { codeSpan, escapeMarkdown, showInvisibles } from '../core/markdown';
+import { codeSpan, escapeMarkdown, showInvisibles } from '../core/explain/markdown';
 import {
   GROUP_KINDS,
   KIND_LABELS,
@@ -14,10 +14,10 @@ import {
   type SortOrder,
   type TreeNode,
   type ViewOptions,
-} from '../core/sniModel';
-import { parseTlsErrorMessage } from '../core/tlsMessage';
-import type { TlsEntry } from '../core/types';
-import { plural, thousands } from '../core/navigation';
+} from '../core/sni/sniModel';
+import { parseTlsErrorMessage } from '../core/parse/tlsMessage';
+import type { TlsEntry } from '../core/parse/types';
+import { plural, thousands } from '../core/document/navigation';
 import type { ConfigReader } from './config';
 import type { LogDocuments } from './documents';
 import { Commands, ContextKeys, Settings, Views } from './ids';

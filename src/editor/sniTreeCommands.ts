@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { escapeMarkdown } from '../core/markdown';
-import { parseNodeId, toCsv, toMarkdown, type GroupKind, type KindFilter, type NodeRef, type Scope, type SniKey, type SniSummaryRow } from '../core/sniModel';
+import { escapeMarkdown } from '../core/explain/markdown';
+import { parseNodeId, toCsv, toMarkdown, type GroupKind, type KindFilter, type NodeRef, type Scope, type SniKey, type SniSummaryRow } from '../core/sni/sniModel';
 import { Commands } from './ids';
 import { KIND_FILTER_LABELS, filterSummary, type RevealResult, type SniView, type SniViewState } from './sniTree';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { statusAccessibleText, statusText, statusTooltip, summarizeDocument, type DocumentSummary } from '../core/documentSummary';
+import { statusAccessibleText, statusText, statusTooltip, summarizeDocument, type DocumentSummary } from '../core/document/documentSummary';
 import type { LogDocuments } from './documents';
 import { LANGUAGE_ID, STATUS_BAR_ITEM_ID, Views } from './ids';
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { LogModel } from '../core/logModel';
-import { OutlineBuilder } from '../core/outline';
+import type { LogModel } from '../core/document/logModel';
+import { OutlineBuilder } from '../core/document/outline';
 import { toDocumentSymbol } from './convert';
 import type { LogDocuments } from './documents';
 import { LANGUAGE_ID } from './ids';

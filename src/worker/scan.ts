@@ -5,15 +5,15 @@
  */
 import { stat } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeLine } from '../core/analyze';
-import { batchTransferList, EntryBatchBuilder, type EntryBatch } from '../core/entryBatch';
-import { readLogFile } from '../core/lines';
-import { isParseRequest, ParseHandler, type ParseReply, type ParseRequest, type ParseWorkerData } from '../core/parseWorker';
-import { lowerThreadPriority } from '../core/threadPriority';
-import { keptProblem } from '../core/problems';
-import { checkFile, describeError, readProblems } from '../core/report';
-import { MAX_BATCHES_IN_FLIGHT, type ScanRequest, type ScanWorkerData, type WorkerMessage } from '../core/scanPool';
-import type { Problem } from '../core/types';
+import { analyzeLine } from '../core/parse/analyze';
+import { batchTransferList, EntryBatchBuilder, type EntryBatch } from '../core/parse/entryBatch';
+import { readLogFile } from '../core/read/lines';
+import { isParseRequest, ParseHandler, type ParseReply, type ParseRequest, type ParseWorkerData } from '../core/threads/parseWorker';
+import { lowerThreadPriority } from '../core/threads/threadPriority';
+import { keptProblem } from '../core/parse/problems';
+import { checkFile, describeError, readProblems } from '../core/report/report';
+import { MAX_BATCHES_IN_FLIGHT, type ScanRequest, type ScanWorkerData, type WorkerMessage } from '../core/threads/scanPool';
+import type { Problem } from '../core/parse/types';
 
 const port = parentPort;
 if (!port) throw new Error('scan.js runs as a worker thread');

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { writeLog, writeS3Tree } from '../../bench/generate';
-import { collectLogFiles, checkFile } from '../../src/core/report';
-import type { SniModel } from '../../src/core/sniModel';
+import { collectLogFiles, checkFile } from '../../src/core/report/report';
+import type { SniModel } from '../../src/core/sni/sniModel';
 import { closeAllEditors, describeStalls, EXTENSION_ID, maxOnCpu, makeTempDir, waitFor, waitForDiagnostics, watchEventLoop } from './util';
 
 interface Api {

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { writeLog } from '../../bench/generate';
-import { checkFile } from '../../src/core/report';
+import { checkFile } from '../../src/core/report/report';
 import { closeAllEditors, describeStalls, EXTENSION_ID, maxOnCpu, makeTempDir, measureLoop, openDocument, repoRoot, waitForDiagnostics } from './util';
 
 /** SHA-256 of every file under a folder, by path. */

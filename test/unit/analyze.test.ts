@@ -2,10 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeLine } from '../../src/core/analyze';
-import { readLogFile } from '../../src/core/lines';
-import { PROBLEM_CATALOG } from '../../src/core/problems';
-import type { LineResult, Problem, ProblemCode, Severity } from '../../src/core/types';
+import { analyzeLine } from '../../src/core/parse/analyze';
+import { readLogFile } from '../../src/core/read/lines';
+import { PROBLEM_CATALOG } from '../../src/core/parse/problems';
+import type { LineResult, Problem, ProblemCode, Severity } from '../../src/core/parse/types';
 import { random } from './random';
 
 // The two entries printed in FORMAT.md, verbatim.

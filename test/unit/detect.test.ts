@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isLogFileName, isOtherFirewallLogName, isTlsLogLine, parseAwsLogName } from '../../src/core/detect';
+import { isLogFileName, isOtherFirewallLogName, isTlsLogLine, parseAwsLogName } from '../../src/core/read/detect';
 
 const TLS_ERROR =
   '{"firewall_name":"firewall-tls-test","availability_zone":"us-east-1d","event_timestamp":1719943304,"event":{"timestamp":"2024-07-02T18:01:44.412778Z","src_ip":"10.0.2.53","src_port":"59844","dest_ip":"10.0.1.27","dest_port":"443","sni":"-","tls_error":{"error_message":"Server name is not found in client hello."}}}';

@@ -12,8 +12,8 @@ import {
   type ExplainContext,
   type Explanation,
   type FieldPath,
-} from '../../src/core/explain';
-import type { TlsEntry } from '../../src/core/types';
+} from '../../src/core/explain/explain';
+import type { TlsEntry } from '../../src/core/parse/types';
 
 const NOW = Date.parse('2024-02-19T19:50:00Z');
 const CONTEXT: ExplainContext = { now: NOW, timeZone: 'America/New_York' };

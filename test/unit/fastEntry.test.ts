@@ -9,9 +9,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { generateLogLines } from '../../bench/generate';
-import { analyzeLine } from '../../src/core/analyze';
-import type { TlsEntry } from '../../src/core/types';
-import { readCleanEntry, validateValue } from '../../src/core/validate';
+import { analyzeLine } from '../../src/core/parse/analyze';
+import type { TlsEntry } from '../../src/core/parse/types';
+import { readCleanEntry, validateValue } from '../../src/core/parse/validate';
 import { random } from './random';
 
 /** The full path's reading of a line: its entry when it has one and no problems, else undefined; null when it is not JSON. */

@@ -14,15 +14,15 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { LogGenerator, Prng } from '../../bench/generate';
-import { analyzeLine } from '../../src/core/analyze';
-import { hoverAt } from '../../src/core/hover';
-import { walkJson } from '../../src/core/jsonLocate';
-import { LogModel, type LineChange } from '../../src/core/logModel';
+import { analyzeLine } from '../../src/core/parse/analyze';
+import { hoverAt } from '../../src/core/explain/hover';
+import { walkJson } from '../../src/core/parse/jsonLocate';
+import { LogModel, type LineChange } from '../../src/core/document/logModel';
 import { assertMatchesLines } from './modelCheck';
-import { PROBLEM_CATALOG } from '../../src/core/problems';
-import { checkFile } from '../../src/core/report';
-import type { LineResult, Problem, TlsEntry } from '../../src/core/types';
-import { validateValue } from '../../src/core/validate';
+import { PROBLEM_CATALOG } from '../../src/core/parse/problems';
+import { checkFile } from '../../src/core/report/report';
+import type { LineResult, Problem, TlsEntry } from '../../src/core/parse/types';
+import { validateValue } from '../../src/core/parse/validate';
 
 /** Fixed, so that a failure reproduces; `FUZZ_SEED=<n>` explores elsewhere. */
 const SEED = Number(process.env.FUZZ_SEED ?? 20240702);

@@ -4,8 +4,8 @@ import { truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { tempFiles } from './tempFiles';
-import { gunzipFile, type GunzipResult } from '../../src/core/gunzip';
-import { readLogFile } from '../../src/core/lines';
+import { gunzipFile, type GunzipResult } from '../../src/core/read/gunzip';
+import { readLogFile } from '../../src/core/read/lines';
 import { sampleLogLines } from './random';
 
 const sampleLines = (count: number, seed = 5): string[] => sampleLogLines(count, seed);

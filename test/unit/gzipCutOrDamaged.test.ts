@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { constants, crc32, gzipSync, inflateRawSync } from 'node:zlib';
 import { tempFiles } from './tempFiles';
-import { gunzipFile } from '../../src/core/gunzip';
-import { formatBytes, INFLATE_SLICE, readLogFile } from '../../src/core/lines';
+import { gunzipFile } from '../../src/core/read/gunzip';
+import { formatBytes, INFLATE_SLICE, readLogFile } from '../../src/core/read/lines';
 import { random } from './random';
 
 /**

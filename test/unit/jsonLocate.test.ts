@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { walkJson, walkJsonTokens, type FieldLocation } from '../../src/core/jsonLocate';
+import { walkJson, walkJsonTokens, type FieldLocation } from '../../src/core/parse/jsonLocate';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { random } from './random';

@@ -4,8 +4,8 @@ import { appendFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, createGzip, gzipSync } from 'node:zlib';
 import { tempFiles } from './tempFiles';
-import { formatBytes, isGzipMagic, LineSplitter, readLogFile, type ReadOptions, type ReadSummary } from '../../src/core/lines';
-import { checkFile } from '../../src/core/report';
+import { formatBytes, isGzipMagic, LineSplitter, readLogFile, type ReadOptions, type ReadSummary } from '../../src/core/read/lines';
+import { checkFile } from '../../src/core/report/report';
 import { random, sampleLogLines } from './random';
 
 /** The lines a reader should deliver: split at \r\n, \n or a lone \r (as VS Code does), no empty last line after a final break. */

@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeLine } from '../../src/core/analyze';
-import { batchToRefs, EntryBatchBuilder, type EntryBatch } from '../../src/core/entryBatch';
-import { LogModel, type LineChange } from '../../src/core/logModel';
-import type { Problem } from '../../src/core/types';
+import { analyzeLine } from '../../src/core/parse/analyze';
+import { batchToRefs, EntryBatchBuilder, type EntryBatch } from '../../src/core/parse/entryBatch';
+import { LogModel, type LineChange } from '../../src/core/document/logModel';
+import type { Problem } from '../../src/core/parse/types';
 import { assertMatchesLines } from './modelCheck';
 import { random } from './random';
 

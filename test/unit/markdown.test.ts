@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { explainField, FIELD_PATHS, type Explanation } from '../../src/core/explain';
-import { codeSpan, escapeMarkdown, MAX_VALUE_LENGTH, MAX_VALUES_LISTED, renderExplanation, showInvisibles } from '../../src/core/markdown';
-import type { TlsEntry } from '../../src/core/types';
+import { explainField, FIELD_PATHS, type Explanation } from '../../src/core/explain/explain';
+import { codeSpan, escapeMarkdown, MAX_VALUE_LENGTH, MAX_VALUES_LISTED, renderExplanation, showInvisibles } from '../../src/core/explain/markdown';
+import type { TlsEntry } from '../../src/core/parse/types';
 
 const HOSTILE = [
   'evil.com](command:workbench.action.files.saveAll)',

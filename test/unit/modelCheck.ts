@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { analyzeLine } from '../../src/core/analyze';
-import type { LogModel } from '../../src/core/logModel';
-import { kindOf } from '../../src/core/sniModel';
-import type { TlsEntry } from '../../src/core/types';
+import { analyzeLine } from '../../src/core/parse/analyze';
+import type { LogModel } from '../../src/core/document/logModel';
+import { kindOf } from '../../src/core/sni/sniModel';
+import type { TlsEntry } from '../../src/core/parse/types';
 
 /**
  * Asserts that what the model keeps per line (kind, SNI, counts) and the entries it reads again agree with

@@ -2,8 +2,8 @@
 // of SNIs and entries, and the status bar's counts: all from core, in plain data.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { statusText, statusTooltip, summarizeDocument } from '../../src/core/documentSummary';
-import { LogModel } from '../../src/core/logModel';
+import { statusText, statusTooltip, summarizeDocument } from '../../src/core/document/documentSummary';
+import { LogModel } from '../../src/core/document/logModel';
 import {
   bucketDetailsInSteps,
   bucketLabel,
@@ -29,9 +29,9 @@ import {
   type TimeBucket,
   type TimedEntry,
   type TimePickLevel,
-} from '../../src/core/navigation';
-import { OutlineBuilder, buildOutline } from '../../src/core/outline';
-import type { TlsEntry } from '../../src/core/types';
+} from '../../src/core/document/navigation';
+import { OutlineBuilder, buildOutline } from '../../src/core/document/outline';
+import type { TlsEntry } from '../../src/core/parse/types';
 import { random } from './random';
 
 const BASE_MS = Date.UTC(2024, 6, 2, 18, 0, 0);

@@ -3,11 +3,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateLogLines } from '../../bench/generate';
-import { LogModel } from '../../src/core/logModel';
-import { describeKindCounts, entryEndpoints, entryOutcome, entryTimeMs, formatEntryTime, thousands } from '../../src/core/navigation';
-import { FINISH_ITEMS_PER_STEP, GROUP_ITEMS, OUTLINE_LIMITS, OutlineBuilder, type OutlineGroup, type OutlineLimits, type OutlineResult } from '../../src/core/outline';
-import { kindOf } from '../../src/core/sniModel';
-import type { TlsEntry } from '../../src/core/types';
+import { LogModel } from '../../src/core/document/logModel';
+import { describeKindCounts, entryEndpoints, entryOutcome, entryTimeMs, formatEntryTime, thousands } from '../../src/core/document/navigation';
+import { FINISH_ITEMS_PER_STEP, GROUP_ITEMS, OUTLINE_LIMITS, OutlineBuilder, type OutlineGroup, type OutlineLimits, type OutlineResult } from '../../src/core/document/outline';
+import { kindOf } from '../../src/core/sni/sniModel';
+import type { TlsEntry } from '../../src/core/parse/types';
 
 type Entry = { line: number; entry: TlsEntry };
 

@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { generateLogLines } from '../../bench/generate';
-import { batchToRefs, type EntryBatch } from '../../src/core/entryBatch';
-import { LogModel } from '../../src/core/logModel';
-import { DocumentParseWorker, type LineSource, type ParseOutcome } from '../../src/core/parseWorker';
-import { lowerThreadPriority } from '../../src/core/threadPriority';
+import { batchToRefs, type EntryBatch } from '../../src/core/parse/entryBatch';
+import { LogModel } from '../../src/core/document/logModel';
+import { DocumentParseWorker, type LineSource, type ParseOutcome } from '../../src/core/threads/parseWorker';
+import { lowerThreadPriority } from '../../src/core/threads/threadPriority';
 import { assertMatchesLines } from './modelCheck';
 
 const WORKER = resolve('dist', 'worker.js');

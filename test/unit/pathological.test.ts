@@ -18,12 +18,12 @@ import { open } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { binaryBytes, deepJson, entryWithDeepField, entryWithSni, gzipBomb, invalidUtf8Log, longLine, writeGeneratedLog } from '../../bench/pathological';
 import { generateLogLines } from '../../bench/generate';
-import { analyzeLine } from '../../src/core/analyze';
-import { hoverAt } from '../../src/core/hover';
-import { readLogFile } from '../../src/core/lines';
-import { LogModel } from '../../src/core/logModel';
-import { checkFile, collectLogFiles, type CheckOptions, type FileReport } from '../../src/core/report';
-import type { Problem } from '../../src/core/types';
+import { analyzeLine } from '../../src/core/parse/analyze';
+import { hoverAt } from '../../src/core/explain/hover';
+import { readLogFile } from '../../src/core/read/lines';
+import { LogModel } from '../../src/core/document/logModel';
+import { checkFile, collectLogFiles, type CheckOptions, type FileReport } from '../../src/core/report/report';
+import type { Problem } from '../../src/core/parse/types';
 
 const MiB = 1024 * 1024;
 const FIXTURES = resolve('test', 'fixtures', 'pathological');

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { generateLogLines } from '../../bench/generate';
-import { LogModel } from '../../src/core/logModel';
-import { checkFile } from '../../src/core/report';
+import { LogModel } from '../../src/core/document/logModel';
+import { checkFile } from '../../src/core/report/report';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -14,9 +14,9 @@ import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { binaryBytes, deepJson, longLine } from '../../bench/pathological';
 import { generateLogLines } from '../../bench/generate';
-import { batchToRefs, EntryBatchBuilder, type EntryBatch } from '../../src/core/entryBatch';
-import { checkFile, collectLogFiles, formatProblemLine, formatTotals, toJsonReport, type FileReport } from '../../src/core/report';
-import { MAX_BATCHES_IN_FLIGHT, scanFiles, type ScanRequest, type ScanWorkerData, type WorkerMessage } from '../../src/core/scanPool';
+import { batchToRefs, EntryBatchBuilder, type EntryBatch } from '../../src/core/parse/entryBatch';
+import { checkFile, collectLogFiles, formatProblemLine, formatTotals, toJsonReport, type FileReport } from '../../src/core/report/report';
+import { MAX_BATCHES_IN_FLIGHT, scanFiles, type ScanRequest, type ScanWorkerData, type WorkerMessage } from '../../src/core/threads/scanPool';
 
 const MiB = 1024 * 1024;
 const WORKER = resolve('dist', 'worker.js');

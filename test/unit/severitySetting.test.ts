@@ -4,10 +4,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LogModel } from '../../src/core/logModel';
-import { PROBLEM_CATALOG, PROBLEM_CODES, SEVERITY_CHOICES, parseSeverityOverrides } from '../../src/core/problems';
-import { readProblems } from '../../src/core/report';
-import type { ReadSummary } from '../../src/core/lines';
+import { LogModel } from '../../src/core/document/logModel';
+import { PROBLEM_CATALOG, PROBLEM_CODES, SEVERITY_CHOICES, parseSeverityOverrides } from '../../src/core/parse/problems';
+import { readProblems } from '../../src/core/report/report';
+import type { ReadSummary } from '../../src/core/read/lines';
 import { Settings } from '../../src/editor/ids';
 
 const root = join(__dirname, '..', '..', '..');

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { generateLogLines } from '../../bench/generate';
-import { analyzeLine } from '../../src/core/analyze';
-import { SniCounter, SniModel, type EntryRef } from '../../src/core/sniModel';
-import type { TlsEntry } from '../../src/core/types';
+import { analyzeLine } from '../../src/core/parse/analyze';
+import { SniCounter, SniModel, type EntryRef } from '../../src/core/sni/sniModel';
+import type { TlsEntry } from '../../src/core/parse/types';
 
 describe('SniCounter', () => {
   it('gives the same summary rows in the same order as the SNI model', () => {

@@ -18,8 +18,8 @@ import {
   type Scope,
   type SniKey,
   type TreeNode,
-} from '../../src/core/sniModel';
-import type { TlsEntry } from '../../src/core/types';
+} from '../../src/core/sni/sniModel';
+import type { TlsEntry } from '../../src/core/parse/types';
 
 const T0 = Date.UTC(2024, 6, 2, 18, 0, 0);
 

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { EntryBatchBuilder } from '../../src/core/entryBatch';
-import { GROUP_KINDS, SniModel, kindOf, type EntryLocation, type EntryRef, type GroupKind, type Scope, type SniKey } from '../../src/core/sniModel';
-import type { TlsEntry } from '../../src/core/types';
+import { EntryBatchBuilder } from '../../src/core/parse/entryBatch';
+import { GROUP_KINDS, SniModel, kindOf, type EntryLocation, type EntryRef, type GroupKind, type Scope, type SniKey } from '../../src/core/sni/sniModel';
+import type { TlsEntry } from '../../src/core/parse/types';
 import { random } from './random';
 
 /**

@@ -8,12 +8,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { analyzeLine } from '../../src/core/analyze';
-import { explainField, FIELD_PATHS, type Explanation } from '../../src/core/explain';
-import { hoverAt } from '../../src/core/hover';
-import { walkJson } from '../../src/core/jsonLocate';
-import { MAX_VALUE_LENGTH, renderExplanation, showInvisibles } from '../../src/core/markdown';
-import { SniModel, toCsv, toMarkdown, type SniSummaryRow } from '../../src/core/sniModel';
+import { analyzeLine } from '../../src/core/parse/analyze';
+import { explainField, FIELD_PATHS, type Explanation } from '../../src/core/explain/explain';
+import { hoverAt } from '../../src/core/explain/hover';
+import { walkJson } from '../../src/core/parse/jsonLocate';
+import { MAX_VALUE_LENGTH, renderExplanation, showInvisibles } from '../../src/core/explain/markdown';
+import { SniModel, toCsv, toMarkdown, type SniSummaryRow } from '../../src/core/sni/sniModel';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240702);
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);

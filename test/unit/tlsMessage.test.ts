@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { certNameMatches, NO_SNI_MESSAGE, parseTlsErrorMessage } from '../../src/core/tlsMessage';
+import { certNameMatches, NO_SNI_MESSAGE, parseTlsErrorMessage } from '../../src/core/parse/tlsMessage';
 
 describe('parseTlsErrorMessage', () => {
   it('recognises the no-SNI message, with or without surrounding whitespace', () => {

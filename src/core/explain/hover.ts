@@ -1,8 +1,8 @@
 import { explainField, isFieldPath, type ExplainContext } from './explain';
-import { walkJson, type FieldLocation } from './jsonLocate';
-import { thousands } from './navigation';
+import { walkJson, type FieldLocation } from '../parse/jsonLocate';
+import { thousands } from '../document/navigation';
 import { escapeMarkdown, renderExplanation } from './markdown';
-import type { LineResult, Problem } from './types';
+import type { LineResult, Problem } from '../parse/types';
 
 /** What to show for a position in a log line: markdown and the range it is about. */
 export interface HoverContent {

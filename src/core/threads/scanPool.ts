@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { EntryBatch } from './entryBatch';
-import type { CheckOptions, FileReport, UnreadableFile } from './report';
+import type { EntryBatch } from '../parse/entryBatch';
+import type { CheckOptions, FileReport, UnreadableFile } from '../report/report';
 
 /**
  * `summary`: each file is checked whole in a worker and comes back as a report (the CLI).

@@ -1,5 +1,5 @@
-import type { EntryRef } from './sniModel';
-import { widened } from './typedArrays';
+import type { EntryRef } from '../sni/sniModel';
+import { widened } from '../typedArrays';
 import type { TlsEntry } from './types';
 
 /**

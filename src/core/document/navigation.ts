@@ -1,8 +1,8 @@
-import { showInvisibles } from './markdown';
-import { kindOf, sniLabel, type GroupKind } from './sniModel';
-import { parseTlsErrorMessage } from './tlsMessage';
-import { runToEnd } from './steps';
-import type { Problem, TlsEntry } from './types';
+import { showInvisibles } from '../explain/markdown';
+import { kindOf, sniLabel, type GroupKind } from '../sni/sniModel';
+import { parseTlsErrorMessage } from '../parse/tlsMessage';
+import { runToEnd } from '../threads/steps';
+import type { Problem, TlsEntry } from '../parse/types';
 
 /**
  * Moving around a parsed log: the next line with a problem or of a kind, and the levels of a "go to

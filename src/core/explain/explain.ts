@@ -10,9 +10,9 @@
 
 import { isIP } from 'node:net';
 import { domainToUnicode } from 'node:url';
-import { jsonTypeName } from './jsonTypes';
-import { parseTlsErrorMessage, type ParsedTlsError } from './tlsMessage';
-import type { TlsEntry } from './types';
+import { jsonTypeName } from '../parse/jsonTypes';
+import { parseTlsErrorMessage, type ParsedTlsError } from '../parse/tlsMessage';
+import type { TlsEntry } from '../parse/types';
 
 /** The fields {@link explainField} knows, by their dotted JSON path. */
 export type FieldPath =

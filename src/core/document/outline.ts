@@ -1,7 +1,7 @@
 import { addressText, describeKindCounts, endpointText, entryEndpoints, entryOutcome, entryTimeMs, formatEntryTime, sniText, thousands } from './navigation';
-import { kindOf, type GroupKind } from './sniModel';
-import type { TlsEntry } from './types';
-import { runToEnd } from './steps';
+import { kindOf, type GroupKind } from '../sni/sniModel';
+import type { TlsEntry } from '../parse/types';
+import { runToEnd } from '../threads/steps';
 
 /**
  * A log's outline for the editor's Outline view, breadcrumbs and "Go to Symbol": one node per SNI, in the

@@ -1,4 +1,4 @@
-import { ownCopy } from './ownCopy';
+import { ownCopy } from '../ownCopy';
 import type { Problem, ProblemCode, Severity } from './types';
 
 /**

@@ -1,10 +1,10 @@
-import { analyzeLine, type AnalyzeOptions } from './analyze';
-import type { EntryBatch } from './entryBatch';
-import { LineParser, NO_ENTRY, type ParsedLines } from './lineParse';
-import { ownCopy } from './ownCopy';
-import { runToEnd } from './steps';
-import { GROUP_KINDS, type GroupKind } from './sniModel';
-import type { LineResult, Problem, Severity, TlsEntry } from './types';
+import { analyzeLine, type AnalyzeOptions } from '../parse/analyze';
+import type { EntryBatch } from '../parse/entryBatch';
+import { LineParser, NO_ENTRY, type ParsedLines } from '../parse/lineParse';
+import { ownCopy } from '../ownCopy';
+import { runToEnd } from '../threads/steps';
+import { GROUP_KINDS, type GroupKind } from '../sni/sniModel';
+import type { LineResult, Problem, Severity, TlsEntry } from '../parse/types';
 
 /** Reads line `i` of the current text. */
 export type LineReader = (line: number) => string;

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import type { AnalyzeOptions } from './analyze';
-import { batchTransferList, type EntryBatch } from './entryBatch';
-import { LineParser, type ParsedLines } from './lineParse';
+import type { AnalyzeOptions } from '../parse/analyze';
+import { batchTransferList, type EntryBatch } from '../parse/entryBatch';
+import { LineParser, type ParsedLines } from '../parse/lineParse';
 
 /**
  * Parsing a document's text on a worker thread: the thread that keeps the document (the extension host)

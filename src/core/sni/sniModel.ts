@@ -18,10 +18,10 @@
  * Editor-free: the tree provider maps {@link TreeNode}s to tree items and asks {@link SniModel.parentOf}
  * for `getParent`; the CLI calls {@link SniModel.summary}.
  */
-import type { EntryBatch } from './entryBatch';
-import { ownCopy } from './ownCopy';
-import { widened } from './typedArrays';
-import type { LineResult, TlsEntry } from './types';
+import type { EntryBatch } from '../parse/entryBatch';
+import { ownCopy } from '../ownCopy';
+import { widened } from '../typedArrays';
+import type { LineResult, TlsEntry } from '../parse/types';
 
 // ---------------------------------------------------------------------------------------------------------
 // Public types

@@ -1,6 +1,6 @@
 import { isIPv6 } from 'node:net';
 import { jsonTypeName } from './jsonTypes';
-import { ownCopy } from './ownCopy';
+import { ownCopy } from '../ownCopy';
 import { NEEDS_CARE, scalarEnd, skipSpace, walkJson, type FieldLocation } from './jsonLocate';
 import { messageText, PROBLEM_CATALOG, type SeverityOverrides } from './problems';
 import { MISMATCH_PREFIX, MISMATCH_SEPARATOR, NO_SNI_MESSAGE, parseTlsErrorMessage } from './tlsMessage';
