@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
-import { parseSeverityOverrides, type SeverityOverrides } from '../core/parse/problems';
+import { parseSeverityOverrides } from '../core/parse/problems';
+import type { SeverityOverrides } from '../core/parse/types';
 import type { GroupBy, SortOrder } from '../core/sni/sniModel';
 import { Settings } from './ids';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { AnalyzeOptions } from '../core/parse/analyze';
+import type { AnalyzeOptions } from '../core/parse/types';
 import type { EntryBatch } from '../core/parse/entryBatch';
 import { LogModel, type LineChange, type LineReader } from '../core/document/logModel';
 import { DocumentParseWorker, type LineSource } from '../core/threads/parseWorker';

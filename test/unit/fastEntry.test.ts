@@ -11,7 +11,8 @@ import fc from 'fast-check';
 import { generateLogLines } from '../../bench/generate';
 import { analyzeLine } from '../../src/core/parse/analyze';
 import type { TlsEntry } from '../../src/core/parse/types';
-import { readCleanEntry, validateValue } from '../../src/core/parse/validate';
+import { readCleanEntry } from '../../src/core/parse/fastEntry';
+import { validateValue } from '../../src/core/parse/validate';
 import { random } from './random';
 
 /** The full path's reading of a line: its entry when it has one and no problems, else undefined; null when it is not JSON. */

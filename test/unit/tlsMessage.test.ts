@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { certNameMatches, NO_SNI_MESSAGE, parseTlsErrorMessage } from '../../src/core/parse/tlsMessage';
+import { NO_SNI_MESSAGE } from '../../src/core/parse/format';
+import { certNameMatches, parseTlsErrorMessage } from '../../src/core/parse/tlsMessage';
 
 describe('parseTlsErrorMessage', () => {
   it('recognises the no-SNI message, with or without surrounding whitespace', () => {

@@ -1,10 +1,10 @@
-import { analyzeLine, type AnalyzeOptions } from '../parse/analyze';
+import { analyzeLine } from '../parse/analyze';
 import type { EntryBatch } from '../parse/entryBatch';
 import { LineParser, NO_ENTRY, type ParsedLines } from '../parse/lineParse';
 import { ownCopy } from '../ownCopy';
 import { runToEnd } from '../threads/steps';
 import { GROUP_KINDS, type GroupKind } from '../sni/sniModel';
-import type { LineResult, Problem, Severity, TlsEntry } from '../parse/types';
+import type { AnalyzeOptions, LineResult, Problem, Severity, TlsEntry } from '../parse/types';
 
 /** Reads line `i` of the current text. */
 export type LineReader = (line: number) => string;

@@ -1,9 +1,8 @@
 import { walkJson, walkJsonTokens, type JsonWalk } from './jsonLocate';
 import { PROBLEM_CATALOG } from './problems';
-import type { LineResult, Problem } from './types';
-import { readCleanEntry, validateValue, type AnalyzeOptions } from './validate';
-
-export type { AnalyzeOptions } from './validate';
+import { readCleanEntry } from './fastEntry';
+import type { AnalyzeOptions, LineResult, Problem } from './types';
+import { validateValue } from './validate';
 
 const BLANK: LineResult = Object.freeze({ problems: Object.freeze([]) as unknown as Problem[] });
 

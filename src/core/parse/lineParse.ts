@@ -1,7 +1,7 @@
-import { analyzeLine, type AnalyzeOptions } from './analyze';
+import { analyzeLine } from './analyze';
 import { EntryBatchBuilder, type EntryBatch } from './entryBatch';
 import { kindIndex } from '../sni/sniModel';
-import type { Problem } from './types';
+import type { AnalyzeOptions, Problem } from './types';
 
 /** What kind of entry a line holds: {@link NO_ENTRY}, or 1 + the entry's index in GROUP_KINDS. */
 export const NO_ENTRY = 0;

@@ -1,5 +1,5 @@
 import { ownCopy } from '../ownCopy';
-import type { Problem, ProblemCode, Severity } from './types';
+import type { Problem, ProblemCode, Severity, SeverityOverrides } from './types';
 
 /**
  * Every problem the engine reports, with its default severity and a one-line description for the docs.
@@ -35,9 +35,6 @@ export const PROBLEM_CATALOG: Readonly<Record<ProblemCode, { severity: Severity;
 
 /** Problem codes in catalog order, for settings and docs. */
 export const PROBLEM_CODES = Object.keys(PROBLEM_CATALOG) as ProblemCode[];
-
-/** A user's choice per code: a severity, or `off` to drop the check. */
-export type SeverityOverrides = Partial<Record<ProblemCode, Severity | 'off'>>;
 
 /** What a severity setting may name for a code. */
 export const SEVERITY_CHOICES = ['error', 'warning', 'information', 'off'] as const;

@@ -1,19 +1,15 @@
 /**
  * Reading `event.tls_error.error_message` and matching host names against certificate names.
  *
- * AWS documents two message forms (see FORMAT.md):
+ * AWS documents two message forms (see docs/FORMAT.md; the texts are in format.ts):
  *   1. `Server name is not found in client hello.`
  *   2. `SNI: <sni> Match Failed to server certificate names: <name>/<name>/... ` (trailing space)
  * Anything else is kept verbatim as `undocumented`; it is never an error to meet a new message.
  */
 
 import { isIP } from 'node:net';
+import { MISMATCH_PREFIX, MISMATCH_SEPARATOR, NO_SNI_MESSAGE } from './format';
 
-/** The documented message for a client hello without SNI. */
-export const NO_SNI_MESSAGE = 'Server name is not found in client hello.';
-
-export const MISMATCH_PREFIX = 'SNI: ';
-export const MISMATCH_SEPARATOR = ' Match Failed to server certificate names:';
 
 /** What an `error_message` says, as far as the documented forms go. */
 export type ParsedTlsError =

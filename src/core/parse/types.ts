@@ -40,10 +40,6 @@ export type ProblemCode =
 
 export type EntryKind = 'tlsError' | 'revocation';
 
-/** The documented revocation statuses and actions (FORMAT.md). Other strings are kept verbatim and flagged. */
-export type RevocationStatus = 'REVOKED' | 'UNKNOWN';
-export type RevocationAction = 'PASS' | 'DROP' | 'REJECT';
-
 /**
  * A usable TLS log entry, read from one line. Fields that were absent or unusable are undefined; the
  * problems that say why travel beside the entry in {@link LineResult}.
@@ -74,4 +70,13 @@ export interface TlsEntry {
 export interface LineResult {
   entry?: TlsEntry;
   problems: Problem[];
+}
+
+/** A user's choice per code: a severity, or `off` to drop the check. */
+export type SeverityOverrides = Partial<Record<ProblemCode, Severity | 'off'>>;
+
+/** Options for reading a line. All optional; the defaults are the documented policy. */
+export interface AnalyzeOptions {
+  /** Per-code severity changes, or `off`. */
+  severities?: SeverityOverrides;
 }

@@ -1,11 +1,11 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { analyzeLine, type AnalyzeOptions } from '../parse/analyze';
+import { analyzeLine } from '../parse/analyze';
 import { isLogFileName, isOtherFirewallLogName } from '../read/detect';
 import { formatBytes, readLogFile, type ReadOptions, type ReadSummary } from '../read/lines';
-import { keptProblem, messageText, PROBLEM_CATALOG, type SeverityOverrides } from '../parse/problems';
+import { keptProblem, messageText, PROBLEM_CATALOG } from '../parse/problems';
 import { SniCounter, type SniSummaryRow } from '../sni/sniModel';
-import type { Problem, ProblemCode } from '../parse/types';
+import type { AnalyzeOptions, Problem, ProblemCode, SeverityOverrides } from '../parse/types';
 
 /** Everything the checker learned about one file. Problem lines are 0-based here. */
 export interface FileReport {

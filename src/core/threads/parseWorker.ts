@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { AnalyzeOptions } from '../parse/analyze';
+import type { AnalyzeOptions } from '../parse/types';
 import { batchTransferList, type EntryBatch } from '../parse/entryBatch';
 import { LineParser, type ParsedLines } from '../parse/lineParse';
 
