@@ -16,15 +16,11 @@ import {
   bucketDetailsInSteps,
   countByKind,
   entryAtTime,
-  entryOutcome,
   findLine,
   findLineInSteps,
   finerWidths,
-  formatEntryTime,
   hasProblems,
   isRevokedOrUnknown,
-  sniText,
-  thousands,
   timedEntries,
   timedEntriesInSteps,
   timePickLevel,
@@ -35,6 +31,7 @@ import {
   type TimedEntry,
   type TimePickLevel,
 } from '../src/core/document/navigation';
+import { entryOutcome, formatEntryTime, sniText, thousands } from '../src/core/text';
 import { writeLog } from './generate';
 
 const MB = 1024 * 1024;

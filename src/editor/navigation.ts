@@ -3,16 +3,11 @@ import {
   bucketDetailsInSteps,
   bucketLabel,
   entryAtTime,
-  entryOutcome,
   findLineInSteps,
   finerWidths,
-  formatEntryTime,
   hasProblems,
   isRevokedOrUnknown,
-  plural,
-  sniText,
   statusColumn,
-  thousands,
   timedEntriesInSteps,
   timePickLevelInSteps,
   TIME_PICK_LIMIT,
@@ -20,6 +15,7 @@ import {
   type TimeBucket,
   type TimedEntry,
 } from '../core/document/navigation';
+import { entryOutcome, formatEntryTime, plural, sniText, thousands } from '../core/text';
 import type { LogModel } from '../core/document/logModel';
 import type { LogDocuments } from './documents';
 import { Commands, LANGUAGE_ID } from './ids';

@@ -15,9 +15,8 @@ import {
   type TreeNode,
   type ViewOptions,
 } from '../core/sni/sniModel';
-import { parseTlsErrorMessage } from '../core/parse/tlsMessage';
 import type { TlsEntry } from '../core/parse/types';
-import { plural, thousands } from '../core/document/navigation';
+import { addressText, endpointText, entryOutcome as outcomeText, entryTimeMs, formatEntryTime, plural, thousands } from '../core/text';
 import type { ConfigReader } from './config';
 import type { LogDocuments } from './documents';
 import { Commands, ContextKeys, Settings, Views } from './ids';
@@ -430,34 +429,24 @@ export function countsDescription(group: SniGroup): string {
   return parts.length === 1 ? parts[0] : `${thousands(group.entries)}: ${parts.join(', ')}`;
 }
 
-/** `2024-07-02 18:01:44` (UTC). */
+/** `2024-07-02 18:01:44` (UTC): a tree row is narrow, so whole seconds. */
 function formatTime(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '(no time)';
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+  return formatEntryTime(ms, 'seconds');
 }
 
-function hostPort(ip: string | undefined, port: number | undefined): string {
-  const host = ip === undefined ? '?' : ip.includes(':') && port !== undefined ? `[${ip}]` : ip;
-  return port === undefined ? host : `${host}:${port}`;
-}
-
-/** `2024-07-02 18:01:44  10.0.2.53 → 54.92.160.72:443` */
+/** `2024-07-02 18:01:44  10.0.2.53 → 54.92.160.72:443`: the client's port, new for every connection, is left out. */
 function entryLabel(entry: TlsEntry): string {
-  const time = formatTime(entry.timeMs ?? (entry.eventTimestamp === undefined ? undefined : entry.eventTimestamp * 1000));
-  return showInvisibles(`${time}  ${entry.srcIp ?? '?'} → ${hostPort(entry.destIp, entry.destPort)}`);
+  return `${formatTime(entryTimeMs(entry))}  ${addressText(entry.srcIp)} → ${endpointText(addressText(entry.destIp), entry.destPort)}`;
 }
 
-/** What the firewall did or said: the revocation action, or the gist of the TLS error. */
+/** `10.0.2.53:443`, `[2001:db8::5]:443`: in full, since the tooltip puts it in a code span. */
+function hostPort(ip: string, port: number | undefined): string {
+  return endpointText(ip, port);
+}
+
+/** What the firewall did or said, under the node that already names the entry's kind: `DROP`, `name mismatch`. */
 function entryOutcome(entry: TlsEntry): string {
-  if (entry.kind === 'revocation') {
-    const action = entry.action ?? 'no action';
-    return showInvisibles(entry.status === 'REVOKED' || entry.status === 'UNKNOWN' ? action : `${entry.status ?? 'no status'} ${action}`);
-  }
-  const parsed = parseTlsErrorMessage(entry.errorMessage ?? '', { sni: entry.sni });
-  if (parsed.kind === 'noSni') return 'no SNI';
-  if (parsed.kind === 'certMismatch') return 'name mismatch';
-  const message = showInvisibles(entry.errorMessage ?? '(no message)');
-  return message.length > 60 ? `${message.slice(0, 59)}…` : message;
+  return outcomeText(entry, 'underKind');
 }
 
 /** An SNI in markdown: a code span for a logged value, our own words for the special cases. */
@@ -503,7 +492,7 @@ function entryTooltip(loc: EntryLocation, entry: TlsEntry | undefined, fileName:
   const field = (label: string, value: string | number | undefined): void => {
     if (value !== undefined) rows.push(`- **${label}:** ${codeSpan(String(value))}`);
   };
-  rows.push(`- **Time:** ${formatTime(entry.timeMs ?? (entry.eventTimestamp === undefined ? undefined : entry.eventTimestamp * 1000))} UTC`);
+  rows.push(`- **Time:** ${formatTime(entryTimeMs(entry))} UTC`);
   rows.push(`- **SNI:** ${sniMarkdown(entry.sni ?? null)}`);
   field('Source', entry.srcIp === undefined ? undefined : hostPort(entry.srcIp, entry.srcPort));
   field('Destination', entry.destIp === undefined ? undefined : hostPort(entry.destIp, entry.destPort));

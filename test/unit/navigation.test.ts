@@ -9,16 +9,11 @@ import {
   bucketLabel,
   countByKind,
   entryAtTime,
-  entryEndpoints,
-  entryOutcome,
-  entryTimeMs,
   findLine,
   findLineInSteps,
   finerWidths,
-  formatEntryTime,
   hasProblems,
   isRevokedOrUnknown,
-  sniText,
   statusColumn,
   timedEntries,
   timedEntriesInSteps,
@@ -30,6 +25,7 @@ import {
   type TimedEntry,
   type TimePickLevel,
 } from '../../src/core/document/navigation';
+import { entryEndpoints, entryOutcome, entryTimeMs, formatEntryTime, sniText } from '../../src/core/text';
 import { OutlineBuilder, buildOutline } from '../../src/core/document/outline';
 import type { TlsEntry } from '../../src/core/parse/types';
 import { random } from './random';

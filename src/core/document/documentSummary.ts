@@ -1,5 +1,5 @@
 import type { EntryCounts, ProblemCounts } from './logModel';
-import { plural, thousands } from './navigation';
+import { plural, thousands } from '../text';
 
 /** What the status bar says about the TLS log in the active editor. */
 export interface DocumentSummary extends EntryCounts {

@@ -1,6 +1,5 @@
-import { showInvisibles } from '../explain/markdown';
-import { kindOf, sniLabel, type GroupKind } from '../sni/sniModel';
-import { parseTlsErrorMessage } from '../parse/tlsMessage';
+import { kindOf, type GroupKind } from '../sni/sniModel';
+import { entryTimeMs, plural } from '../text';
 import { runToEnd } from '../threads/steps';
 import type { Problem, TlsEntry } from '../parse/types';
 
@@ -69,63 +68,6 @@ export function* findLineInSteps(
     if (step % perStep === 0 && step < n) yield;
   }
   return undefined;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Entries as one line of plain text (quick picks, symbols). Log values have their invisible characters
-// shown and are cut to a length a list can show.
-
-const MAX_TEXT = 120;
-
-/** A log value as one line of plain text: invisible characters shown, at most `max` characters. */
-export function oneLine(text: string, max = MAX_TEXT): string {
-  const visible = showInvisibles(text);
-  return visible.length > max ? `${visible.slice(0, max - 1)}…` : visible;
-}
-
-/** An entry's time in epoch milliseconds: `event.timestamp`, else `event_timestamp`; undefined without either. */
-export function entryTimeMs(entry: TlsEntry): number | undefined {
-  if (entry.timeMs !== undefined && Number.isFinite(entry.timeMs)) return entry.timeMs;
-  if (entry.eventTimestamp !== undefined && Number.isFinite(entry.eventTimestamp)) return entry.eventTimestamp * 1000;
-  return undefined;
-}
-
-/** `2024-07-02 18:01:44.412` (UTC), or `(no time)`. */
-export function formatEntryTime(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '(no time)';
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
-}
-
-/** What the firewall did or said, briefly: `REVOKED → DROP`, `TLS error: no SNI`, `TLS error: name mismatch`. */
-export function entryOutcome(entry: TlsEntry): string {
-  if (entry.kind === 'revocation') return `${oneLine(entry.status ?? '(no status)', 30)} → ${oneLine(entry.action ?? '(no action)', 30)}`;
-  const parsed = parseTlsErrorMessage(entry.errorMessage ?? '', { sni: entry.sni });
-  if (parsed.kind === 'noSni') return 'TLS error: no SNI';
-  if (parsed.kind === 'certMismatch') return 'TLS error: name mismatch';
-  return `TLS error: ${oneLine(entry.errorMessage ?? '(no message)', 60)}`;
-}
-
-/** `10.0.2.53 → 54.92.160.72:443` */
-export function entryEndpoints(entry: TlsEntry): string {
-  return `${endpointText(addressText(entry.srcIp), entry.srcPort)} → ${endpointText(addressText(entry.destIp), entry.destPort)}`;
-}
-
-/** An address as one short line, `?` when absent. */
-export function addressText(ip: string | undefined): string {
-  return ip === undefined ? '?' : oneLine(ip, 45);
-}
-
-/** One end of a connection from its {@link addressText}: `10.0.2.53:443`, `[2001:db8::5]:443`. */
-export function endpointText(address: string, port: number | undefined): string {
-  if (port === undefined) return address;
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
-}
-
-/** An SNI as one line: the value, or our words for `-`, an empty value and a missing field. */
-export function sniText(sni: string | undefined): string {
-  const label = sniLabel(sni ?? null);
-  return label.trim() === '' ? '(blank SNI)' : oneLine(label, 200);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -367,16 +309,6 @@ export function countByKind(entries: Iterable<{ entry: TlsEntry }>): string {
 export function describeKindCounts(counts: Readonly<Record<GroupKind, number>>, total: number): string {
   const parts = (Object.keys(KIND_WORDS) as GroupKind[]).filter((k) => counts[k] > 0).map((k) => plural(counts[k], ...KIND_WORDS[k]));
   return `${plural(total, 'entry', 'entries')}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
-}
-
-/** `3 errors`, `1 error`, `12,345 errors`. */
-export function plural(n: number, one: string, many: string): string {
-  return `${thousands(n)} ${n === 1 ? one : many}`;
-}
-
-/** `12,345`: a whole number with its thousands grouped (toLocaleString is slow enough to matter in a loop). */
-export function thousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** The first entry at or after `timeMs` (entries in time order), else the last timed entry. */

@@ -1,4 +1,5 @@
-import { addressText, describeKindCounts, endpointText, entryEndpoints, entryOutcome, entryTimeMs, formatEntryTime, sniText, thousands } from './navigation';
+import { describeKindCounts } from './navigation';
+import { addressText, endpointText, entryEndpoints, entryOutcome, entryTimeMs, formatEntryTime, sniText, thousands } from '../text';
 import { kindOf, type GroupKind } from '../sni/sniModel';
 import type { TlsEntry } from '../parse/types';
 import { runToEnd } from '../threads/steps';

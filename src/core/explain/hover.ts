@@ -1,6 +1,6 @@
 import { explainField, isFieldPath, type ExplainContext } from './explain';
 import { walkJson, type FieldLocation } from '../parse/jsonLocate';
-import { thousands } from '../document/navigation';
+import { thousands } from '../text';
 import { escapeMarkdown, renderExplanation } from './markdown';
 import type { LineResult, Problem } from '../parse/types';
 

@@ -1,6 +1,7 @@
 import { close, createReadStream, fstat, open, type ReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
+import { formatBytes } from '../text';
 
 /** Limits and controls for reading a log file from disk. */
 export interface ReadOptions {
@@ -424,14 +425,6 @@ function swapBytes(bytes: Buffer): Buffer {
   const out = Buffer.from(bytes.subarray(0, bytes.length - (bytes.length % 2)));
   out.swap16();
   return out;
-}
-
-/** Sizes for people: 1.5 MB, 730 kB. */
-export function formatBytes(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(0)} kB`;
-  return `${n} bytes`;
 }
 
 /** The part of a gzip member: its header, its compressed (deflate) data, or the checksum and length after them. */
