@@ -1,18 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  classifyIpAddress,
-  explainField,
-  FIELD_PATHS,
-  fieldPathFromSegments,
-  formatDuration,
-  regionOfAvailabilityZone,
-  relativeTime,
-  type AddressScope,
-  type ExplainContext,
-  type Explanation,
-  type FieldPath,
-} from '../../src/core/explain/explain';
+import { classifyIpAddress, type AddressScope } from '../../src/core/explain/address';
+import type { ExplainContext, Explanation, FieldPath } from '../../src/core/explain/explanation';
+import { explainField, FIELD_PATHS, fieldPathFromSegments } from '../../src/core/explain/fields';
+import { regionOfAvailabilityZone } from '../../src/core/explain/firewall';
+import { formatDuration, relativeTime } from '../../src/core/explain/time';
 import type { TlsEntry } from '../../src/core/parse/types';
 
 const NOW = Date.parse('2024-02-19T19:50:00Z');

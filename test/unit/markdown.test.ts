@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { explainField, FIELD_PATHS, type Explanation } from '../../src/core/explain/explain';
+import type { Explanation } from '../../src/core/explain/explanation';
+import { explainField, FIELD_PATHS } from '../../src/core/explain/fields';
 import { codeSpan, escapeMarkdown, MAX_VALUE_LENGTH, MAX_VALUES_LISTED, renderExplanation, showInvisibles } from '../../src/core/explain/markdown';
 import type { TlsEntry } from '../../src/core/parse/types';
 

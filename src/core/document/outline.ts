@@ -163,7 +163,7 @@ const FOUR_DIGIT_YEARS_FROM = -62_167_219_200_000;
 const FOUR_DIGIT_YEARS_TO = 253_402_300_800_000;
 
 /**
- * The outline's words for entries, as navigation.ts writes them ({@link formatEntryTime}, {@link entryOutcome},
+ * The outline's words for entries, as text.ts writes them ({@link formatEntryTime}, {@link entryOutcome},
  * {@link entryEndpoints}), with what repeats worked out once: the day of a time, an address, a revocation
  * status and action, a TLS error message of one SNI.
  */

@@ -1,4 +1,5 @@
-import { explainField, isFieldPath, type ExplainContext } from './explain';
+import type { ExplainContext } from './explanation';
+import { explainField, isFieldPath } from './fields';
 import { walkJson, type FieldLocation } from '../parse/jsonLocate';
 import { thousands } from '../text';
 import { escapeMarkdown, renderExplanation } from './markdown';

@@ -5,7 +5,7 @@
  * for paragraphs and lists, not for the cells of a table.
  */
 
-import type { Explanation } from './explain';
+import type { Explanation } from './explanation';
 
 /** Longest run of a log value shown in full; longer values are cut, saying how much was left out. */
 export const MAX_VALUE_LENGTH = 200;
