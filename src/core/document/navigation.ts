@@ -1,5 +1,5 @@
 import { showInvisibles } from '../explain/markdown';
-import { kindOf, sniLabel, type GroupKind } from '../sni/sniModel';
+import { kindOf, sniLabel, type GroupKind } from '../parse/entryKind';
 import { parseTlsErrorMessage } from '../parse/tlsMessage';
 import { runToEnd } from '../threads/steps';
 import type { Problem, TlsEntry } from '../parse/types';

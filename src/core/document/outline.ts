@@ -1,5 +1,5 @@
 import { addressText, describeKindCounts, endpointText, entryEndpoints, entryOutcome, entryTimeMs, formatEntryTime, sniText, thousands } from './navigation';
-import { kindOf, type GroupKind } from '../sni/sniModel';
+import { kindOf, type GroupKind } from '../parse/entryKind';
 import type { TlsEntry } from '../parse/types';
 import { runToEnd } from '../threads/steps';
 

@@ -4,7 +4,8 @@ import { analyzeLine, type AnalyzeOptions } from '../parse/analyze';
 import { isLogFileName, isOtherFirewallLogName } from '../read/detect';
 import { formatBytes, readLogFile, type ReadOptions, type ReadSummary } from '../read/lines';
 import { keptProblem, messageText, PROBLEM_CATALOG, type SeverityOverrides } from '../parse/problems';
-import { SniCounter, type SniSummaryRow } from '../sni/sniModel';
+import { SniCounter } from './sniCounter';
+import type { SniSummaryRow } from '../sni/types';
 import type { Problem, ProblemCode } from '../parse/types';
 
 /** Everything the checker learned about one file. Problem lines are 0-based here. */
