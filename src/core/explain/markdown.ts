@@ -3,7 +3,7 @@
  * so every one of them goes through {@link codeSpan} or {@link escapeMarkdown}; only our own prose is used
  * as markdown. The output is safe for a hover that is not trusted and has HTML support off. Two escapers
  * show a value as literal text: {@link escapeMarkdown} for paragraphs and lists (hovers, tooltips), and
- * {@link escapeMarkdownTableCell} for the cells of a table (the CLI's Markdown report).
+ * {@link escapeMarkdownTableCell} for the cells of a table (the SNI summary's Markdown export).
  */
 
 import type { Explanation } from './explain';
@@ -55,12 +55,13 @@ export function escapeMarkdown(text: string): string {
 }
 
 /**
- * Untrusted text as literal Markdown inline text, safe in a table cell, where {@link escapeMarkdown} does not
- * fit: a table row is a single line whose cells are trimmed, and a report is read as plain text as often as
- * rendered. So every ASCII punctuation character is backslash-escaped (CommonMark allows that for all of them,
- * and GFM tables honour `\|`), line breaks, tabs and other control characters are shown as the escapes a
- * JSON string uses (`\n`, `\u0000`) instead of breaking the row, and leading or trailing spaces become
- * `&#32;` so the table does not trim them away.
+ * Untrusted text as literal Markdown inline text, safe in a table cell. A table row must stay on one line and
+ * a table trims the spaces at both ends of a cell, so this differs from {@link escapeMarkdown}, which only
+ * has to keep text from starting a block: every ASCII punctuation character is backslash-escaped (CommonMark
+ * allows that for all of them, and GFM tables honour `\|`), line breaks, tabs and other control characters
+ * are written as escapes (`\n`, `\u0000`) instead of control pictures, and trailing spaces as well as
+ * leading ones become `&#32;`. Characters {@link showInvisibles} would mark (bidirectional controls,
+ * zero-width characters) are kept as they are.
  */
 export function escapeMarkdownTableCell(value: string): string {
   let out = '';

@@ -1,6 +1,6 @@
 /**
- * The SNI summary (the CLI's `snis` report, the tree's export commands) as CSV and as a Markdown table.
- * SNIs are untrusted: each format escapes them for the programs that will open it.
+ * The SNI summary (the rows of `SniModel.summary`) as CSV and as a Markdown table, for the SNI view's export
+ * commands. SNIs are untrusted: each format escapes them for the programs that will open it.
  */
 import { escapeMarkdownTableCell } from '../explain/markdown';
 import type { SniSummaryRow } from '../sni/types';

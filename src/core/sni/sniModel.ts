@@ -17,9 +17,9 @@
  *
  * This file holds the mutations and the queries. The parts live beside it: columns.ts (per-source storage),
  * aggregate.ts (where the counts are made), entryLists.ts (entries in line or time order), filter.ts and
- * names.ts (which groups a filter keeps and in what order), nodeIds.ts, and tree.ts, the tree's shape built
- * on these queries. Editor-free: the tree provider maps the projection's nodes to tree items; the CLI calls
- * {@link SniModel.summary}.
+ * names.ts (which groups a filter keeps and in what order), details.ts (a group's destinations and files),
+ * nodeIds.ts, and tree.ts, the tree's shape built on these queries. Editor-free: the tree provider maps the
+ * projection's nodes to tree items; the CLI calls {@link SniModel.summary}.
  */
 import type { EntryBatch } from '../parse/entryBatch';
 import { GROUP_KINDS, KIND_LABELS, kindIndex, kindIndexOf, type GroupKind, type SniKey } from '../parse/entryKind';

@@ -4,7 +4,7 @@
  * tree can never show counts the model does not give. The tree provider maps {@link TreeNode}s to tree items
  * and asks {@link SniTreeProjection.parentOf} for `getParent`.
  */
-import { type GroupKind, type SniKey } from '../parse/entryKind';
+import type { GroupKind, SniKey } from '../parse/entryKind';
 import { compareStrings, compareTimes } from './compare';
 import { nodeId, parseNodeId } from './nodeIds';
 import type { SniModel } from './sniModel';
