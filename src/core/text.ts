@@ -10,7 +10,7 @@ import { isDocumentedStatus } from './parse/format';
 import { parseIsoTimestamp } from './parse/timestamp';
 import { parseTlsErrorMessage } from './parse/tlsMessage';
 import type { TlsEntry } from './parse/types';
-import { sniLabel } from './sni/sniModel';
+import { sniLabel } from './parse/entryKind';
 
 // ---------------------------------------------------------------------------------------------------------
 // Numbers

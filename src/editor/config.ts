@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
 import { parseSeverityOverrides } from '../core/parse/problems';
 import type { SeverityOverrides } from '../core/parse/types';
-import type { GroupBy, SortOrder } from '../core/sni/sniModel';
+import type { GroupBy, SortOrder } from '../core/sni/types';
 import { Settings } from './ids';
 
 /** The settings the extension reads, typed. Components get a reader passed in; tests hand in their own. */

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { parseAwsLogName } from '../core/read/detect';
 import type { LogModel } from '../core/document/logModel';
-import type { EntryRef, SniModel, SourceMeta } from '../core/sni/sniModel';
+import type { LineEntry } from '../core/parse/types';
+import type { SniModel } from '../core/sni/sniModel';
+import type { SourceMeta } from '../core/sni/types';
 import type { LogDocuments } from './documents';
 
 /** How long after the last keystroke a document's entries are regrouped. */
@@ -104,7 +106,7 @@ export class SniSources implements vscode.Disposable {
     this.cancel(key);
     const meta = sourceMeta(document.uri);
     if (logModel.lineCount <= SYNC_AT_ONCE) {
-      const refs: EntryRef[] = [];
+      const refs: LineEntry[] = [];
       for (const ref of logModel.entries()) refs.push(ref);
       this.model.setSourceEntries(key, refs, meta);
       return;
@@ -123,7 +125,7 @@ export class SniSources implements vscode.Disposable {
     const entries = logModel.entries();
     let first = true;
     for (;;) {
-      const batch: EntryRef[] = [];
+      const batch: LineEntry[] = [];
       let next = entries.next();
       for (; !next.done; next = entries.next()) {
         batch.push(next.value);

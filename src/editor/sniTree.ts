@@ -1,20 +1,9 @@
 import * as vscode from 'vscode';
 import { codeSpan, escapeMarkdown, showInvisibles } from '../core/explain/markdown';
-import {
-  GROUP_KINDS,
-  KIND_LABELS,
-  SniModel,
-  sniLabel,
-  type EntryLocation,
-  type GroupKind,
-  type KindFilter,
-  type SniGroup,
-  type SniGroupDetails,
-  type SniKey,
-  type SortOrder,
-  type TreeNode,
-  type ViewOptions,
-} from '../core/sni/sniModel';
+import { GROUP_KINDS, KIND_LABELS, sniLabel, type GroupKind, type SniKey } from '../core/parse/entryKind';
+import { SniModel } from '../core/sni/sniModel';
+import { SniTreeProjection } from '../core/sni/tree';
+import type { EntryLocation, KindFilter, SniGroup, SniGroupDetails, SortOrder, TreeNode, ViewOptions } from '../core/sni/types';
 import type { TlsEntry } from '../core/parse/types';
 import { addressText, endpointText, entryOutcome as outcomeText, entryTimeMs, formatEntryTime, plural, thousands } from '../core/text';
 import type { ConfigReader } from './config';
@@ -77,7 +66,7 @@ const KIND_TOOLTIPS: Readonly<Record<GroupKind, string>> = {
 };
 
 /**
- * Maps the SNI model's nodes to tree items. Everything the tree shows comes from {@link SniModel.children}
+ * Maps the SNI model's nodes to tree items. Everything the tree shows comes from {@link SniTreeProjection.children}
  * under the current {@link SniViewState}, with one presentational rule: an SNI whose entries are all of one
  * kind lists them directly, since its description already names the kind.
  */
@@ -89,6 +78,8 @@ export class SniTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   private wasEmpty = true;
   private readonly unsubscribe: () => void;
   private viewState: SniViewState;
+  /** The tree's nodes, read from the model. */
+  readonly tree: SniTreeProjection;
 
   /** Fires (coalesced) after the model or the view state changed. */
   readonly onDidChangeTreeData = this.changed.event;
@@ -101,6 +92,7 @@ export class SniTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     initial: Pick<SniViewState, 'sort' | 'groupBy'>,
   ) {
     this.viewState = { ...initial, text: '', kind: 'all' };
+    this.tree = new SniTreeProjection(model);
     this.unsubscribe = model.onDidChange(() => this.scheduleRefresh());
   }
 
@@ -150,25 +142,25 @@ export class SniTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   }
 
   getChildren(element?: TreeNode): TreeNode[] {
-    const nodes = this.model.children(element?.id, this.view);
-    if (element?.type === 'sni' && nodes.length === 1 && nodes[0].type === 'kind') return this.model.children(nodes[0].id, this.view);
+    const nodes = this.tree.children(element?.id, this.view);
+    if (element?.type === 'sni' && nodes.length === 1 && nodes[0].type === 'kind') return this.tree.children(nodes[0].id, this.view);
     return nodes;
   }
 
   getParent(element: TreeNode): TreeNode | undefined {
-    const parentId = this.model.parentOf(element.id, this.view);
+    const parentId = this.tree.parentOf(element.id, this.view);
     if (parentId === undefined) return undefined;
-    const parent = this.model.node(parentId, this.view);
+    const parent = this.tree.node(parentId, this.view);
     if (parent?.type === 'kind' && this.isKindElided(parent.scope, parent.sni)) {
-      const grandParentId = this.model.parentOf(parent.id, this.view);
-      return grandParentId === undefined ? undefined : this.model.node(grandParentId, this.view);
+      const grandParentId = this.tree.parentOf(parent.id, this.view);
+      return grandParentId === undefined ? undefined : this.tree.node(grandParentId, this.view);
     }
     return parent;
   }
 
   /** The node with this id as the tree shows it now (for `reveal`), or undefined. */
   node(id: string): TreeNode | undefined {
-    return this.model.node(id, this.view);
+    return this.tree.node(id, this.view);
   }
 
   private isKindElided(scope: Parameters<SniModel['kindsOf']>[1], sni: SniKey): boolean {
@@ -341,7 +333,7 @@ export class SniView implements vscode.Disposable {
   async revealLine(document: vscode.TextDocument, line: number, focus: boolean): Promise<RevealResult> {
     const key = this.sources.keyOf(document);
     if (key === undefined) return 'not-a-log';
-    const id = this.model.findNodeForLine(key, line, this.provider.view);
+    const id = this.provider.tree.findNodeForLine(key, line, this.provider.view);
     if (id === undefined) return this.model.findGroupForLine(key, line) === undefined ? 'no-entry' : 'hidden';
     for (let attempt = 0; ; attempt++) {
       const node = this.provider.node(id);

@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { escapeMarkdown } from '../core/explain/markdown';
-import { parseNodeId, toCsv, toMarkdown, type GroupKind, type KindFilter, type NodeRef, type Scope, type SniKey, type SniSummaryRow } from '../core/sni/sniModel';
+import type { GroupKind, SniKey } from '../core/parse/entryKind';
+import { toCsv, toMarkdown } from '../core/report/summaryExport';
+import { parseNodeId, type NodeRef } from '../core/sni/nodeIds';
+import type { KindFilter, Scope, SniSummaryRow } from '../core/sni/types';
 import { Commands } from './ids';
 import { KIND_FILTER_LABELS, filterSummary, type RevealResult, type SniView, type SniViewState } from './sniTree';
 

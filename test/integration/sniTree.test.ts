@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { TreeNode } from '../../src/core/sni/sniModel';
+import type { TreeNode } from '../../src/core/sni/types';
 import type { ExtensionApi } from '../../src/extension';
 import {
   EXTENSION_ID,

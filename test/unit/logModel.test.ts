@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeLine } from '../../src/core/parse/analyze';
-import { batchToRefs, EntryBatchBuilder, type EntryBatch } from '../../src/core/parse/entryBatch';
+import { EntryBatchBuilder, type EntryBatch } from '../../src/core/parse/entryBatch';
+import { batchToRefs } from './lineEntries';
 import { LogModel, type LineChange } from '../../src/core/document/logModel';
 import type { Problem } from '../../src/core/parse/types';
 import { assertMatchesLines } from './modelCheck';

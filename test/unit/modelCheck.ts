@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { analyzeLine } from '../../src/core/parse/analyze';
 import type { LogModel } from '../../src/core/document/logModel';
-import { kindOf } from '../../src/core/sni/sniModel';
+import { kindOf } from '../../src/core/parse/entryKind';
 import type { TlsEntry } from '../../src/core/parse/types';
 
 /**

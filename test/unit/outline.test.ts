@@ -7,7 +7,7 @@ import { LogModel } from '../../src/core/document/logModel';
 import { describeKindCounts } from '../../src/core/document/navigation';
 import { entryEndpoints, entryOutcome, entryTimeMs, formatEntryTime, thousands } from '../../src/core/text';
 import { FINISH_ITEMS_PER_STEP, GROUP_ITEMS, OUTLINE_LIMITS, OutlineBuilder, type OutlineGroup, type OutlineLimits, type OutlineResult } from '../../src/core/document/outline';
-import { kindOf } from '../../src/core/sni/sniModel';
+import { kindOf } from '../../src/core/parse/entryKind';
 import type { TlsEntry } from '../../src/core/parse/types';
 
 type Entry = { line: number; entry: TlsEntry };

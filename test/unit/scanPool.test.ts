@@ -14,7 +14,8 @@ import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { binaryBytes, deepJson, longLine } from '../../bench/pathological';
 import { generateLogLines } from '../../bench/generate';
-import { batchToRefs, EntryBatchBuilder, type EntryBatch } from '../../src/core/parse/entryBatch';
+import { EntryBatchBuilder, type EntryBatch } from '../../src/core/parse/entryBatch';
+import { batchToRefs } from './lineEntries';
 import { checkFile, collectLogFiles, formatProblemLine, formatTotals, toJsonReport, type FileReport } from '../../src/core/report/report';
 import { MAX_BATCHES_IN_FLIGHT, scanFiles, type ScanRequest, type ScanWorkerData, type WorkerMessage } from '../../src/core/threads/scanPool';
 

@@ -2,13 +2,15 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { generateLogLines } from '../../bench/generate';
 import { analyzeLine } from '../../src/core/parse/analyze';
-import { SniCounter, SniModel, type EntryRef } from '../../src/core/sni/sniModel';
+import type { LineEntry } from '../../src/core/parse/types';
+import { SniCounter } from '../../src/core/report/sniCounter';
+import { SniModel } from '../../src/core/sni/sniModel';
 import type { TlsEntry } from '../../src/core/parse/types';
 
 describe('SniCounter', () => {
   it('gives the same summary rows in the same order as the SNI model', () => {
     const lines = generateLogLines(5000, { seed: 17, malformed: 0.05 });
-    const refs: EntryRef[] = [];
+    const refs: LineEntry[] = [];
     const counter = new SniCounter();
     lines.forEach((text, line) => {
       const { entry } = analyzeLine(text, line);

@@ -1,25 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  SniModel,
-  csvField,
-  decodeIdPart,
-  encodeIdPart,
-  escapeMarkdownText,
-  kindOf,
-  nodeId,
-  parseNodeId,
-  refsFromLineResults,
-  sniLabel,
-  toCsv,
-  toMarkdown,
-  type EntryRef,
-  type NodeRef,
-  type Scope,
-  type SniKey,
-  type TreeNode,
-} from '../../src/core/sni/sniModel';
-import type { TlsEntry } from '../../src/core/parse/types';
+import { kindOf, sniLabel, type SniKey } from '../../src/core/parse/entryKind';
+import type { LineEntry, TlsEntry } from '../../src/core/parse/types';
+import { escapeMarkdownTableCell } from '../../src/core/explain/markdown';
+import { csvField, toCsv, toMarkdown } from '../../src/core/report/summaryExport';
+import { decodeIdPart, encodeIdPart, nodeId, parseNodeId, type NodeRef } from '../../src/core/sni/nodeIds';
+import { SniModel } from '../../src/core/sni/sniModel';
+import { SniTreeProjection } from '../../src/core/sni/tree';
+import type { Scope, TreeNode } from '../../src/core/sni/types';
+import { refsFromLineResults } from './lineEntries';
 
 const T0 = Date.UTC(2024, 6, 2, 18, 0, 0);
 
@@ -32,7 +21,7 @@ function revocation(sni: string | undefined, status: string | undefined, action:
 }
 
 /** Refs on consecutive lines from `first`, each with a time `T0 + line seconds`. */
-function refs(entries: TlsEntry[], first = 0): EntryRef[] {
+function refs(entries: TlsEntry[], first = 0): LineEntry[] {
   return entries.map((entry, i) => ({ line: first + i, entry: entry.timeMs === undefined ? { ...entry, timeMs: T0 + (first + i) * 1000 } : entry }));
 }
 
@@ -354,7 +343,7 @@ describe('SniModel paging and navigation', () => {
   function pagingModel(): SniModel {
     const model = new SniModel();
     for (const key of ['b', 'a']) {
-      const list: EntryRef[] = [];
+      const list: LineEntry[] = [];
       for (let line = 0; line < 500; line++) {
         const timeMs = key === 'a' ? T0 + line * 2 : T0 + line * 2 + 1; // interleaved in time
         list.push({ line, entry: line % 2 === 0 ? tlsError('big.com', { timeMs }) : revocation('small.com', 'REVOKED', 'DROP', { timeMs }) });
@@ -447,14 +436,15 @@ describe('SniModel paging and navigation', () => {
 
   it('tree: children, pages and parents in both orders', () => {
     const model = pagingModel();
+    const tree = new SniTreeProjection(model);
     for (const order of ['line', 'time'] as const) {
       const view = { order, pageSize: 200 };
-      const roots = model.children(undefined, view);
+      const roots = tree.children(undefined, view);
       assert.deepEqual(
         roots.map((n) => n.id),
         ['sni:big.com', 'sni:small.com'],
       );
-      const kinds = model.children('sni:big.com', view);
+      const kinds = tree.children('sni:big.com', view);
       assert.deepEqual(
         kinds.map((n) => n.id),
         ['sni:big.com/kind:tlsError'],
@@ -464,29 +454,30 @@ describe('SniModel paging and navigation', () => {
       let seen = 0;
       let pages = 0;
       while (parent !== undefined) {
-        const kids: TreeNode[] = model.children(parent, view);
+        const kids: TreeNode[] = tree.children(parent, view);
         let next: string | undefined;
         for (const kid of kids) {
-          assert.equal(model.parentOf(kid.id, view), parent, kid.id);
+          assert.equal(tree.parentOf(kid.id, view), parent, kid.id);
           if (kid.type === 'entry') seen++;
           if (kid.type === 'page') {
             next = kid.id;
             assert.equal(kid.remaining, 500 - kid.offset);
           }
-          assert.deepEqual(model.node(kid.id, view), kid);
+          assert.deepEqual(tree.node(kid.id, view), kid);
         }
         parent = next;
         pages++;
       }
       assert.equal(seen, 500);
       assert.equal(pages, 3);
-      assert.equal(model.parentOf('sni:big.com/kind:tlsError', view), 'sni:big.com');
-      assert.equal(model.parentOf('sni:big.com', view), undefined);
+      assert.equal(tree.parentOf('sni:big.com/kind:tlsError', view), 'sni:big.com');
+      assert.equal(tree.parentOf('sni:big.com', view), undefined);
     }
   });
 
   it('tree: groups a page at a time at the first level and under a source, with parents through the pages', () => {
     const model = new SniModel();
+    const tree = new SniTreeProjection(model);
     // host0 has 1 entry, host1 2, ... host6 7: by count the order is host6 ... host0.
     const entries: TlsEntry[] = [];
     for (let h = 0; h < 7; h++) for (let i = 0; i <= h; i++) entries.push(tlsError(`host${h}.example`));
@@ -499,11 +490,11 @@ describe('SniModel paging and navigation', () => {
       let parent = top;
       let pages = 0;
       for (;;) {
-        const kids = model.children(parent, view);
+        const kids = tree.children(parent, view);
         let next: string | undefined;
         for (const kid of kids) {
-          assert.equal(model.parentOf(kid.id, view), parent, kid.id);
-          assert.deepEqual(model.node(kid.id, view), kid);
+          assert.equal(tree.parentOf(kid.id, view), parent, kid.id);
+          assert.deepEqual(tree.node(kid.id, view), kid);
           if (kid.type === 'sni') listed.push(kid.group.sni as string);
           if (kid.type === 'more') next = kid.id;
         }
@@ -513,50 +504,51 @@ describe('SniModel paging and navigation', () => {
       }
       assert.deepEqual(listed, ['host6.example', 'host5.example', 'host4.example', 'host3.example', 'host2.example', 'host1.example', 'host0.example']);
       assert.equal(pages, 3);
-      assert.deepEqual(model.node(`${prefix}more:3`, view), { type: 'more', id: `${prefix}more:3`, scope, offset: 3, remaining: 4 });
+      assert.deepEqual(tree.node(`${prefix}more:3`, view), { type: 'more', id: `${prefix}more:3`, scope, offset: 3, remaining: 4 });
       // Off-page offsets and offsets past the end are not nodes.
-      assert.equal(model.node(`${prefix}more:4`, view), undefined);
-      assert.equal(model.node(`${prefix}more:9`, view), undefined);
+      assert.equal(tree.node(`${prefix}more:4`, view), undefined);
+      assert.equal(tree.node(`${prefix}more:9`, view), undefined);
       // The chain from an entry of the last group up to the top.
-      const entryId = model.findNodeForLine('a.log', 0, view) as string;
+      const entryId = tree.findNodeForLine('a.log', 0, view) as string;
       const chain: string[] = [];
-      for (let id: string | undefined = entryId; id !== undefined; id = model.parentOf(id, view)) chain.push(id);
+      for (let id: string | undefined = entryId; id !== undefined; id = tree.parentOf(id, view)) chain.push(id);
       assert.deepEqual(chain.slice(1), [`${prefix}sni:host0.example/kind:tlsError`, `${prefix}sni:host0.example`, `${prefix}more:6`, `${prefix}more:3`, ...(top ? [top] : [])]);
     }
     // The default page is big enough for small models: no "more" node.
-    assert.equal(model.children(undefined).filter((n) => n.type === 'more').length, 0);
+    assert.equal(tree.children(undefined).filter((n) => n.type === 'more').length, 0);
   });
 
   it('tree: grouped by source, with filters, and the node for a line', () => {
     const model = twoSources();
+    const tree = new SniTreeProjection(model);
     const view = { groupBy: 'source' as const, kind: 'revoked' as const };
     assert.deepEqual(
-      model.children(undefined, view).map((n) => n.id),
+      tree.children(undefined, view).map((n) => n.id),
       ['src:a.log', 'src:b.log'],
     );
     assert.deepEqual(
-      model.children('src:a.log', view).map((n) => n.id),
+      tree.children('src:a.log', view).map((n) => n.id),
       ['src:a.log/sni:example.com'],
     );
     // Only the kind the filter asks for.
     assert.deepEqual(
-      model.children('src:a.log/sni:example.com', view).map((n) => n.id),
+      tree.children('src:a.log/sni:example.com', view).map((n) => n.id),
       ['src:a.log/sni:example.com/kind:revoked'],
     );
-    assert.equal(model.parentOf('src:a.log/sni:example.com', view), 'src:a.log');
-    const id = model.findNodeForLine('a.log', 1, view);
+    assert.equal(tree.parentOf('src:a.log/sni:example.com', view), 'src:a.log');
+    const id = tree.findNodeForLine('a.log', 1, view);
     assert.equal(id, 'src:a.log/sni:example.com/kind:revoked/entry:a.log#1');
-    assert.equal(model.parentOf(id ?? '', view), 'src:a.log/sni:example.com/kind:revoked');
+    assert.equal(tree.parentOf(id ?? '', view), 'src:a.log/sni:example.com/kind:revoked');
     // Hidden by the filter: no node.
-    assert.equal(model.findNodeForLine('a.log', 0, view), undefined);
-    assert.equal(model.findNodeForLine('a.log', 0, { groupBy: 'firewall' }), 'fw:fw-a/sni:example.com/kind:tlsError/entry:a.log#0');
-    assert.equal(model.findNodeForLine('a.log', 0), 'sni:example.com/kind:tlsError/entry:a.log#0');
-    assert.equal(model.findNodeForLine('a.log', 0, { text: 'other' }), undefined);
+    assert.equal(tree.findNodeForLine('a.log', 0, view), undefined);
+    assert.equal(tree.findNodeForLine('a.log', 0, { groupBy: 'firewall' }), 'fw:fw-a/sni:example.com/kind:tlsError/entry:a.log#0');
+    assert.equal(tree.findNodeForLine('a.log', 0), 'sni:example.com/kind:tlsError/entry:a.log#0');
+    assert.equal(tree.findNodeForLine('a.log', 0, { text: 'other' }), undefined);
     // Stale ids.
-    assert.deepEqual(model.children('sni:gone', view), []);
-    assert.deepEqual(model.children('garbage', view), []);
-    assert.equal(model.node('sni:example.com/kind:tlsError/entry:a.log#1'), undefined); // line 1 is revoked
-    assert.equal(model.parentOf('garbage'), undefined);
+    assert.deepEqual(tree.children('sni:gone', view), []);
+    assert.deepEqual(tree.children('garbage', view), []);
+    assert.equal(tree.node('sni:example.com/kind:tlsError/entry:a.log#1'), undefined); // line 1 is revoked
+    assert.equal(tree.parentOf('garbage'), undefined);
   });
 });
 
@@ -610,16 +602,17 @@ describe('node ids', () => {
 
   it('hostile SNIs work end to end in the tree', () => {
     const model = new SniModel();
+    const tree = new SniTreeProjection(model);
     model.setSourceEntries('file:///logs/a#1.log', refs(['a/b:c#d', 'evil.com](command:x)', '', '😀'].map((s) => revocation(s, 'REVOKED', 'DROP'))));
     for (let line = 0; line < 4; line++) {
-      const id = model.findNodeForLine('file:///logs/a#1.log', line);
+      const id = tree.findNodeForLine('file:///logs/a#1.log', line);
       assert.ok(id);
-      const kindId = model.parentOf(id);
+      const kindId = tree.parentOf(id);
       assert.ok(kindId);
-      const sniId = model.parentOf(kindId);
+      const sniId = tree.parentOf(kindId);
       assert.ok(sniId);
-      assert.ok(model.children(undefined).some((n) => n.id === sniId));
-      assert.ok(model.children(kindId).some((n) => n.id === id));
+      assert.ok(tree.children(undefined).some((n) => n.id === sniId));
+      assert.ok(tree.children(kindId).some((n) => n.id === id));
     }
   });
 });
@@ -663,14 +656,14 @@ describe('export', () => {
   });
 
   it('Markdown: escapes punctuation, pipes, backslashes and newlines', () => {
-    assert.equal(escapeMarkdownText('example.com'), 'example\\.com');
-    assert.equal(escapeMarkdownText('evil.com](command:x)'), 'evil\\.com\\]\\(command\\:x\\)');
-    assert.equal(escapeMarkdownText('a|b\\c'), 'a\\|b\\\\c');
-    assert.equal(escapeMarkdownText('*_`<img>`_*'), '\\*\\_\\`\\<img\\>\\`\\_\\*');
-    assert.equal(escapeMarkdownText('a\nb\r\tc\u0000\u2028'), 'a\\\\nb\\\\r\\\\tc\\\\u0000\\\\u2028');
-    assert.equal(escapeMarkdownText('  x '), '&#32;&#32;x&#32;');
-    assert.equal(escapeMarkdownText('&amp;'), '\\&amp\\;');
-    assert.equal(escapeMarkdownText('例え'), '例え');
+    assert.equal(escapeMarkdownTableCell('example.com'), 'example\\.com');
+    assert.equal(escapeMarkdownTableCell('evil.com](command:x)'), 'evil\\.com\\]\\(command\\:x\\)');
+    assert.equal(escapeMarkdownTableCell('a|b\\c'), 'a\\|b\\\\c');
+    assert.equal(escapeMarkdownTableCell('*_`<img>`_*'), '\\*\\_\\`\\<img\\>\\`\\_\\*');
+    assert.equal(escapeMarkdownTableCell('a\nb\r\tc\u0000\u2028'), 'a\\\\nb\\\\r\\\\tc\\\\u0000\\\\u2028');
+    assert.equal(escapeMarkdownTableCell('  x '), '&#32;&#32;x&#32;');
+    assert.equal(escapeMarkdownTableCell('&amp;'), '\\&amp\\;');
+    assert.equal(escapeMarkdownTableCell('例え'), '例え');
   });
 
   it('Markdown: a table row per group, with the special SNIs described', () => {
@@ -710,7 +703,7 @@ describe('scale', () => {
     const batch = 5_000;
     for (let s = 0; s < 4; s++) {
       for (let start = 0; start < perSource; start += batch) {
-        const list: EntryRef[] = new Array<EntryRef>(batch);
+        const list: LineEntry[] = new Array<LineEntry>(batch);
         for (let j = 0; j < batch; j++) list[j] = { line: start + j, entry: templates[(start + j) % templates.length] };
         model.addEntries(`part-${s}.log`, list);
       }

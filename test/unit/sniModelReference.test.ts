@@ -1,7 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EntryBatchBuilder } from '../../src/core/parse/entryBatch';
-import { GROUP_KINDS, SniModel, kindOf, type EntryLocation, type EntryRef, type GroupKind, type Scope, type SniKey } from '../../src/core/sni/sniModel';
+import { GROUP_KINDS, kindOf, type GroupKind, type SniKey } from '../../src/core/parse/entryKind';
+import type { LineEntry } from '../../src/core/parse/types';
+import { SniModel } from '../../src/core/sni/sniModel';
+import { SniTreeProjection } from '../../src/core/sni/tree';
+import type { EntryLocation, Scope } from '../../src/core/sni/types';
 import type { TlsEntry } from '../../src/core/parse/types';
 import { random } from './random';
 
@@ -51,8 +55,8 @@ function timeOf(e: TlsEntry): number | undefined {
 }
 
 /** Lines at random, or increasing from `after` (as a document or a file is read), which the model stores without a line index. */
-function randomRefs(rand: () => number, n: number, after: number): EntryRef[] {
-  const refs: EntryRef[] = [];
+function randomRefs(rand: () => number, n: number, after: number): LineEntry[] {
+  const refs: LineEntry[] = [];
   const increasing = rand() < 0.5;
   const fractional = rand() < 0.3;
   let line = after;
@@ -66,12 +70,12 @@ function randomRefs(rand: () => number, n: number, after: number): EntryRef[] {
 class Reference {
   rows: Row[] = [];
 
-  set(source: string, refs: EntryRef[]): void {
+  set(source: string, refs: LineEntry[]): void {
     this.rows = this.rows.filter((r) => r.source !== source);
     this.add(source, refs);
   }
 
-  add(source: string, refs: EntryRef[]): void {
+  add(source: string, refs: LineEntry[]): void {
     const held = new Set(this.rows.filter((r) => r.source === source).map((r) => r.line));
     for (const ref of refs) {
       if (held.has(ref.line)) continue;
@@ -147,7 +151,7 @@ function check(model: SniModel, ref: Reference, rand: () => number): void {
         assert.deepEqual(model.entriesOf(g.sni, kind, 0, 1000, { scope, order: 'time' }).items, byTime, `${kind} of ${String(g.sni)} by time`);
         if (byTime.length > 0) {
           const i = Math.floor(rand() * byTime.length);
-          assert.equal(model.rankOf(scope, g.sni, kind, byTime[i].sourceKey, byTime[i].line, 'time'), i);
+          assert.equal(new SniTreeProjection(model).rankOf(scope, g.sni, kind, byTime[i].sourceKey, byTime[i].line, 'time'), i);
         }
       }
       const d = model.details(g.sni, scope);

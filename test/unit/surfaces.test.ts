@@ -14,7 +14,9 @@ import { explainField, FIELD_PATHS } from '../../src/core/explain/fields';
 import { hoverAt } from '../../src/core/explain/hover';
 import { walkJson } from '../../src/core/parse/jsonLocate';
 import { MAX_VALUE_LENGTH, renderExplanation, showInvisibles } from '../../src/core/explain/markdown';
-import { SniModel, toCsv, toMarkdown, type SniSummaryRow } from '../../src/core/sni/sniModel';
+import { toCsv, toMarkdown } from '../../src/core/report/summaryExport';
+import { SniModel } from '../../src/core/sni/sniModel';
+import type { SniSummaryRow } from '../../src/core/sni/types';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240702);
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);

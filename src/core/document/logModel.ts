@@ -3,8 +3,8 @@ import type { EntryBatch } from '../parse/entryBatch';
 import { LineParser, NO_ENTRY, type ParsedLines } from '../parse/lineParse';
 import { ownCopy } from '../ownCopy';
 import { runToEnd } from '../threads/steps';
-import { GROUP_KINDS, type GroupKind } from '../sni/sniModel';
-import type { AnalyzeOptions, LineResult, Problem, Severity, TlsEntry } from '../parse/types';
+import { GROUP_KINDS, type GroupKind } from '../parse/entryKind';
+import type { AnalyzeOptions, LineEntry, LineResult, Problem, Severity, TlsEntry } from '../parse/types';
 
 /** Reads line `i` of the current text. */
 export type LineReader = (line: number) => string;
@@ -38,12 +38,6 @@ export interface EntryCounts {
   revoked: number;
   unknown: number;
   otherStatus: number;
-}
-
-/** A line's entry with its line number. */
-export interface LineEntry {
-  line: number;
-  entry: TlsEntry;
 }
 
 /** A parse whose runs of lines come from elsewhere (see {@link LogModel.startReset}). */

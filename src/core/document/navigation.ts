@@ -1,4 +1,4 @@
-import { kindOf, type GroupKind } from '../sni/sniModel';
+import { kindOf, type GroupKind } from '../parse/entryKind';
 import { entryTimeMs, plural } from '../text';
 import { runToEnd } from '../threads/steps';
 import type { Problem, TlsEntry } from '../parse/types';

@@ -1,6 +1,6 @@
 import { describeKindCounts } from './navigation';
 import { addressText, endpointText, entryEndpoints, entryOutcome, entryTimeMs, formatEntryTime, sniText, thousands } from '../text';
-import { kindOf, type GroupKind } from '../sni/sniModel';
+import { kindOf, type GroupKind } from '../parse/entryKind';
 import type { TlsEntry } from '../parse/types';
 import { runToEnd } from '../threads/steps';
 

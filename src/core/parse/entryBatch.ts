@@ -1,4 +1,3 @@
-import type { EntryRef } from '../sni/sniModel';
 import { widened } from '../typedArrays';
 import type { TlsEntry } from './types';
 
@@ -138,28 +137,4 @@ export class EntryBatchBuilder {
 /** The buffers of a batch, for `postMessage(batch, transferList)`. */
 export function batchTransferList(b: EntryBatch): ArrayBuffer[] {
   return [b.lines, b.kinds, b.sni, b.firewall, b.status, b.action, b.destIp, b.destPort, b.timeMs, b.eventTimestamp].map((a) => a.buffer as ArrayBuffer);
-}
-
-/** Unpacks a batch into the references the SNI model takes. */
-export function batchToRefs(b: EntryBatch): EntryRef[] {
-  const refs: EntryRef[] = new Array(b.count);
-  const s = (i: number): string | undefined => (i < 0 ? undefined : b.strings[i]);
-  for (let i = 0; i < b.count; i++) {
-    const entry: TlsEntry = { kind: b.kinds[i] === 1 ? 'revocation' : 'tlsError' };
-    const sni = s(b.sni[i]);
-    if (sni !== undefined) entry.sni = sni;
-    const fw = s(b.firewall[i]);
-    if (fw !== undefined) entry.firewallName = fw;
-    const status = s(b.status[i]);
-    if (status !== undefined) entry.status = status;
-    const action = s(b.action[i]);
-    if (action !== undefined) entry.action = action;
-    const ip = s(b.destIp[i]);
-    if (ip !== undefined) entry.destIp = ip;
-    if (b.destPort[i] >= 0) entry.destPort = b.destPort[i];
-    if (!Number.isNaN(b.timeMs[i])) entry.timeMs = b.timeMs[i];
-    if (!Number.isNaN(b.eventTimestamp[i])) entry.eventTimestamp = b.eventTimestamp[i];
-    refs[i] = { line: b.lines[i], entry };
-  }
-  return refs;
 }

@@ -1,6 +1,6 @@
 import { analyzeLine } from './analyze';
 import { EntryBatchBuilder, type EntryBatch } from './entryBatch';
-import { kindIndex } from '../sni/sniModel';
+import { kindIndex } from './entryKind';
 import type { AnalyzeOptions, Problem } from './types';
 
 /** What kind of entry a line holds: {@link NO_ENTRY}, or 1 + the entry's index in GROUP_KINDS. */

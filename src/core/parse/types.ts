@@ -66,6 +66,12 @@ export interface TlsEntry {
   leafCertFpr?: string;
 }
 
+/** A line's entry with its 0-based line number: what the SNI model takes and what a log model lists. */
+export interface LineEntry {
+  readonly line: number;
+  readonly entry: TlsEntry;
+}
+
 /** What one line of a log file turned into. `entry` is undefined for blank lines and unusable lines. */
 export interface LineResult {
   entry?: TlsEntry;

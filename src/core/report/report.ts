@@ -5,7 +5,8 @@ import { isLogFileName, isOtherFirewallLogName } from '../read/detect';
 import { readLogFile, type ReadOptions, type ReadSummary } from '../read/lines';
 import { formatBytes } from '../text';
 import { keptProblem, messageText, PROBLEM_CATALOG } from '../parse/problems';
-import { SniCounter, type SniSummaryRow } from '../sni/sniModel';
+import { SniCounter } from './sniCounter';
+import type { SniSummaryRow } from '../sni/types';
 import type { AnalyzeOptions, Problem, ProblemCode, SeverityOverrides } from '../parse/types';
 
 /** Everything the checker learned about one file. Problem lines are 0-based here. */
