@@ -14,28 +14,17 @@ import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { NO_SNI_MESSAGE } from '../src/core/parse/format';
+import type { ProblemCode } from '../src/core/parse/types';
 
 /**
  * What is wrong with a deliberately broken line. The names follow the problem codes the validator
  * reports, so a test can expect the code from the defect.
  */
 export type DefectKind =
-  | 'invalid-json'
-  | 'not-an-object'
-  | 'missing-field'
-  | 'wrong-type'
-  | 'unknown-entry-kind'
-  | 'both-entry-kinds'
-  | 'not-a-tls-entry'
-  | 'invalid-ip'
-  | 'invalid-port'
-  | 'invalid-timestamp'
-  | 'timestamp-mismatch'
-  | 'unknown-status'
-  | 'unknown-action'
-  | 'no-sni-mismatch'
-  | 'unknown-error-message'
-  | 'empty-value';
+  | Exclude<ProblemCode, 'sni-disagrees' | 'line-too-long' | 'file-incomplete' | 'unusual-format'>
+  // A TLS error whose message disagrees with the entry's sni (reported as 'sni-disagrees').
+  | 'no-sni-mismatch';
 
 /** Every defect the generator can produce, in a fixed order. */
 export const DEFECT_KINDS: readonly DefectKind[] = [
@@ -116,7 +105,6 @@ export interface GeneratedLine {
 }
 
 const DEFAULT_START = Date.UTC(2024, 6, 2, 18, 0, 0);
-const NO_SNI_MESSAGE = 'Server name is not found in client hello.';
 
 // ---------------------------------------------------------------------------------------------------
 // Randomness

@@ -86,9 +86,18 @@ export function eventTimeMs(entry: TlsEntry | undefined): number | undefined {
  * either, or when it lies beyond what a date can hold.
  */
 export function entryTimeMs(entry: TlsEntry): number | undefined {
-  const event = eventTimeMs(entry);
-  const ms = event !== undefined && Number.isFinite(event) ? event : entry.eventTimestamp !== undefined ? entry.eventTimestamp * 1000 : undefined;
-  return ms !== undefined && Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
+  const ms = timeFromFields(eventTimeMs(entry), entry.eventTimestamp);
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
+}
+
+/**
+ * The rule behind every entry time, for callers that hold the two fields apart (packed batches, the SNI
+ * model's rows): `event.timestamp` in milliseconds when it is a finite number, else `event_timestamp`
+ * (seconds) in milliseconds, else NaN. A missing value may be given as undefined or NaN.
+ */
+export function timeFromFields(timeMs: number | undefined, eventTimestamp: number | undefined): number {
+  if (timeMs !== undefined && Number.isFinite(timeMs)) return timeMs;
+  return eventTimestamp !== undefined && Number.isFinite(eventTimestamp) ? eventTimestamp * 1000 : NaN;
 }
 
 /**

@@ -13,6 +13,7 @@
  *   C_ACTION + action index     revocation checks by action (four slots: PASS, DROP, REJECT, other)
  */
 import { GROUP_KINDS, K_OTHER, K_REVOKED, K_TLS, K_UNKNOWN, type GroupKind, type SniKey } from '../parse/entryKind';
+import { REVOCATION_ACTIONS } from '../parse/format';
 import type { SourceState } from './columns';
 import { nodeId } from './nodeIds';
 import type { Scope, SniGroup } from './types';
@@ -21,12 +22,11 @@ import type { Scope, SniGroup } from './types';
 // Row codes
 
 /** The documented actions, in the order of their count slots; any other or missing action counts as a fourth. */
-const ACTIONS = ['PASS', 'DROP', 'REJECT'] as const;
 const KIND_MASK = 3;
 const ACTION_SHIFT = 2;
 
 function actionIndex(action: string | undefined): number {
-  const i = action === undefined ? -1 : (ACTIONS as readonly string[]).indexOf(action);
+  const i = action === undefined ? -1 : (REVOCATION_ACTIONS as readonly string[]).indexOf(action);
   return i < 0 ? 3 : i;
 }
 

@@ -23,7 +23,8 @@
  */
 import type { EntryBatch } from '../parse/entryBatch';
 import { GROUP_KINDS, KIND_LABELS, kindIndex, kindIndexOf, type GroupKind, type SniKey } from '../parse/entryKind';
-import type { LineEntry, TlsEntry } from '../parse/types';
+import type { LineEntry } from '../parse/types';
+import { timeFromFields } from '../text';
 import { addRow, Agg, C_ENTRIES, C_KIND, kindOfCode, recomputeTimes, removeRow, rowCode, snapshot, sourceAggregates } from './aggregate';
 import { Interner, ipCode, MAX_LINE, SourceState } from './columns';
 import { compareNullLast, compareStrings } from './compare';
@@ -178,11 +179,7 @@ export class SniModel {
       const status = st >= 0 ? strings[st] : undefined;
       const a = batch.action[i];
       const code = rowCode(kindIndexOf(revocation, status), revocation, a >= 0 ? strings[a] : undefined);
-      let time = batch.timeMs[i];
-      if (!Number.isFinite(time)) {
-        const seconds = batch.eventTimestamp[i];
-        time = Number.isFinite(seconds) ? seconds * 1000 : NaN;
-      }
+      const time = timeFromFields(batch.timeMs[i], batch.eventTimestamp[i]);
       if (this.appendRow(state, batch.lines[i], sniId, fwId, code, time, ipId, batch.destPort[i])) added++;
     }
     this.finishAppend(state);
@@ -543,7 +540,7 @@ export class SniModel {
       const ipId = e.destIp === undefined ? -1 : ipCode(e.destIp, this.ipIds);
       const port = e.destPort !== undefined && Number.isInteger(e.destPort) && e.destPort >= 0 && e.destPort <= 0x7fffffff ? e.destPort : -1;
       const code = rowCode(kindIndex(e), e.kind === 'revocation', e.action);
-      if (this.appendRow(state, ref.line, sniId, fwId, code, timeOf(e), ipId, port)) added++;
+      if (this.appendRow(state, ref.line, sniId, fwId, code, timeFromFields(e.timeMs, e.eventTimestamp), ipId, port)) added++;
     }
     this.finishAppend(state);
     return added;
@@ -658,12 +655,6 @@ export class SniModel {
     // Every listener has run and the model is consistent; report the first failure to the caller.
     if (failure !== undefined) throw failure.error;
   }
-}
-
-function timeOf(entry: TlsEntry): number {
-  if (entry.timeMs !== undefined && Number.isFinite(entry.timeMs)) return entry.timeMs;
-  if (entry.eventTimestamp !== undefined && Number.isFinite(entry.eventTimestamp)) return entry.eventTimestamp * 1000;
-  return NaN;
 }
 
 function validateLines(refs: readonly LineEntry[]): void {
