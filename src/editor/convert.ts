@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { OutlineGroup } from '../core/document/outline';
-import type { Problem, Severity } from '../core/parse/types';
+import type { Problem, Severity, SeverityCounts } from '../core/parse/types';
 import { DIAGNOSTIC_SOURCE } from './ids';
 
 /** The only place that turns core values into editor values. */
@@ -56,7 +56,7 @@ export function toDocumentSymbol(group: OutlineGroup, lineLength: (line: number)
  */
 export function toCappedDiagnostics(
   problems: readonly Problem[],
-  counts: { error: number; warning: number; information: number },
+  counts: SeverityCounts,
   cap: number,
   origin = '',
 ): vscode.Diagnostic[] {
@@ -70,7 +70,7 @@ export function toCappedDiagnostics(
  */
 export function withCapNote(
   diagnostics: vscode.Diagnostic[],
-  counts: { error: number; warning: number; information: number },
+  counts: SeverityCounts,
   cap: number,
   origin = '',
 ): vscode.Diagnostic[] {

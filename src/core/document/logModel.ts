@@ -4,17 +4,10 @@ import { LineParser, NO_ENTRY, type ParsedLines } from '../parse/lineParse';
 import { ownCopy } from '../ownCopy';
 import { runToEnd } from '../threads/steps';
 import { GROUP_KINDS, type GroupKind } from '../sni/sniModel';
-import type { LineResult, Problem, Severity, TlsEntry } from '../parse/types';
+import type { LineResult, Problem, Severity, SeverityCounts, TlsEntry } from '../parse/types';
 
 /** Reads line `i` of the current text. */
 export type LineReader = (line: number) => string;
-
-/** Counts over a whole document, kept up to date as lines change. */
-export interface ProblemCounts {
-  error: number;
-  warning: number;
-  information: number;
-}
 
 /** A text change in line terms: lines `startLine..endLine` (inclusive, old numbering) became `newLineCount` lines. */
 export interface LineChange {
@@ -67,7 +60,8 @@ class LineTable {
   /** Per line with an entry: the id of its SNI in {@link sniNames}. */
   sniIds: number[];
   problems: Array<Problem[] | undefined>;
-  readonly problemCounts: ProblemCounts = { error: 0, warning: 0, information: 0 };
+  /** Problems by severity over the whole document, kept up to date as lines change. */
+  readonly problemCounts: SeverityCounts = { error: 0, warning: 0, information: 0 };
   readonly entryCounts: EntryCounts = { entries: 0, tlsErrors: 0, revoked: 0, unknown: 0, otherStatus: 0 };
   readonly sniIdOf = new Map<string | undefined, number>();
   readonly sniNames: Array<string | undefined> = [];
@@ -299,7 +293,7 @@ export class LogModel {
   }
 
   /** Totals by severity across the document. */
-  problemCounts(): Readonly<ProblemCounts> {
+  problemCounts(): Readonly<SeverityCounts> {
     return this.table.problemCounts;
   }
 
