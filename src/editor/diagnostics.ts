@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { LogModel } from '../core/document/logModel';
-import type { Problem, Severity } from '../core/parse/types';
 import type { ConfigReader } from './config';
 import { toCappedDiagnostics, toDiagnostic, withCapNote } from './convert';
 import { DIAGNOSTIC_SOURCE } from './ids';
@@ -92,27 +91,13 @@ export class DiagnosticsPublisher implements vscode.Disposable {
   }
 
   /**
-   * What {@link publish} does at once, in steps: the same problems as `model.problems(cap)` (errors first,
-   * then warnings, then information, each in line order, at most `cap`), collected in one pass over the
-   * lines, then turned into diagnostics and set.
+   * What {@link publish} does at once, in steps: the problems of `model.problems(cap)` collected a few
+   * lines at a time, then turned into diagnostics and set.
    */
-  private *publishSteps(uri: vscode.Uri, model: LogModel, cap: number): Generator<void, void, void> {
+  private *publishSteps(uri: vscode.Uri, model: LogModel, cap: number): Generator<void, void, undefined> {
     const counts = { ...model.problemCounts() };
-    const bySeverity: Record<Severity, Problem[]> = { error: [], warning: [], information: [] };
-    const lineCount = model.lineCount;
-    for (let start = 0; start < lineCount; start += STEP_LINES) {
-      const end = Math.min(lineCount, start + STEP_LINES);
-      for (let line = start; line < end; line++) {
-        const problems = model.problemsOf(line);
-        if (problems.length === 0) continue;
-        for (const p of problems) {
-          const list = bySeverity[p.severity];
-          if (list.length < cap) list.push(p);
-        }
-      }
-      yield;
-    }
-    const problems = bySeverity.error.concat(bySeverity.warning, bySeverity.information).slice(0, cap);
+    const { problems } = yield* model.problemsInSteps(cap, STEP_LINES);
+    yield;
     const diagnostics: vscode.Diagnostic[] = [];
     for (let i = 0; i < problems.length; i += STEP_DIAGNOSTICS) {
       diagnostics.push(...problems.slice(i, i + STEP_DIAGNOSTICS).map(toDiagnostic));
