@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { parseAwsLogName } from '../core/read/detect';
 import type { LogModel } from '../core/document/logModel';
+import { PerKeyDebouncer } from '../core/threads/debouncer';
 import type { EntryRef, SniModel, SourceMeta } from '../core/sni/sniModel';
 import type { LogDocuments } from './documents';
 
@@ -24,9 +25,8 @@ export interface OpenSource {
  */
 export class SniSources implements vscode.Disposable {
   private readonly open = new Map<string, OpenSource>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** Regroupings of big documents that are still running, by source key. */
-  private readonly slicing = new Map<string, { cancelled: boolean }>();
+  /** Regroupings waiting for the user to stop typing, or (big documents) still running, by source key. */
+  private readonly pending: PerKeyDebouncer;
   /** Documents whose running parse hands its entries over as it reads them, so the parse's end regroups nothing. */
   private readonly fed = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
@@ -34,15 +34,16 @@ export class SniSources implements vscode.Disposable {
   constructor(
     private readonly documents: LogDocuments,
     private readonly model: SniModel,
-    private readonly debounceMs = EDIT_DEBOUNCE_MS,
+    debounceMs = EDIT_DEBOUNCE_MS,
   ) {
+    this.pending = new PerKeyDebouncer(debounceMs);
     this.subscriptions = [
       // A document being parsed fills its source as the parse goes: the view fills while a big file loads,
       // and the entries are grouped while they are at hand rather than read again from their lines.
       documents.onDidReadEntries(({ document, model: logModel, entries, first }) => {
         const key = document.uri.toString();
         if (first) {
-          this.cancel(key);
+          this.pending.cancel(key);
           this.fed.add(key);
           if (!this.open.has(key)) this.open.set(key, { document, model: logModel });
           this.model.setSourceEntries(key, [], sourceMeta(document.uri));
@@ -58,7 +59,7 @@ export class SniSources implements vscode.Disposable {
       }),
       documents.onDidCloseModel((uri) => {
         const key = uri.toString();
-        this.cancel(key);
+        this.pending.cancel(key);
         this.fed.delete(key);
         this.open.delete(key);
         this.model.removeSource(key);
@@ -87,34 +88,25 @@ export class SniSources implements vscode.Disposable {
   }
 
   private schedule(document: vscode.TextDocument): void {
-    const key = document.uri.toString();
-    this.cancel(key);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        const logModel = this.documents.get(document);
-        if (logModel && !document.isClosed) this.sync(document, logModel);
-      }, this.debounceMs),
-    );
+    this.pending.schedule(document.uri.toString(), () => {
+      const logModel = this.documents.get(document);
+      if (logModel && !document.isClosed) this.sync(document, logModel);
+    });
   }
 
   private sync(document: vscode.TextDocument, logModel: LogModel): void {
     const key = document.uri.toString();
-    this.cancel(key);
     const meta = sourceMeta(document.uri);
-    if (logModel.lineCount <= SYNC_AT_ONCE) {
-      const refs: EntryRef[] = [];
-      for (const ref of logModel.entries()) refs.push(ref);
-      this.model.setSourceEntries(key, refs, meta);
-      return;
-    }
-    // A big document is regrouped a step at a time, so that the extension host stays responsive; a newer
-    // change to the same document stops this one.
-    const run = { cancelled: false };
-    this.slicing.set(key, run);
-    void this.documents.slices.run(this.regroupSteps(key, logModel, meta), () => run.cancelled).then(() => {
-      if (this.slicing.get(key) === run) this.slicing.delete(key);
+    this.pending.run(key, (stopped) => {
+      if (logModel.lineCount <= SYNC_AT_ONCE) {
+        const refs: EntryRef[] = [];
+        for (const ref of logModel.entries()) refs.push(ref);
+        this.model.setSourceEntries(key, refs, meta);
+        return;
+      }
+      // A big document is regrouped a step at a time, so that the extension host stays responsive; a newer
+      // change to the same document stops this one.
+      return this.documents.slices.run(this.regroupSteps(key, logModel, meta), stopped);
     });
   }
 
@@ -137,20 +129,8 @@ export class SniSources implements vscode.Disposable {
     }
   }
 
-  private cancel(key: string): void {
-    const run = this.slicing.get(key);
-    if (run) run.cancelled = true;
-    this.slicing.delete(key);
-    const timer = this.timers.get(key);
-    if (timer) clearTimeout(timer);
-    this.timers.delete(key);
-  }
-
   dispose(): void {
-    for (const run of this.slicing.values()) run.cancelled = true;
-    this.slicing.clear();
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    this.pending.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
 }
