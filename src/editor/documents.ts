@@ -80,8 +80,8 @@ export class LogDocuments implements vscode.Disposable {
     this.worker = workerPath === undefined ? undefined : new DocumentParseWorker(workerPath);
     this.subscriptions.push(
       // Severities are fixed when a line is analysed, so a change of them means a new parse.
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration(Settings.diagnosticsSeverity)) return;
+      config.onDidChange((change) => {
+        if (!change.affects(Settings.diagnosticsSeverity)) return;
         for (const t of this.tracked.values()) void this.parse(t, new LogModel(this.analyzeOptions(t.document)));
       }),
       vscode.workspace.onDidOpenTextDocument((d) => this.open(d)),

@@ -323,9 +323,9 @@ export class SniView implements vscode.Disposable {
       this.provider,
       this.treeView,
       this.provider.onDidChangeTreeData(() => this.updateTitle()),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        const sort = e.affectsConfiguration(Settings.treeDefaultSort);
-        const groupBy = e.affectsConfiguration(Settings.treeDefaultGroupBy);
+      config.onDidChange((change) => {
+        const sort = change.affects(Settings.treeDefaultSort);
+        const groupBy = change.affects(Settings.treeDefaultGroupBy);
         if (sort || groupBy) {
           this.provider.setState({
             ...(sort ? { sort: config.treeDefaultSort() } : {}),
