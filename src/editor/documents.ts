@@ -8,7 +8,7 @@ import type { ConfigReader } from './config';
 import { LANGUAGE_ID, Settings } from './ids';
 
 /** Why a document's model changed: a full parse, or an edit that re-read some lines. */
-export interface ModelChange {
+export interface DocumentModelChange {
   document: vscode.TextDocument;
   model: LogModel;
   kind: 'parsed' | 'edited';
@@ -50,7 +50,7 @@ const WORKER_MIN_CHARS = 1024 * 1024;
  */
 export class LogDocuments implements vscode.Disposable {
   private readonly tracked = new Map<string, Tracked>();
-  private readonly changed = new vscode.EventEmitter<ModelChange>();
+  private readonly changed = new vscode.EventEmitter<DocumentModelChange>();
   private readonly closed = new vscode.EventEmitter<vscode.Uri>();
   private readonly read = new vscode.EventEmitter<EntriesRead>();
   private readonly subscriptions: vscode.Disposable[] = [];

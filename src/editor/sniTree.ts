@@ -3,7 +3,7 @@ import { codeSpan, escapeMarkdown, showInvisibles } from '../core/explain/markdo
 import {
   GROUP_KINDS,
   KIND_LABELS,
-  SniModel,
+  type SniModel,
   sniLabel,
   type EntryLocation,
   type GroupKind,
@@ -300,20 +300,21 @@ export class SniTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
 export type RevealResult = 'revealed' | 'not-a-log' | 'no-entry' | 'hidden';
 
 /**
- * The SNI sidebar: the model fed by the open TLS logs, the provider and its tree view, the view's title
+ * The SNI sidebar: the open TLS logs feeding the model, the provider and its tree view, the view's title
  * state (description, message, context keys) and following the editor's cursor.
  */
 export class SniView implements vscode.Disposable {
-  readonly model = new SniModel();
   readonly sources: SniSources;
   readonly provider: SniTreeProvider;
   readonly treeView: vscode.TreeView<TreeNode>;
   private readonly subscriptions: vscode.Disposable[] = [];
   private followTimer: NodeJS.Timeout | undefined;
 
+  /** @param model the SNI model the view shows; the open documents' entries go into it here, disk scans add theirs. */
   constructor(
     documents: LogDocuments,
     private readonly config: ConfigReader,
+    readonly model: SniModel,
   ) {
     this.sources = new SniSources(documents, this.model);
     this.provider = new SniTreeProvider(this.model, this.sources, { sort: config.treeDefaultSort(), groupBy: config.treeDefaultGroupBy() });
