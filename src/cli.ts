@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { scanFiles } from './core/threads/scanPool';
 import { formatBytes } from './core/text';
+import type { SeverityCounts } from './core/parse/types';
 import { checkFile, collectLogFiles, describeError, formatProblemLine, terminalSafe, toJsonReport, type FileReport } from './core/report/report';
 
 const USAGE = `Usage: nfw-tls-logs check [--json] [--max-decompressed <MB>] <file-or-directory>...
@@ -42,7 +43,7 @@ interface RunTotals {
   files: number;
   entries: number;
   textBytes: number;
-  counts: { error: number; warning: number; information: number };
+  counts: SeverityCounts;
 }
 
 /** The closing line of a run: the wording of `formatTotals`, from totals instead of the reports. */

@@ -7,7 +7,7 @@ import { registerGzip } from './editor/gzip';
 import { registerHovers } from './editor/hover';
 import { LanguageDetector } from './editor/language';
 import { registerNavigation } from './editor/navigation';
-import type { SniModel } from './core/sni/sniModel';
+import { SniModel } from './core/sni/sniModel';
 import type { TreeNode } from './core/sni/types';
 import { SniView, type SniTreeProvider } from './editor/sniTree';
 import { registerSniTreeCommands } from './editor/sniTreeCommands';
@@ -32,13 +32,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     const documents = new LogDocuments(config, workerPath);
     context.subscriptions.push(documents, new DiagnosticsPublisher(documents, config), new LanguageDetector(config));
     context.subscriptions.push(registerHovers(documents), registerGzip(config));
-    const sniView = new SniView(documents, config);
+    const sniModel = new SniModel();
+    const sniView = new SniView(documents, config, sniModel);
     context.subscriptions.push(sniView, registerSniTreeCommands(sniView));
-    const scans = new DiskScans(sniView.model, documents, config, workerPath);
+    const scans = new DiskScans(sniModel, documents, config, workerPath);
     context.subscriptions.push(scans, registerDiskScanCommands(scans));
     const statusBar = new LogStatusBar(documents);
     context.subscriptions.push(statusBar, registerNavigation(documents), registerSymbols(documents));
-    return { sniModel: sniView.model, sniTree: sniView.provider, sniTreeView: sniView.treeView, statusBar, activationMs: performance.now() - started };
+    return { sniModel, sniTree: sniView.provider, sniTreeView: sniView.treeView, statusBar, activationMs: performance.now() - started };
   } catch (err) {
     void vscode.window.showErrorMessage(`AWS Network Firewall TLS Logs could not start: ${err instanceof Error ? err.message : String(err)}`);
     throw err;

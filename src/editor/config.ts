@@ -5,8 +5,16 @@ import type { SeverityOverrides } from '../core/parse/types';
 import type { GroupBy, SortOrder } from '../core/sni/types';
 import { Settings } from './ids';
 
+/** Which settings a change touched. */
+export interface ConfigChange {
+  /** Whether the change touched `setting` (a key of {@link Settings}). */
+  affects(setting: string): boolean;
+}
+
 /** The settings the extension reads, typed. Components get a reader passed in; tests hand in their own. */
 export interface ConfigReader {
+  /** Fires when settings change; components ask the change whether it touched the settings they read. */
+  onDidChange(listener: (change: ConfigChange) => void): vscode.Disposable;
   detectByContent(resource?: vscode.Uri): boolean;
   maxDiagnosticsPerFile(resource?: vscode.Uri): number;
   /** The user's severity per problem code (`off` drops the check); codes not named keep their default. */
@@ -36,6 +44,7 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback
 
 /** The reader over VS Code's configuration. */
 export const workspaceConfig: ConfigReader = {
+  onDidChange: (listener) => vscode.workspace.onDidChangeConfiguration((e) => listener({ affects: (setting) => e.affectsConfiguration(setting) })),
   detectByContent: (resource) => read(Settings.detectByContent, true, resource),
   maxDiagnosticsPerFile: (resource) => Math.max(1, Math.min(1000, Math.floor(read(Settings.maxDiagnosticsPerFile, 1000, resource)))),
   severities: (resource) => parseSeverityOverrides(read<unknown>(Settings.diagnosticsSeverity, {}, resource)),

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { OutlineGroup } from '../core/document/outline';
-import type { Problem, Severity } from '../core/parse/types';
+import { capNote, PROBLEMS_CAPPED } from '../core/document/problemCap';
+import type { Problem, Severity, SeverityCounts } from '../core/parse/types';
 import { DIAGNOSTIC_SOURCE } from './ids';
 
 /** The only place that turns core values into editor values. */
@@ -56,7 +57,7 @@ export function toDocumentSymbol(group: OutlineGroup, lineLength: (line: number)
  */
 export function toCappedDiagnostics(
   problems: readonly Problem[],
-  counts: { error: number; warning: number; information: number },
+  counts: SeverityCounts,
   cap: number,
   origin = '',
 ): vscode.Diagnostic[] {
@@ -65,25 +66,21 @@ export function toCappedDiagnostics(
 
 /**
  * The second half of {@link toCappedDiagnostics}, for a caller that made the diagnostics itself (a step at
- * a time): adds the `problems-capped` note in place of the least severe when `counts` says there are more.
- * Changes and returns `diagnostics`.
+ * a time): adds the `problems-capped` note (its wording: core's `capNote`) in place of the least severe
+ * when `counts` says there are more. Changes and returns `diagnostics`.
  */
 export function withCapNote(
   diagnostics: vscode.Diagnostic[],
-  counts: { error: number; warning: number; information: number },
+  counts: SeverityCounts,
   cap: number,
   origin = '',
 ): vscode.Diagnostic[] {
-  const total = counts.error + counts.warning + counts.information;
-  if (total <= diagnostics.length || diagnostics.length === 0) return diagnostics;
-  if (diagnostics.length >= cap) diagnostics.pop();
-  const note = new vscode.Diagnostic(
-    new vscode.Range(0, 0, 0, 1),
-    `Showing ${diagnostics.length} of ${total} problems in this file (${counts.error} errors, ${counts.warning} warnings, ${counts.information} information), errors first${origin}. Run "nfw-tls-logs check" on the file for the full list.`,
-    vscode.DiagnosticSeverity.Warning,
-  );
+  const capped = capNote(diagnostics.length, counts, cap, origin);
+  if (!capped) return diagnostics;
+  diagnostics.length = capped.shown;
+  const note = new vscode.Diagnostic(toRange(capped.line, capped.startColumn, capped.endColumn), capped.message, toSeverity(capped.severity));
   note.source = DIAGNOSTIC_SOURCE;
-  note.code = 'problems-capped';
+  note.code = PROBLEMS_CAPPED;
   diagnostics.unshift(note);
   return diagnostics;
 }

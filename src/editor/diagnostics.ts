@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LogModel } from '../core/document/logModel';
-import type { Problem, Severity } from '../core/parse/types';
+import { PerKeyDebouncer } from '../core/threads/debouncer';
 import type { ConfigReader } from './config';
 import { toCappedDiagnostics, toDiagnostic, withCapNote } from './convert';
 import { DIAGNOSTIC_SOURCE } from './ids';
@@ -29,9 +29,8 @@ const DIAGNOSTICS_PER_COLLECTION = 250;
 export class DiagnosticsPublisher implements vscode.Disposable {
   /** The first holds a small document's diagnostics; a big one's are spread over as many as they fill. */
   private readonly collections = [vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE)];
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** Publications of big documents still collecting, by document URI. */
-  private readonly running = new Map<string, { cancelled: boolean }>();
+  /** Publications waiting for the user to stop typing, or (big documents) still collecting, by document URI. */
+  private readonly pending = new PerKeyDebouncer(EDIT_DEBOUNCE_MS);
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -44,7 +43,7 @@ export class DiagnosticsPublisher implements vscode.Disposable {
         else this.schedule(document);
       }),
       documents.onDidCloseModel((uri) => {
-        this.cancel(uri.toString());
+        this.pending.cancel(uri.toString());
         for (const c of this.collections) c.delete(uri);
       }),
     ];
@@ -52,67 +51,34 @@ export class DiagnosticsPublisher implements vscode.Disposable {
   }
 
   private schedule(document: vscode.TextDocument): void {
-    const key = document.uri.toString();
-    this.cancel(key);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        const model = this.documents.get(document);
-        if (model && !document.isClosed) this.publish(document, model);
-      }, EDIT_DEBOUNCE_MS),
-    );
-  }
-
-  private cancel(key: string): void {
-    const run = this.running.get(key);
-    if (run) run.cancelled = true;
-    this.running.delete(key);
-    const timer = this.timers.get(key);
-    if (timer) clearTimeout(timer);
-    this.timers.delete(key);
+    this.pending.schedule(document.uri.toString(), () => {
+      const model = this.documents.get(document);
+      if (model && !document.isClosed) this.publish(document, model);
+    });
   }
 
   private publish(document: vscode.TextDocument, model: LogModel): void {
-    const key = document.uri.toString();
-    this.cancel(key);
     const cap = this.config.maxDiagnosticsPerFile(document.uri);
-    if (model.lineCount <= SYNC_AT_ONCE) {
-      const { problems } = model.problems(cap);
-      this.collections[0].set(document.uri, toCappedDiagnostics(problems, model.problemCounts(), cap));
-      for (const c of this.collections.slice(1)) c.delete(document.uri);
-      return;
-    }
-    // A big document's problems are collected a step at a time; a newer publication stops this one.
-    const run = { cancelled: false };
-    this.running.set(key, run);
-    void this.documents.slices.run(this.publishSteps(document.uri, model, cap), () => run.cancelled).then(() => {
-      if (this.running.get(key) === run) this.running.delete(key);
+    this.pending.run(document.uri.toString(), (stopped) => {
+      if (model.lineCount <= SYNC_AT_ONCE) {
+        const { problems } = model.problems(cap);
+        this.collections[0].set(document.uri, toCappedDiagnostics(problems, model.problemCounts(), cap));
+        for (const c of this.collections.slice(1)) c.delete(document.uri);
+        return;
+      }
+      // A big document's problems are collected a step at a time; a newer publication stops this one.
+      return this.documents.slices.run(this.publishSteps(document.uri, model, cap), stopped);
     });
   }
 
   /**
-   * What {@link publish} does at once, in steps: the same problems as `model.problems(cap)` (errors first,
-   * then warnings, then information, each in line order, at most `cap`), collected in one pass over the
-   * lines, then turned into diagnostics and set.
+   * What {@link publish} does at once, in steps: the problems of `model.problems(cap)` collected a few
+   * lines at a time, then turned into diagnostics and set.
    */
-  private *publishSteps(uri: vscode.Uri, model: LogModel, cap: number): Generator<void, void, void> {
+  private *publishSteps(uri: vscode.Uri, model: LogModel, cap: number): Generator<void, void, undefined> {
     const counts = { ...model.problemCounts() };
-    const bySeverity: Record<Severity, Problem[]> = { error: [], warning: [], information: [] };
-    const lineCount = model.lineCount;
-    for (let start = 0; start < lineCount; start += STEP_LINES) {
-      const end = Math.min(lineCount, start + STEP_LINES);
-      for (let line = start; line < end; line++) {
-        const problems = model.problemsOf(line);
-        if (problems.length === 0) continue;
-        for (const p of problems) {
-          const list = bySeverity[p.severity];
-          if (list.length < cap) list.push(p);
-        }
-      }
-      yield;
-    }
-    const problems = bySeverity.error.concat(bySeverity.warning, bySeverity.information).slice(0, cap);
+    const { problems } = yield* model.problemsInSteps(cap, STEP_LINES);
+    yield;
     const diagnostics: vscode.Diagnostic[] = [];
     for (let i = 0; i < problems.length; i += STEP_DIAGNOSTICS) {
       diagnostics.push(...problems.slice(i, i + STEP_DIAGNOSTICS).map(toDiagnostic));
@@ -135,10 +101,7 @@ export class DiagnosticsPublisher implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const run of this.running.values()) run.cancelled = true;
-    this.running.clear();
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.pending.dispose();
     for (const s of this.subscriptions) s.dispose();
     for (const c of this.collections) c.dispose();
   }

@@ -63,8 +63,8 @@ export class DiskScans implements vscode.Disposable {
         for (const tab of e.opened) void this.checkLargeTab(tab);
         for (const tab of e.closed) this.closeLarge(tab);
       }),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(Settings.diagnosticsSeverity)) void this.severityChanged();
+      config.onDidChange((change) => {
+        if (change.affects(Settings.diagnosticsSeverity)) void this.severityChanged();
       }),
     );
     for (const group of vscode.window.tabGroups.all) for (const tab of group.tabs) void this.checkLargeTab(tab);

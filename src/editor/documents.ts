@@ -3,11 +3,12 @@ import type { AnalyzeOptions } from '../core/parse/types';
 import type { EntryBatch } from '../core/parse/entryBatch';
 import { LogModel, type LineChange, type LineReader } from '../core/document/logModel';
 import { DocumentParseWorker, type LineSource } from '../core/threads/parseWorker';
+import { SliceQueue } from '../core/threads/sliceQueue';
 import type { ConfigReader } from './config';
 import { LANGUAGE_ID, Settings } from './ids';
 
 /** Why a document's model changed: a full parse, or an edit that re-read some lines. */
-export interface ModelChange {
+export interface DocumentModelChange {
   document: vscode.TextDocument;
   model: LogModel;
   kind: 'parsed' | 'edited';
@@ -32,12 +33,6 @@ interface Tracked {
   parses: number;
 }
 
-/**
- * How long the extension's queued work (parsing, grouping, publishing, counting) may hold the extension
- * host in one turn of the event loop, all tasks together; the host's own work and garbage collection come
- * on top.
- */
-const TURN_MS = 8;
 /** Lines parsed per step of a parse on this thread: small enough that a step stays well under a millisecond. */
 const PARSE_LINES_PER_STEP = 25;
 /**
@@ -48,79 +43,6 @@ const PARSE_LINES_PER_STEP = 25;
 const WORKER_MIN_LINES = 5000;
 const WORKER_MIN_CHARS = 1024 * 1024;
 
-interface Task {
-  steps: Iterator<unknown>;
-  stopped: () => boolean;
-  settle: (finished: boolean) => void;
-}
-
-/**
- * Runs long work a step at a time, every task in turn, for at most {@link TURN_MS} per turn of the event
- * loop in all. Each task is an iterator whose `next()` does one short step. Tasks that each sliced their own
- * work would add up in one turn (the parse, the SNI grouping, the problems and the status counts of the
- * same document all start together); one queue keeps the sum bounded.
- */
-export class SliceQueue {
-  private readonly tasks: Task[] = [];
-  private scheduled: NodeJS.Immediate | undefined;
-  private next = 0;
-  private running = false;
-
-  /**
-   * Runs `steps` to the end, unless `stopped` says so before a step. Resolves with true when the last step
-   * ran, false when the task stopped. With `now`, the first slice runs at once when no other task waits
-   * (a small document is then done before this returns).
-   */
-  run(steps: Iterator<unknown>, stopped: () => boolean = () => false, now = false): Promise<boolean> {
-    return new Promise<boolean>((settle) => {
-      this.tasks.push({ steps, stopped, settle });
-      if (now && !this.running && this.tasks.length === 1) this.turn();
-      else this.schedule();
-    });
-  }
-
-  /** Tasks not yet finished or stopped. */
-  get pending(): number {
-    return this.tasks.length;
-  }
-
-  dispose(): void {
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.scheduled = undefined;
-    for (const t of this.tasks.splice(0)) t.settle(false);
-  }
-
-  private schedule(): void {
-    if (!this.scheduled && this.tasks.length > 0) this.scheduled = setImmediate(() => this.turn());
-  }
-
-  private turn(): void {
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.scheduled = undefined;
-    const end = performance.now() + TURN_MS;
-    this.running = true;
-    while (this.tasks.length > 0 && performance.now() < end) {
-      if (this.next >= this.tasks.length) this.next = 0;
-      const task = this.tasks[this.next];
-      let finished: boolean | undefined;
-      try {
-        if (task.stopped()) finished = false;
-        else if (task.steps.next().done) finished = true;
-      } catch (err) {
-        console.error(err);
-        finished = false;
-      }
-      if (finished === undefined) this.next++;
-      else {
-        this.tasks.splice(this.next, 1);
-        task.settle(finished);
-      }
-    }
-    this.running = false;
-    this.schedule();
-  }
-}
-
 /**
  * The parsed form of every open TLS log document, shared by diagnostics, hovers and the SNI tree. Each
  * document is parsed once, in slices so that a big file never blocks the extension host, and then kept in
@@ -128,7 +50,7 @@ export class SliceQueue {
  */
 export class LogDocuments implements vscode.Disposable {
   private readonly tracked = new Map<string, Tracked>();
-  private readonly changed = new vscode.EventEmitter<ModelChange>();
+  private readonly changed = new vscode.EventEmitter<DocumentModelChange>();
   private readonly closed = new vscode.EventEmitter<vscode.Uri>();
   private readonly read = new vscode.EventEmitter<EntriesRead>();
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -158,8 +80,8 @@ export class LogDocuments implements vscode.Disposable {
     this.worker = workerPath === undefined ? undefined : new DocumentParseWorker(workerPath);
     this.subscriptions.push(
       // Severities are fixed when a line is analysed, so a change of them means a new parse.
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration(Settings.diagnosticsSeverity)) return;
+      config.onDidChange((change) => {
+        if (!change.affects(Settings.diagnosticsSeverity)) return;
         for (const t of this.tracked.values()) void this.parse(t, new LogModel(this.analyzeOptions(t.document)));
       }),
       vscode.workspace.onDidOpenTextDocument((d) => this.open(d)),

@@ -4,6 +4,7 @@ import type { LogModel } from '../core/document/logModel';
 import type { LineEntry } from '../core/parse/types';
 import type { SniModel } from '../core/sni/sniModel';
 import type { SourceMeta } from '../core/sni/types';
+import { PerKeyDebouncer } from '../core/threads/debouncer';
 import type { LogDocuments } from './documents';
 
 /** How long after the last keystroke a document's entries are regrouped. */
@@ -26,9 +27,8 @@ export interface OpenSource {
  */
 export class SniSources implements vscode.Disposable {
   private readonly open = new Map<string, OpenSource>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** Regroupings of big documents that are still running, by source key. */
-  private readonly slicing = new Map<string, { cancelled: boolean }>();
+  /** Regroupings waiting for the user to stop typing, or (big documents) still running, by source key. */
+  private readonly pending: PerKeyDebouncer;
   /** Documents whose running parse hands its entries over as it reads them, so the parse's end regroups nothing. */
   private readonly fed = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
@@ -36,15 +36,16 @@ export class SniSources implements vscode.Disposable {
   constructor(
     private readonly documents: LogDocuments,
     private readonly model: SniModel,
-    private readonly debounceMs = EDIT_DEBOUNCE_MS,
+    debounceMs = EDIT_DEBOUNCE_MS,
   ) {
+    this.pending = new PerKeyDebouncer(debounceMs);
     this.subscriptions = [
       // A document being parsed fills its source as the parse goes: the view fills while a big file loads,
       // and the entries are grouped while they are at hand rather than read again from their lines.
       documents.onDidReadEntries(({ document, model: logModel, entries, first }) => {
         const key = document.uri.toString();
         if (first) {
-          this.cancel(key);
+          this.pending.cancel(key);
           this.fed.add(key);
           if (!this.open.has(key)) this.open.set(key, { document, model: logModel });
           this.model.setSourceEntries(key, [], sourceMeta(document.uri));
@@ -60,7 +61,7 @@ export class SniSources implements vscode.Disposable {
       }),
       documents.onDidCloseModel((uri) => {
         const key = uri.toString();
-        this.cancel(key);
+        this.pending.cancel(key);
         this.fed.delete(key);
         this.open.delete(key);
         this.model.removeSource(key);
@@ -89,34 +90,25 @@ export class SniSources implements vscode.Disposable {
   }
 
   private schedule(document: vscode.TextDocument): void {
-    const key = document.uri.toString();
-    this.cancel(key);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        const logModel = this.documents.get(document);
-        if (logModel && !document.isClosed) this.sync(document, logModel);
-      }, this.debounceMs),
-    );
+    this.pending.schedule(document.uri.toString(), () => {
+      const logModel = this.documents.get(document);
+      if (logModel && !document.isClosed) this.sync(document, logModel);
+    });
   }
 
   private sync(document: vscode.TextDocument, logModel: LogModel): void {
     const key = document.uri.toString();
-    this.cancel(key);
     const meta = sourceMeta(document.uri);
-    if (logModel.lineCount <= SYNC_AT_ONCE) {
-      const refs: LineEntry[] = [];
-      for (const ref of logModel.entries()) refs.push(ref);
-      this.model.setSourceEntries(key, refs, meta);
-      return;
-    }
-    // A big document is regrouped a step at a time, so that the extension host stays responsive; a newer
-    // change to the same document stops this one.
-    const run = { cancelled: false };
-    this.slicing.set(key, run);
-    void this.documents.slices.run(this.regroupSteps(key, logModel, meta), () => run.cancelled).then(() => {
-      if (this.slicing.get(key) === run) this.slicing.delete(key);
+    this.pending.run(key, (stopped) => {
+      if (logModel.lineCount <= SYNC_AT_ONCE) {
+        const refs: LineEntry[] = [];
+        for (const ref of logModel.entries()) refs.push(ref);
+        this.model.setSourceEntries(key, refs, meta);
+        return;
+      }
+      // A big document is regrouped a step at a time, so that the extension host stays responsive; a newer
+      // change to the same document stops this one.
+      return this.documents.slices.run(this.regroupSteps(key, logModel, meta), stopped);
     });
   }
 
@@ -139,20 +131,8 @@ export class SniSources implements vscode.Disposable {
     }
   }
 
-  private cancel(key: string): void {
-    const run = this.slicing.get(key);
-    if (run) run.cancelled = true;
-    this.slicing.delete(key);
-    const timer = this.timers.get(key);
-    if (timer) clearTimeout(timer);
-    this.timers.delete(key);
-  }
-
   dispose(): void {
-    for (const run of this.slicing.values()) run.cancelled = true;
-    this.slicing.clear();
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    this.pending.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { codeSpan, escapeMarkdown, showInvisibles } from '../core/explain/markdown';
 import { GROUP_KINDS, KIND_LABELS, sniLabel, type GroupKind, type SniKey } from '../core/parse/entryKind';
-import { SniModel } from '../core/sni/sniModel';
+import type { SniModel } from '../core/sni/sniModel';
 import { SniTreeProjection } from '../core/sni/tree';
 import type { EntryLocation, KindFilter, SniGroup, SniGroupDetails, SortOrder, TreeNode, ViewOptions } from '../core/sni/types';
 import type { TlsEntry } from '../core/parse/types';
@@ -291,20 +291,21 @@ export class SniTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
 export type RevealResult = 'revealed' | 'not-a-log' | 'no-entry' | 'hidden';
 
 /**
- * The SNI sidebar: the model fed by the open TLS logs, the provider and its tree view, the view's title
+ * The SNI sidebar: the open TLS logs feeding the model, the provider and its tree view, the view's title
  * state (description, message, context keys) and following the editor's cursor.
  */
 export class SniView implements vscode.Disposable {
-  readonly model = new SniModel();
   readonly sources: SniSources;
   readonly provider: SniTreeProvider;
   readonly treeView: vscode.TreeView<TreeNode>;
   private readonly subscriptions: vscode.Disposable[] = [];
   private followTimer: NodeJS.Timeout | undefined;
 
+  /** @param model the SNI model the view shows; the open documents' entries go into it here, disk scans add theirs. */
   constructor(
     documents: LogDocuments,
     private readonly config: ConfigReader,
+    readonly model: SniModel,
   ) {
     this.sources = new SniSources(documents, this.model);
     this.provider = new SniTreeProvider(this.model, this.sources, { sort: config.treeDefaultSort(), groupBy: config.treeDefaultGroupBy() });
@@ -314,9 +315,9 @@ export class SniView implements vscode.Disposable {
       this.provider,
       this.treeView,
       this.provider.onDidChangeTreeData(() => this.updateTitle()),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        const sort = e.affectsConfiguration(Settings.treeDefaultSort);
-        const groupBy = e.affectsConfiguration(Settings.treeDefaultGroupBy);
+      config.onDidChange((change) => {
+        const sort = change.affects(Settings.treeDefaultSort);
+        const groupBy = change.affects(Settings.treeDefaultGroupBy);
         if (sort || groupBy) {
           this.provider.setState({
             ...(sort ? { sort: config.treeDefaultSort() } : {}),

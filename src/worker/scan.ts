@@ -13,7 +13,7 @@ import { lowerThreadPriority } from '../core/threads/threadPriority';
 import { keptProblem } from '../core/parse/problems';
 import { checkFile, describeError, readProblems } from '../core/report/report';
 import { MAX_BATCHES_IN_FLIGHT, type ScanRequest, type ScanWorkerData, type WorkerMessage } from '../core/threads/scanPool';
-import type { Problem } from '../core/parse/types';
+import type { Problem, SeverityCounts } from '../core/parse/types';
 
 const port = parentPort;
 if (!port) throw new Error('scan.js runs as a worker thread');
@@ -122,8 +122,8 @@ async function scan(request: ScanRequest): Promise<void> {
   }
 }
 
-function countSeverities(problems: readonly Problem[]): { error: number; warning: number; information: number } {
-  const counts = { error: 0, warning: 0, information: 0 };
+function countSeverities(problems: readonly Problem[]): SeverityCounts {
+  const counts: SeverityCounts = { error: 0, warning: 0, information: 0 };
   for (const p of problems) counts[p.severity]++;
   return counts;
 }

@@ -1,13 +1,14 @@
-import type { EntryCounts, ProblemCounts } from './logModel';
+import type { SeverityCounts } from '../parse/types';
+import type { EntryCounts } from './logModel';
 import { plural, thousands } from '../text';
 
 /** What the status bar says about the TLS log in the active editor. */
 export interface DocumentSummary extends EntryCounts {
-  problems: ProblemCounts;
+  problems: SeverityCounts;
 }
 
 /** A document's problems and its entries by kind, as its model counts them. */
-export function summarizeDocument(model: { problemCounts(): Readonly<ProblemCounts>; entryCounts(): Readonly<EntryCounts> }): DocumentSummary {
+export function summarizeDocument(model: { problemCounts(): Readonly<SeverityCounts>; entryCounts(): Readonly<EntryCounts> }): DocumentSummary {
   return { problems: { ...model.problemCounts() }, ...model.entryCounts() };
 }
 

@@ -4,17 +4,10 @@ import { LineParser, NO_ENTRY, type ParsedLines } from '../parse/lineParse';
 import { ownCopy } from '../ownCopy';
 import { runToEnd } from '../threads/steps';
 import { GROUP_KINDS, type GroupKind } from '../parse/entryKind';
-import type { AnalyzeOptions, LineEntry, LineResult, Problem, Severity, TlsEntry } from '../parse/types';
+import type { AnalyzeOptions, LineEntry, LineResult, Problem, Severity, SeverityCounts, TlsEntry } from '../parse/types';
 
 /** Reads line `i` of the current text. */
 export type LineReader = (line: number) => string;
-
-/** Counts over a whole document, kept up to date as lines change. */
-export interface ProblemCounts {
-  error: number;
-  warning: number;
-  information: number;
-}
 
 /** A text change in line terms: lines `startLine..endLine` (inclusive, old numbering) became `newLineCount` lines. */
 export interface LineChange {
@@ -61,7 +54,8 @@ class LineTable {
   /** Per line with an entry: the id of its SNI in {@link sniNames}. */
   sniIds: number[];
   problems: Array<Problem[] | undefined>;
-  readonly problemCounts: ProblemCounts = { error: 0, warning: 0, information: 0 };
+  /** Problems by severity over the whole document, kept up to date as lines change. */
+  readonly problemCounts: SeverityCounts = { error: 0, warning: 0, information: 0 };
   readonly entryCounts: EntryCounts = { entries: 0, tlsErrors: 0, revoked: 0, unknown: 0, otherStatus: 0 };
   readonly sniIdOf = new Map<string | undefined, number>();
   readonly sniNames: Array<string | undefined> = [];
@@ -293,7 +287,7 @@ export class LogModel {
   }
 
   /** Totals by severity across the document. */
-  problemCounts(): Readonly<ProblemCounts> {
+  problemCounts(): Readonly<SeverityCounts> {
     return this.table.problemCounts;
   }
 
@@ -310,29 +304,41 @@ export class LogModel {
 
   /**
    * Problems for publishing: at most `cap`, errors first, then warnings, then information, each in line
-   * order. `total` is how many there are in all.
+   * order (in line order alone when all of them fit). `total` is how many there are in all.
    */
   problems(cap = Number.POSITIVE_INFINITY): { problems: Problem[]; total: number } {
+    return runToEnd(this.problemsInSteps(cap, Number.POSITIVE_INFINITY));
+  }
+
+  /**
+   * {@link problems} in steps of `linesPerStep` lines, so that a caller can spread a big document over
+   * several turns of the event loop. One pass over the lines: when there are more than `cap`, each
+   * severity keeps its first `cap` on the way and the lists are joined at the end.
+   */
+  *problemsInSteps(cap = Number.POSITIVE_INFINITY, linesPerStep = 500): Generator<void, { problems: Problem[]; total: number }, undefined> {
     const counts = this.table.problemCounts;
     const total = counts.error + counts.warning + counts.information;
-    const out: Problem[] = [];
-    const order: Severity[] = ['error', 'warning', 'information'];
-    const needsFilter = total > cap;
     const at = this.table.problems;
-    for (const severity of needsFilter ? order : [undefined]) {
-      for (let i = 0; i < at.length && out.length < cap; i++) {
+    const lineCount = at.length;
+    const inLineOrder: Problem[] = [];
+    const bySeverity: Record<Severity, Problem[]> = { error: [], warning: [], information: [] };
+    const needsFilter = total > cap;
+    for (let start = 0; start < lineCount; start += linesPerStep) {
+      const end = Math.min(lineCount, start + linesPerStep);
+      for (let i = start; i < end; i++) {
         const list = at[i];
         if (list === undefined) continue;
         for (const p of list) {
-          if (severity !== undefined && p.severity !== severity) continue;
+          const out = needsFilter ? bySeverity[p.severity] : inLineOrder;
+          if (out.length >= cap) continue;
           p.line = i;
           out.push(p);
-          if (out.length >= cap) break;
         }
       }
-      if (out.length >= cap) break;
+      if (end < lineCount) yield;
     }
-    return { problems: out, total };
+    const problems = needsFilter ? bySeverity.error.concat(bySeverity.warning, bySeverity.information).slice(0, cap) : inLineOrder;
+    return { problems, total };
   }
 
   /** Every entry with its current line number, each read again from its line as the iteration reaches it. */

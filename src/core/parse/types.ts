@@ -6,6 +6,13 @@
 
 export type Severity = 'error' | 'warning' | 'information';
 
+/** How many problems there are of each severity. */
+export interface SeverityCounts {
+  error: number;
+  warning: number;
+  information: number;
+}
+
 /** One finding on one line. A problem never spans lines: `startColumn` < `endColumn` <= line length (or both 0 on an empty line). */
 export interface Problem {
   line: number;

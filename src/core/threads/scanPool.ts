@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { EntryBatch } from '../parse/entryBatch';
+import type { SeverityCounts } from '../parse/types';
 import type { CheckOptions, FileReport, UnreadableFile } from '../report/report';
 
 /**
@@ -22,8 +23,6 @@ export interface ScanRequest {
   path: string;
   options: WorkerScanOptions;
 }
-
-export type SeverityCounts = { error: number; warning: number; information: number };
 
 export type WorkerMessage =
   | { type: 'progress'; id: number; bytesRead: number }
