@@ -41,7 +41,15 @@ export default defineConfig(
       // fire-and-forget is written `void promise`. node:test's `test`/`describe` return promises the runner awaits.
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
       ],
       '@typescript-eslint/no-misused-promises': 'error',
       // tsc's noUnusedLocals/noUnusedParameters already check this, and they count `{@link name}` in JSDoc as a use.

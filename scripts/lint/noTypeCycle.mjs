@@ -29,7 +29,13 @@ function isTypeOnlyImport(node) {
     if (!clause) return false; // `import './x'` runs x.
     if (clause.isTypeOnly) return true;
     const named = clause.namedBindings;
-    return !clause.name && named !== undefined && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+    return (
+      !clause.name &&
+      named !== undefined &&
+      ts.isNamedImports(named) &&
+      named.elements.length > 0 &&
+      named.elements.every((e) => e.isTypeOnly)
+    );
   }
   if (ts.isExportDeclaration(node)) {
     if (node.isTypeOnly) return true;
