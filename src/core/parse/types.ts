@@ -40,7 +40,7 @@ export type ProblemCode =
 
 export type EntryKind = 'tlsError' | 'revocation';
 
-/** The documented revocation statuses and actions (FORMAT.md). Other strings are kept verbatim and flagged. */
+/** The documented revocation statuses and actions (docs/FORMAT.md, "Revocation check"). Other strings are kept verbatim and flagged. */
 export type RevocationStatus = 'REVOKED' | 'UNKNOWN';
 export type RevocationAction = 'PASS' | 'DROP' | 'REJECT';
 

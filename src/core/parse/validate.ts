@@ -235,7 +235,7 @@ function readPortField(raw: unknown, key: 'src_port' | 'dest_port'): number | un
 }
 
 /**
- * The rules of FORMAT.md over one parsed JSON value. Returns the entry (when the value is a TLS entry of
+ * The rules of docs/FORMAT.md ("Fields") over one parsed JSON value. Returns the entry (when the value is a TLS entry of
  * either kind, even if some fields are unusable); the findings without ranges are left in {@link found}.
  */
 function check(value: unknown): TlsEntry | undefined {
@@ -432,7 +432,7 @@ function checkErrorMessage(message: string, sni: string | undefined): void {
 }
 
 /**
- * Validates one parsed line against the rules of FORMAT.md. `text` is the line as written and `offset` the
+ * Validates one parsed line against the rules of docs/FORMAT.md. `text` is the line as written and `offset` the
  * position in it where the JSON starts (after a byte order mark). Ranges are exact: the bad value, or the
  * key of the object that lacks a field, or the whole entry for a missing top-level field.
  */
