@@ -99,6 +99,7 @@ async function withInstallLock(root, fn) {
         rmSync(lock, { recursive: true, force: true });
         continue;
       }
+      // eslint-disable-next-line preserve-caught-error -- the wait timed out; the EEXIST is not its cause
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
       await sleep(500);
     }

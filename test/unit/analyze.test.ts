@@ -8,7 +8,7 @@ import { PROBLEM_CATALOG } from '../../src/core/parse/problems';
 import type { LineResult, Problem, ProblemCode, Severity } from '../../src/core/parse/types';
 import { random } from './random';
 
-// The two entries printed in FORMAT.md, verbatim.
+// The two entries printed in docs/FORMAT.md ("One entry per line"), verbatim.
 const TLS_ERROR =
   '{"firewall_name":"firewall-tls-test","availability_zone":"us-east-1d","event_timestamp":1719943304,"event":{"timestamp":"2024-07-02T18:01:44.412778Z","src_ip":"10.0.2.53","src_port":"59844","dest_ip":"10.0.1.27","dest_port":"443","sni":"-","tls_error":{"error_message":"Server name is not found in client hello."}}}';
 const REVOCATION =

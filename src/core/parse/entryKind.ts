@@ -9,7 +9,7 @@ export type SniKey = string | null;
 
 /**
  * What an entry is, for grouping. `other` holds revocation-check entries whose status is missing or not one
- * of the documented `REVOKED`/`UNKNOWN` (FORMAT.md); statuses are matched exactly, as logged.
+ * of the documented `REVOKED`/`UNKNOWN` (docs/FORMAT.md, "Revocation check"); statuses are matched exactly, as logged.
  */
 export type GroupKind = 'revoked' | 'tlsError' | 'unknown' | 'other';
 

@@ -1,7 +1,7 @@
 /**
  * The values AWS documents for TLS log entries, in one place: the revocation statuses and actions, and the
- * two forms of a TLS error message (docs/FORMAT.md). The validator flags other values, the hover explains
- * them as "not documented", and neither keeps a list of its own. A value outside these lists is never
+ * two forms of a TLS error message (docs/FORMAT.md, "Revocation check" and "TLS error messages"). The
+ * validator flags other values, the hover explains them as "not documented", and neither keeps a list of its own. A value outside these lists is never
  * rejected: it is kept verbatim and shown as written.
  */
 

@@ -71,7 +71,7 @@ const OBJECT = 1;
 const ARRAY = 2;
 
 /** Reused by {@link locateValid} (which never re-enters); a deeper line grows a copy of its own. */
-let kindStack = new Uint8Array(64);
+const kindStack = new Uint8Array(64);
 
 /** The index after JSON white space (space, tab, line feed, carriage return) from `i`. */
 export function skipSpace(text: string, i: number): number {

@@ -1,7 +1,7 @@
 /**
  * Reading `event.tls_error.error_message` and matching host names against certificate names.
  *
- * AWS documents two message forms (see docs/FORMAT.md; the texts are in format.ts):
+ * AWS documents two message forms (docs/FORMAT.md, "TLS error messages"):
  *   1. `Server name is not found in client hello.`
  *   2. `SNI: <sni> Match Failed to server certificate names: <name>/<name>/... ` (trailing space)
  * Anything else is kept verbatim as `undocumented`; it is never an error to meet a new message.

@@ -146,7 +146,7 @@ function readPortField(raw: unknown, key: 'src_port' | 'dest_port'): number | un
 }
 
 /**
- * The rules of docs/FORMAT.md over one parsed JSON value. Returns the entry (when the value is a TLS entry of
+ * The rules of docs/FORMAT.md ("Fields") over one parsed JSON value. Returns the entry (when the value is a TLS entry of
  * either kind, even if some fields are unusable); the findings without ranges are left in {@link found}.
  */
 function check(value: unknown): TlsEntry | undefined {
