@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { analyzeLine } from '../src/core/parse/analyze';
-import { formatBytes } from '../src/core/read/lines';
+import { formatBytes } from '../src/core/text';
 import { LogModel } from '../src/core/document/logModel';
 import { checkFile, collectLogFiles, type CheckOptions, type FileReport } from '../src/core/report/report';
 import { generateLogLines, LogGenerator, Prng } from './generate';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { scanFiles } from './core/threads/scanPool';
-import { formatBytes } from './core/read/lines';
+import { formatBytes } from './core/text';
 import { checkFile, collectLogFiles, describeError, formatProblemLine, terminalSafe, toJsonReport, type FileReport } from './core/report/report';
 
 const USAGE = `Usage: nfw-tls-logs check [--json] [--max-decompressed <MB>] <file-or-directory>...

@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { isTlsLogLine, parseAwsLogName } from '../core/read/detect';
-import { formatBytes } from '../core/read/lines';
+import { formatBytes } from '../core/text';
 import { collectLogFiles } from '../core/report/report';
 import { scanFiles, type ScannedFile } from '../core/threads/scanPool';
 import type { SniModel, SourceMeta } from '../core/sni/sniModel';

@@ -4,7 +4,8 @@ import { appendFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, createGzip, gzipSync } from 'node:zlib';
 import { tempFiles } from './tempFiles';
-import { formatBytes, isGzipMagic, LineSplitter, readLogFile, type ReadOptions, type ReadSummary } from '../../src/core/read/lines';
+import { isGzipMagic, LineSplitter, readLogFile, type ReadOptions, type ReadSummary } from '../../src/core/read/lines';
+import { formatBytes } from '../../src/core/text';
 import { checkFile } from '../../src/core/report/report';
 import { random, sampleLogLines } from './random';
 
