@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { constants, crc32, gzipSync, inflateRawSync } from 'node:zlib';
 import { tempFiles } from './tempFiles';
 import { gunzipFile } from '../../src/core/read/gunzip';
-import { INFLATE_SLICE, readLogFile } from '../../src/core/read/lines';
+import { INFLATE_SLICE } from '../../src/core/read/gzipDecoder';
+import { readLogFile } from '../../src/core/read/lines';
 import { formatBytes } from '../../src/core/text';
 import { random } from './random';
 

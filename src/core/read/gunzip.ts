@@ -1,6 +1,7 @@
 import { close, createReadStream, fstat, open, type ReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { describeGzipProblem, GzipDecoder, isGzipMagic, utf16WithoutBom, wellFormed } from './lines';
+import { describeGzipProblem, GzipDecoder } from './gzipDecoder';
+import { isGzipMagic, utf16WithoutBom, wellFormed } from './lines';
 import { formatBytes } from '../text';
 
 /** The text of a `.log.gz` file for the editor, and why it stops early if it does. */
