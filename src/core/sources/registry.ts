@@ -106,6 +106,11 @@ export class SourceRegistry<D, S> {
     return gone;
   }
 
+  /** Tells the consumers every live source again (`before` and `after` alike), for them to rebuild what they show. */
+  refresh(): void {
+    for (const id of this.ids()) this.fire(id, this.live(id));
+  }
+
   private fire(id: string, before: SourceOrigin | undefined): void {
     const after = this.live(id);
     const change: SourceChange = { id, before, after };
