@@ -119,7 +119,7 @@ describe('SourceRegistry, model-based', () => {
     fc.assert(
       fc.property(fc.array(fc.record({ initial: content }), { minLength: FILES.length, maxLength: FILES.length }), fc.array(action, { maxLength: 40 }), (disks, actions) => {
         // The world: each file on disk, and the documents open in the editor.
-        const disk = disks.map((d) => d.initial);
+        const disk: Content[] = disks.map((d) => d.initial);
         const documents = new Map<number, { content: Content }>();
         // The reference: what each file's last scan (since the last clear) read.
         const scanned = new Map<number, Content>();
