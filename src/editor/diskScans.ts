@@ -137,6 +137,8 @@ export class DiskScans implements vscode.Disposable {
     const sizes = await Promise.all(uris.map(async (u) => (await stat(u.fsPath).catch(() => undefined))?.size ?? 0));
     const cap = this.config.maxDiagnosticsPerFile();
     const metas: (SourceMeta | undefined)[] = [];
+    /** Files some of whose entries were left out, as a document of the file was open. */
+    const skipped = new Set<number>();
     const controller = new AbortController();
     for (const key of keys) {
       this.running.get(key)?.abort();
@@ -161,7 +163,10 @@ export class DiskScans implements vscode.Disposable {
             sizes,
             onEntries: (index, _path, batch) => {
               // A file's facts are worked out once, with its first batch.
-              if (registry.live(keys[index]) === 'document') return;
+              if (registry.live(keys[index]) === 'document') {
+                skipped.add(index);
+                return;
+              }
               const meta = metas[index] ?? (metas[index] = sourceMeta(uris[index], { origin: 'disk' }));
               this.model.addBatch(keys[index], batch, meta);
             },
@@ -171,6 +176,8 @@ export class DiskScans implements vscode.Disposable {
               summary.files++;
               summary.entries += file.report.entries;
               this.publish(keys[file.index], views[file.index], file);
+              // The file's document closed while it was read: the entries read before then are missing.
+              if (skipped.has(file.index) && registry.live(keys[file.index]) === 'scan') void this.rescan(keys[file.index]);
             },
             onProgress: (p) => {
               const total = p.bytesTotal ?? 0;
