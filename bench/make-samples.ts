@@ -7,6 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { analyzeLine } from '../src/core/parse/analyze';
+import { parseTlsErrorMessage } from '../src/core/parse/tlsMessage';
 import { FirewallProfile, GeneratedLine, LogGenerator, s3LogKey } from './generate';
 
 const ACCOUNT = '111122223333';
@@ -112,12 +114,33 @@ function egressGzipSample(): Sample {
 }
 
 function summary(lines: SampleLine[]): string {
-  const count = (needle: string) => lines.filter((l) => !l.malformed && l.text.includes(needle)).length;
-  const statuses = ['REVOKED', 'UNKNOWN'].map((s) => `${count(`"${s}"`)} ${s}`).join(', ');
-  const actions = ['PASS', 'DROP', 'REJECT'].map((a) => `${count(`"${a}"`)} ${a}`).join(', ');
-  const noSni = count('Server name is not found in client hello.');
-  const mismatch = count('Match Failed to server certificate names');
-  return `${lines.length} lines: ${noSni} no-SNI errors, ${mismatch} certificate-name mismatches, revocation checks ${statuses}; actions ${actions}.`;
+  return sampleSummary(lines.map((l) => l.text));
+}
+
+/**
+ * A sample's figures as the engine reads its lines (what the extension and the command line count): every
+ * line that holds an entry counts, malformed or not, as long as the engine can tell what it says.
+ */
+export function sampleSummary(lines: readonly string[]): string {
+  let noSni = 0;
+  let mismatch = 0;
+  const statuses = new Map<string, number>();
+  const actions = new Map<string, number>();
+  lines.forEach((text, i) => {
+    const entry = analyzeLine(text, i).entry;
+    if (entry === undefined) return;
+    if (entry.kind === 'tlsError') {
+      const kind = parseTlsErrorMessage(entry.errorMessage ?? '', { sni: entry.sni }).kind;
+      if (kind === 'noSni') noSni++;
+      else if (kind === 'certMismatch') mismatch++;
+      return;
+    }
+    if (entry.status !== undefined) statuses.set(entry.status, (statuses.get(entry.status) ?? 0) + 1);
+    if (entry.action !== undefined) actions.set(entry.action, (actions.get(entry.action) ?? 0) + 1);
+  });
+  const statusText = ['REVOKED', 'UNKNOWN'].map((s) => `${statuses.get(s) ?? 0} ${s}`).join(', ');
+  const actionText = ['PASS', 'DROP', 'REJECT'].map((a) => `${actions.get(a) ?? 0} ${a}`).join(', ');
+  return `${lines.length} lines: ${noSni} no-SNI errors, ${mismatch} certificate-name mismatches, revocation checks ${statusText}; actions ${actionText}.`;
 }
 
 function readme(samples: Sample[]): string {

@@ -13,6 +13,8 @@ import { SniView, type SniTreeProvider } from './editor/sniTree';
 import { registerSniTreeCommands } from './editor/sniTreeCommands';
 import { LogStatusBar, type StatusBarState } from './editor/statusBar';
 import { registerSymbols } from './editor/symbols';
+import { FileNotes } from './editor/fileNotes';
+import { LogSources } from './editor/sources';
 
 /** What `activate` returns to other extensions and the integration tests. */
 export interface ExtensionApi {
@@ -30,14 +32,17 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     const config = workspaceConfig;
     const workerPath = context.asAbsolutePath('dist/worker.js');
     const documents = new LogDocuments(config, workerPath);
-    context.subscriptions.push(documents, new DiagnosticsPublisher(documents, config), new LanguageDetector(config));
-    context.subscriptions.push(registerHovers(documents), registerGzip(config));
+    // The registry of sources first: its consumers see a file change hands before its entries and problems.
+    const sources = new LogSources(documents);
+    const notes = new FileNotes();
+    context.subscriptions.push(documents, sources, new DiagnosticsPublisher(documents, config, sources, notes), new LanguageDetector(config));
+    context.subscriptions.push(registerHovers(documents), registerGzip(config, notes));
     const sniModel = new SniModel();
-    const sniView = new SniView(documents, config, sniModel);
+    const sniView = new SniView(documents, sources, config, sniModel);
     context.subscriptions.push(sniView, registerSniTreeCommands(sniView));
-    const scans = new DiskScans(sniModel, documents, config, workerPath);
+    const scans = new DiskScans(sniModel, sources, config, workerPath);
     context.subscriptions.push(scans, registerDiskScanCommands(scans));
-    const statusBar = new LogStatusBar(documents);
+    const statusBar = new LogStatusBar(documents, notes);
     context.subscriptions.push(statusBar, registerNavigation(documents), registerSymbols(documents));
     return { sniModel, sniTree: sniView.provider, sniTreeView: sniView.treeView, statusBar, activationMs: performance.now() - started };
   } catch (err) {

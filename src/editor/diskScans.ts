@@ -3,15 +3,16 @@ import * as vscode from 'vscode';
 import { isTlsLogLine, parseAwsLogName } from '../core/read/detect';
 import { formatBytes } from '../core/text';
 import { collectLogFiles } from '../core/report/report';
+import { scanPickerOptions, scanTargets } from '../core/sources/scanTargets';
 import { scanFiles, type ScannedFile } from '../core/threads/scanPool';
 import type { SniModel } from '../core/sni/sniModel';
 import type { SourceMeta } from '../core/sni/types';
 import type { ConfigReader } from './config';
 import { toCappedDiagnostics } from './convert';
-import type { LogDocuments } from './documents';
 import { gzipFileUri } from './gzip';
-import { Commands, DIAGNOSTIC_SOURCE, GZIP_SCHEME, Settings } from './ids';
+import { Commands, GZIP_SCHEME, Settings } from './ids';
 import { sourceMeta } from './sniSources';
+import type { LogSources } from './sources';
 
 /** VS Code does not hand documents above this size to extensions. */
 export const EXTENSION_HOST_LIMIT = 50 * 1024 * 1024;
@@ -29,15 +30,15 @@ export interface ScanSummary {
 
 /**
  * Reads log files from disk on worker threads, for what the editor cannot hand over: whole download
- * folders, and files above VS Code's 50 MB limit for extensions (plain or `.log.gz`). Entries go into the
- * SNI model as they arrive; each file's problems are published as diagnostics (errors first, within the
- * cap). The extension host only merges results.
+ * folders, and files above VS Code's 50 MB limit for extensions (plain or `.log.gz`). Each file's result
+ * goes into the source registry under the file's identity: its entries into the SNI model as they arrive
+ * and its problems (errors first, within the cap) to the diagnostics, unless a document of the file is
+ * open, which is then the file's live source. When that document closes, the file is read again. The
+ * extension host only merges results.
  */
 export class DiskScans implements vscode.Disposable {
-  private readonly collection = vscode.languages.createDiagnosticCollection(`${DIAGNOSTIC_SOURCE}-disk`);
   private readonly subscriptions: vscode.Disposable[] = [];
-  /** Source keys of files whose entries came from a scan, and the scan that is reading each now. */
-  private readonly scanned = new Set<string>();
+  /** The scan that is reading each file now, by source key. */
   private readonly running = new Map<string, AbortController>();
   private readonly told = new Set<string>();
   /** Folders scanned since the last clear, to offer scanning them again when the severity setting changes. */
@@ -45,20 +46,19 @@ export class DiskScans implements vscode.Disposable {
 
   constructor(
     private readonly model: SniModel,
-    documents: LogDocuments,
+    private readonly sources: LogSources,
     private readonly config: ConfigReader,
     private readonly workerPath: string,
   ) {
     this.subscriptions.push(
-      this.collection,
-      // A file opened in the editor is read from its document from then on.
-      documents.onDidChangeModel(({ document, kind }) => {
-        if (kind !== 'parsed') return;
-        const key = document.uri.toString();
-        this.running.get(key)?.abort();
-        this.collection.delete(document.uri);
-        this.scanned.delete(key);
-      }),
+      {
+        dispose: sources.registry.onDidChange(({ id, before, after }) => {
+          // Scanned entries of a file whose scan was cleared leave the model.
+          if (before === 'scan' && after === undefined) this.model.removeSource(id);
+          // A scanned file's document closed: its scan comes back, read again as the file is now.
+          if (before === 'document' && after === 'scan') void this.rescan(id);
+        }),
+      },
       vscode.window.tabGroups.onDidChangeTabs((e) => {
         for (const tab of e.opened) void this.checkLargeTab(tab);
         for (const tab of e.closed) this.closeLarge(tab);
@@ -70,12 +70,13 @@ export class DiskScans implements vscode.Disposable {
     for (const group of vscode.window.tabGroups.all) for (const tab of group.tabs) void this.checkLargeTab(tab);
   }
 
-  /** Scans every TLS log under a folder (plain or gzip), filling the SNI view; resolves when done or cancelled. */
-  async scanFolder(folder: vscode.Uri): Promise<ScanSummary> {
-    this.folders.add(folder.toString());
-    const { files, unreadable } = await collectLogFiles([folder.fsPath]);
+  /** Scans every TLS log under folders, and log files (plain or gzip), filling the SNI view; resolves when done or cancelled. */
+  async scanFolder(...targets: vscode.Uri[]): Promise<ScanSummary> {
+    for (const folder of targets) this.folders.add(folder.toString());
+    const { files, unreadable } = await collectLogFiles(targets.map((t) => t.fsPath));
     const uris = files.map((f) => vscode.Uri.file(f));
-    const summary = await this.scan(uris, `Scanning ${folder.fsPath.split(/[\\/]/).pop() ?? folder.fsPath} for TLS logs`);
+    const place = targets.length === 1 ? (targets[0].fsPath.split(/[\\/]/).pop() ?? targets[0].fsPath) : `${targets.length} places`;
+    const summary = await this.scan(uris, `Scanning ${place} for TLS logs`);
     summary.unreadable += unreadable.length;
     const problems = `${summary.errors} errors, ${summary.warnings} warnings`;
     const what = `${summary.files} TLS log file${summary.files === 1 ? '' : 's'}, ${summary.entries} entries, ${problems}`;
@@ -84,13 +85,21 @@ export class DiskScans implements vscode.Disposable {
     return summary;
   }
 
-  /** Drops everything that came from scans. */
+  /** Drops everything that scans alone brought in; open logs stay. */
   clear(): void {
     for (const c of this.running.values()) c.abort();
-    for (const key of this.scanned) this.model.removeSource(key);
-    this.scanned.clear();
+    this.running.clear();
     this.folders.clear();
-    this.collection.clear();
+    this.sources.registry.clearScans();
+  }
+
+  /** Reads a scanned file again, for its source to come back when its document closed. */
+  private async rescan(key: string): Promise<void> {
+    const scanned = this.sources.registry.scan(key);
+    if (scanned === undefined) return;
+    const file = vscode.Uri.parse(key);
+    if (file.scheme !== 'file') return;
+    await this.scan([file], `Reading ${file.fsPath.split(/[\\/]/).pop() ?? ''} again`, [scanned.target], vscode.ProgressLocation.Window);
   }
 
   /**
@@ -101,11 +110,11 @@ export class DiskScans implements vscode.Disposable {
     for (const group of vscode.window.tabGroups.all) {
       for (const tab of group.tabs) {
         if (!(tab.input instanceof vscode.TabInputText)) continue;
-        const key = tab.input.uri.toString();
-        if (!this.told.has(key)) continue;
+        if (!this.told.has(tab.input.uri.toString())) continue;
+        const key = this.sources.keyOf(tab.input.uri);
         this.running.get(key)?.abort();
         this.running.delete(key);
-        this.scanned.delete(key);
+        this.sources.registry.removeScan(key);
         void this.checkLargeTab(tab);
       }
     }
@@ -113,29 +122,32 @@ export class DiskScans implements vscode.Disposable {
     const folders = [...this.folders].map((f) => vscode.Uri.parse(f));
     const what = folders.length === 1 ? 'the scanned folder' : `the ${folders.length} scanned folders`;
     const choice = await vscode.window.showInformationMessage(`The severity setting changed. Problems of ${what} follow it once scanned again.`, 'Scan Again');
-    if (choice === 'Scan Again') for (const folder of folders) await this.scanFolder(folder);
+    if (choice === 'Scan Again') await this.scanFolder(...folders);
   }
 
   /**
    * Scans `uris` from disk. `views` are the URIs the results belong to (the decompressed view of a `.log.gz`
    * shown in an editor, or the file itself): the SNI model's source keys and the diagnostics' targets.
    */
-  private async scan(uris: vscode.Uri[], title: string, views: vscode.Uri[] = uris): Promise<ScanSummary> {
-    const keys = views.map((u) => u.toString());
+  private async scan(uris: vscode.Uri[], title: string, views: vscode.Uri[] = uris, location = vscode.ProgressLocation.Notification): Promise<ScanSummary> {
+    const keys = uris.map((u) => this.sources.keyOf(u));
+    const registry = this.sources.registry;
     const summary: ScanSummary = { files: 0, entries: 0, errors: 0, warnings: 0, information: 0, unreadable: 0, cancelled: false };
     if (uris.length === 0) return summary;
     const sizes = await Promise.all(uris.map(async (u) => (await stat(u.fsPath).catch(() => undefined))?.size ?? 0));
     const cap = this.config.maxDiagnosticsPerFile();
     const metas: (SourceMeta | undefined)[] = [];
+    /** Files some of whose entries were left out, as a document of the file was open. */
+    const skipped = new Set<number>();
     const controller = new AbortController();
     for (const key of keys) {
       this.running.get(key)?.abort();
       this.running.set(key, controller);
-      this.model.removeSource(key);
-      this.scanned.add(key);
+      // An open document of the file stays its live source; the scan's result is set aside for when it closes.
+      if (registry.live(key) !== 'document') this.model.removeSource(key);
     }
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      { location, title, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => controller.abort());
         let reported = 0;
@@ -151,6 +163,10 @@ export class DiskScans implements vscode.Disposable {
             sizes,
             onEntries: (index, _path, batch) => {
               // A file's facts are worked out once, with its first batch.
+              if (registry.live(keys[index]) === 'document') {
+                skipped.add(index);
+                return;
+              }
               const meta = metas[index] ?? (metas[index] = sourceMeta(uris[index], { origin: 'disk' }));
               this.model.addBatch(keys[index], batch, meta);
             },
@@ -159,7 +175,9 @@ export class DiskScans implements vscode.Disposable {
             onFile: (file) => {
               summary.files++;
               summary.entries += file.report.entries;
-              this.publish(views[file.index], file);
+              this.publish(keys[file.index], views[file.index], file);
+              // The file's document closed while it was read: the entries read before then are missing.
+              if (skipped.has(file.index) && registry.live(keys[file.index]) === 'scan') void this.rescan(keys[file.index]);
             },
             onProgress: (p) => {
               const total = p.bytesTotal ?? 0;
@@ -187,13 +205,13 @@ export class DiskScans implements vscode.Disposable {
 
   private totals = { error: 0, warning: 0, information: 0 };
 
-  private publish(uri: vscode.Uri, file: ScannedFile): void {
+  private publish(key: string, target: vscode.Uri, file: ScannedFile): void {
     const { counts, report } = file;
     this.totals.error += counts.error;
     this.totals.warning += counts.warning;
     this.totals.information += counts.information;
     const diagnostics = toCappedDiagnostics(report.problems, counts, this.config.maxDiagnosticsPerFile(), ', from a scan of the file on disk');
-    this.collection.set(uri, diagnostics);
+    this.sources.registry.setScan(key, { target, diagnostics });
   }
 
   /** A tab showing a log that VS Code will not hand over (over 50 MB): scan the file from disk instead. */
@@ -201,15 +219,15 @@ export class DiskScans implements vscode.Disposable {
     const input = tab.input;
     if (!(input instanceof vscode.TabInputText)) return;
     const uri = input.uri;
-    const key = uri.toString();
-    if (this.running.has(key) || this.scanned.has(key)) return;
     if (uri.scheme !== 'file' && uri.scheme !== GZIP_SCHEME) return;
+    const key = this.sources.keyOf(uri);
+    if (this.running.has(key) || this.sources.registry.live(key) !== undefined) return;
     const file = uri.scheme === GZIP_SCHEME ? gzipFileUri(uri) : uri;
     const size = await textSize(file.fsPath, uri.scheme === GZIP_SCHEME);
     if (size === undefined || size <= EXTENSION_HOST_LIMIT) return;
     if (!(await looksLikeTlsLog(uri, file.fsPath))) return;
-    if (!this.told.has(key)) {
-      this.told.add(key);
+    if (!this.told.has(uri.toString())) {
+      this.told.add(uri.toString());
       void vscode.window.showInformationMessage(
         `${file.fsPath.split(/[\\/]/).pop() ?? ''} is ${formatBytes(size)}, more than the 50 MB VS Code hands to extensions. Its problems and the SNI view come from a scan of the file on disk; hovers and re-checking while you edit are not available for it.`,
       );
@@ -220,15 +238,14 @@ export class DiskScans implements vscode.Disposable {
   private closeLarge(tab: vscode.Tab): void {
     const input = tab.input;
     if (!(input instanceof vscode.TabInputText)) return;
-    const key = input.uri.toString();
-    if (!this.told.has(key)) return;
-    const stillOpen = vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key));
+    const shown = input.uri.toString();
+    if (!this.told.has(shown)) return;
+    const stillOpen = vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === shown));
     if (stillOpen) return;
+    const key = this.sources.keyOf(input.uri);
     this.running.get(key)?.abort();
-    this.model.removeSource(key);
-    this.scanned.delete(key);
-    this.told.delete(key);
-    this.collection.delete(input.uri);
+    this.told.delete(shown);
+    this.sources.registry.removeScan(key);
   }
 
   dispose(): void {
@@ -274,17 +291,12 @@ async function looksLikeTlsLog(uri: vscode.Uri, path: string): Promise<boolean> 
 /** Registers the folder scan commands. */
 export function registerDiskScanCommands(scans: DiskScans): vscode.Disposable {
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(Commands.scanFolder, async (target?: vscode.Uri): Promise<ScanSummary | undefined> => {
-      let folder = target;
-      if (!folder) {
-        const workspace = vscode.workspace.workspaceFolders ?? [];
-        folder =
-          workspace.length === 1
-            ? workspace[0].uri
-            : (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Scan for TLS Logs', defaultUri: workspace[0]?.uri }))?.[0];
-      }
-      if (!folder) return undefined;
-      return scans.scanFolder(folder);
+    vscode.commands.registerCommand(Commands.scanFolder, async (clicked?: unknown, selected?: unknown): Promise<ScanSummary | undefined> => {
+      const targets =
+        scanTargets((x): x is vscode.Uri => x instanceof vscode.Uri, clicked, selected) ??
+        (await vscode.window.showOpenDialog(scanPickerOptions((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri))));
+      if (!targets || targets.length === 0) return undefined;
+      return scans.scanFolder(...targets);
     }),
     vscode.commands.registerCommand(Commands.clearScans, () => scans.clear()),
   );

@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import { gunzipFile } from '../core/read/gunzip';
 import { PROBLEM_CATALOG } from '../core/parse/problems';
 import { encodingNote } from '../core/report/report';
+import type { Problem } from '../core/parse/types';
 import type { ConfigReader } from './config';
-import { toSeverity } from './convert';
-import { Commands, CustomEditors, DIAGNOSTIC_SOURCE, GZIP_SCHEME } from './ids';
+import type { FileNotes } from './fileNotes';
+import { Commands, CustomEditors, GZIP_SCHEME } from './ids';
 
 /**
  * `.log.gz` files opened directly: a read-only file system that shows a gzip file's decompressed text at
@@ -26,10 +27,11 @@ export function gzipFileUri(view: vscode.Uri): vscode.Uri {
 class GzipFileSystem implements vscode.FileSystemProvider {
   private readonly changed = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.changed.event;
-  /** Why a view stops early, for the problem shown on its last line. */
-  private readonly notes = vscode.languages.createDiagnosticCollection(`${DIAGNOSTIC_SOURCE}-gzip`);
-
-  constructor(private readonly config: ConfigReader) {}
+  constructor(
+    private readonly config: ConfigReader,
+    /** Why a view stops early, for the problem shown on its last line, published with the view's own. */
+    private readonly notes: FileNotes,
+  ) {}
 
   watch(): vscode.Disposable {
     return new vscode.Disposable(() => undefined);
@@ -51,20 +53,15 @@ class GzipFileSystem implements vscode.FileSystemProvider {
     }
     // What the reader noticed about the file as a whole, as the command line reports it.
     const severities = this.config.severities(uri);
-    const notes: vscode.Diagnostic[] = [];
+    const notes: Problem[] = [];
     const note = (code: 'file-incomplete' | 'unusual-format', line: number, message: string): void => {
       const severity = severities[code] ?? PROBLEM_CATALOG[code].severity;
-      if (severity === 'off') return;
-      const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, 0), message, toSeverity(severity));
-      d.source = DIAGNOSTIC_SOURCE;
-      d.code = code;
-      notes.push(d);
+      if (severity !== 'off') notes.push({ line, startColumn: 0, endColumn: 0, severity, code, message });
     };
     const encoding = encodingNote(result.encoding, result.encodingGuessed === true);
     if (encoding !== undefined) note('unusual-format', 0, encoding);
     if (result.incomplete) note('file-incomplete', countLines(result.bytes), `The file could not be read to the end: ${result.incomplete}.`);
-    if (notes.length > 0) this.notes.set(uri, notes);
-    else this.notes.delete(uri);
+    this.notes.set(uri, notes);
     if (result.incomplete) void vscode.window.showWarningMessage(`${file.fsPath.split(/[\\/]/).pop() ?? file.fsPath}: ${result.incomplete}.`);
     return result.bytes;
   }
@@ -87,7 +84,6 @@ class GzipFileSystem implements vscode.FileSystemProvider {
 
   dispose(): void {
     this.changed.dispose();
-    this.notes.dispose();
   }
 }
 
@@ -129,8 +125,8 @@ class GzipRedirectEditor implements vscode.CustomReadonlyEditorProvider {
 }
 
 /** Registers the gzip view's file system, the `.log.gz` editor and the open command. */
-export function registerGzip(config: ConfigReader): vscode.Disposable {
-  const fs = new GzipFileSystem(config);
+export function registerGzip(config: ConfigReader, notes: FileNotes): vscode.Disposable {
+  const fs = new GzipFileSystem(config, notes);
   return vscode.Disposable.from(
     fs,
     vscode.workspace.registerFileSystemProvider(GZIP_SCHEME, fs, { isReadonly: true, isCaseSensitive: true }),

@@ -16,6 +16,7 @@ import {
   type TimedEntry,
 } from '../core/document/navigation';
 import { entryOutcome, formatEntryTime, plural, sniText, thousands } from '../core/text';
+import { matchesQuery, typedTime } from '../core/document/timeQuery';
 import type { LogModel } from '../core/document/logModel';
 import type { LogDocuments } from './documents';
 import { Commands, LANGUAGE_ID } from './ids';
@@ -177,6 +178,11 @@ interface BucketItem extends vscode.QuickPickItem {
 }
 
 async function pickEntry(documents: LogDocuments, entries: TimedEntry[], cursorLine: number): Promise<TimedEntry | undefined> {
+  // A time typed at any level goes to the first entry at or after it, whether an entry has that time or not.
+  const atTime = (value: string): TimedEntry | undefined => {
+    const ms = typedTime(value, entries[0].timeMs);
+    return ms === undefined ? undefined : entryAtTime(entries, ms);
+  };
   let level = await runSteps(documents, timePickLevelInSteps(entries));
   const total = entries.length;
   for (;;) {
@@ -200,8 +206,8 @@ async function pickEntry(documents: LogDocuments, entries: TimedEntry[], cursorL
         omitted > 0
           ? `The first ${thousands(TIME_PICK_LIMIT)} of ${thousands(items.value.length + omitted)} entries in this second; type to filter by time, outcome or SNI`
           : 'Type to filter by time, outcome or SNI';
-      const picked = await pick(items.value, items.value.find((i) => i.entry.line === cursorLine), placeholder);
-      return picked?.entry;
+      const picked = await pick(items.value, items.value.find((i) => i.entry.line === cursorLine), placeholder, atTime);
+      return 'entry' in picked ? picked.entry : picked.at;
     }
     const { buckets } = level.value;
     const described = await runSteps(documents, bucketDetailsInSteps(buckets, cursorLine));
@@ -210,25 +216,44 @@ async function pickEntry(documents: LogDocuments, entries: TimedEntry[], cursorL
     const items = await runSteps(documents, mapInSteps(buckets, (b, i): BucketItem => ({ label: bucketLabel(b), description: 'UTC', detail: details[i], bucket: b })));
     if (!items) return undefined;
     const active = holding >= 0 ? items.value[holding] : undefined;
-    const picked = await pick(items.value, active, `${plural(total, 'entry', 'entries')}; pick a time to narrow down`);
-    if (!picked) return undefined;
+    const picked = await pick(items.value, active, `${plural(total, 'entry', 'entries')}; pick or type a time`, atTime);
+    if ('at' in picked) return picked.at;
     level = await runSteps(documents, timePickLevelInSteps(picked.bucket.entries, TIME_PICK_LIMIT, finerWidths(picked.bucket.widthMs)));
   }
 }
 
-/** A quick pick that starts on `active` (where the cursor is) and filters on every text it shows. */
-function pick<T extends vscode.QuickPickItem>(items: T[], active: T | undefined, placeholder: string): Promise<T | undefined> {
+interface AtTimeItem extends vscode.QuickPickItem {
+  at: TimedEntry | undefined;
+}
+
+/**
+ * A quick pick that starts on `active` (where the cursor is) and keeps the items holding every word typed
+ * in their time, outcome or SNI ({@link matchesQuery}: its own filter, as the quick pick's would not see
+ * `REVOKED DROP` in `REVOKED → DROP`). When what is typed is a time, the first item goes to the entry at or
+ * after it (`atTime`). Resolves with the item picked, or `{ at: undefined }` when the pick was dismissed.
+ */
+function pick<T extends vscode.QuickPickItem>(
+  items: T[],
+  active: T | undefined,
+  placeholder: string,
+  atTime: (value: string) => TimedEntry | undefined,
+): Promise<T | AtTimeItem> {
   return new Promise((resolve) => {
-    const qp = vscode.window.createQuickPick<T>();
+    const qp = vscode.window.createQuickPick<T | AtTimeItem>();
     qp.title = 'Go to Entry by Time (UTC)';
     qp.placeholder = placeholder;
-    qp.matchOnDescription = true;
-    qp.matchOnDetail = true;
-    qp.items = items;
-    if (active) qp.activeItems = [active];
-    let result: T | undefined;
+    const shown = items.map((i) => ({ ...i, alwaysShow: true }));
+    qp.items = shown;
+    if (active) qp.activeItems = [shown[items.indexOf(active)]];
+    qp.onDidChangeValue((value) => {
+      const at = atTime(value);
+      const kept = shown.filter((i) => matchesQuery(value, [i.label, i.description, i.detail]));
+      const jump: AtTimeItem[] = at === undefined ? [] : [{ label: `$(arrow-right) First entry at or after ${noIcons(value.trim())}`, detail: `line ${thousands(at.line + 1)}`, alwaysShow: true, at }];
+      qp.items = [...jump, ...kept];
+    });
+    let result: T | AtTimeItem = { label: '', at: undefined };
     qp.onDidAccept(() => {
-      result = qp.selectedItems[0] ?? qp.activeItems[0];
+      result = qp.selectedItems[0] ?? qp.activeItems[0] ?? result;
       qp.hide();
     });
     qp.onDidHide(() => {

@@ -6,6 +6,9 @@ import type { SniModel } from '../core/sni/sniModel';
 import type { SourceMeta } from '../core/sni/types';
 import { PerKeyDebouncer } from '../core/threads/debouncer';
 import type { LogDocuments } from './documents';
+import { gzipFileUri } from './gzip';
+import { GZIP_SCHEME } from './ids';
+import type { LogSources } from './sources';
 
 /** How long after the last keystroke a document's entries are regrouped. */
 const EDIT_DEBOUNCE_MS = 200;
@@ -21,9 +24,10 @@ export interface OpenSource {
 }
 
 /**
- * Feeds the entries of every open TLS log into one SNI model, one source per document (keyed by its URI):
- * a document's contribution is replaced when it has been parsed, again a moment after the user stops
- * typing, and dropped when it closes. Only the document that changed is regrouped.
+ * Feeds the entries of every open TLS log into one SNI model, one source per file (keyed by the file's
+ * identity, so that a scan of the same file and its document are one source): a document's contribution
+ * is replaced when it has been parsed, again a moment after the user stops typing, and dropped when it
+ * closes. Only the document that changed is regrouped.
  */
 export class SniSources implements vscode.Disposable {
   private readonly open = new Map<string, OpenSource>();
@@ -35,6 +39,7 @@ export class SniSources implements vscode.Disposable {
 
   constructor(
     private readonly documents: LogDocuments,
+    private readonly sources: LogSources,
     private readonly model: SniModel,
     debounceMs = EDIT_DEBOUNCE_MS,
   ) {
@@ -43,29 +48,30 @@ export class SniSources implements vscode.Disposable {
       // A document being parsed fills its source as the parse goes: the view fills while a big file loads,
       // and the entries are grouped while they are at hand rather than read again from their lines.
       documents.onDidReadEntries(({ document, model: logModel, entries, first }) => {
-        const key = document.uri.toString();
+        const key = sources.keyOf(document.uri);
         if (first) {
           this.pending.cancel(key);
           this.fed.add(key);
           if (!this.open.has(key)) this.open.set(key, { document, model: logModel });
-          this.model.setSourceEntries(key, [], sourceMeta(document.uri));
+          this.model.setSourceEntries(key, [], documentMeta(document.uri));
         }
         if (this.fed.has(key) && entries.count > 0) this.model.addBatch(key, entries);
       }),
       documents.onDidChangeModel(({ document, model: logModel, kind }) => {
-        const key = document.uri.toString();
+        const key = sources.keyOf(document.uri);
         this.open.set(key, { document, model: logModel });
         if (kind === 'parsed' && this.fed.delete(key)) return;
         if (kind === 'parsed') this.sync(document, logModel);
         else this.schedule(document);
       }),
-      documents.onDidCloseModel((uri) => {
-        const key = uri.toString();
-        this.pending.cancel(key);
-        this.fed.delete(key);
-        this.open.delete(key);
-        this.model.removeSource(key);
-      }),
+      // A file whose document closed leaves the model; a scan of it, if any, fills its source again.
+      { dispose: sources.registry.onDidChange(({ id, before, after }) => {
+        if (before !== 'document' || after === 'document') return;
+        this.pending.cancel(id);
+        this.fed.delete(id);
+        this.open.delete(id);
+        this.model.removeSource(id);
+      }) },
     ];
     this.syncAll();
   }
@@ -77,28 +83,33 @@ export class SniSources implements vscode.Disposable {
 
   /** The source key of a document, when the model holds it. */
   keyOf(document: vscode.TextDocument): string | undefined {
-    const key = document.uri.toString();
-    return this.open.has(key) ? key : undefined;
+    const key = this.sources.keyOf(document.uri);
+    return this.open.get(key)?.document === document ? key : undefined;
   }
 
-  /** Regroups every open document now, dropping pending debounced updates. */
+  /**
+   * Rebuilds the model from the source registry: every open document is regrouped now (pending debounced
+   * updates are dropped), files read by scans keep their entries, and anything else leaves.
+   */
   syncAll(): void {
     for (const { document, model } of this.documents.all()) {
-      this.open.set(document.uri.toString(), { document, model });
+      this.open.set(this.sources.keyOf(document.uri), { document, model });
       this.sync(document, model);
     }
+    const live = new Set(this.sources.registry.ids());
+    for (const key of [...this.model.sourceKeys()]) if (!live.has(key) && !this.open.has(key)) this.model.removeSource(key);
   }
 
   private schedule(document: vscode.TextDocument): void {
-    this.pending.schedule(document.uri.toString(), () => {
+    this.pending.schedule(this.sources.keyOf(document.uri), () => {
       const logModel = this.documents.get(document);
       if (logModel && !document.isClosed) this.sync(document, logModel);
     });
   }
 
   private sync(document: vscode.TextDocument, logModel: LogModel): void {
-    const key = document.uri.toString();
-    const meta = sourceMeta(document.uri);
+    const key = this.sources.keyOf(document.uri);
+    const meta = documentMeta(document.uri);
     this.pending.run(key, (stopped) => {
       if (logModel.lineCount <= SYNC_AT_ONCE) {
         const refs: LineEntry[] = [];
@@ -135,6 +146,11 @@ export class SniSources implements vscode.Disposable {
     this.pending.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
+}
+
+/** What the tree shows about a document's file: a decompressed view is its `.gz` file. */
+function documentMeta(uri: vscode.Uri): SourceMeta {
+  return sourceMeta(uri.scheme === GZIP_SCHEME ? gzipFileUri(uri) : uri);
 }
 
 /** What the tree shows about a file: its name and path, and what an AWS file name says. */

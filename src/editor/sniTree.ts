@@ -10,6 +10,7 @@ import type { ConfigReader } from './config';
 import type { LogDocuments } from './documents';
 import { Commands, ContextKeys, Settings, Views } from './ids';
 import { SniSources } from './sniSources';
+import type { LogSources } from './sources';
 
 /** Model changes arriving closer together than this (many files opening at once) refresh the tree once. */
 const REFRESH_COALESCE_MS = 30;
@@ -304,10 +305,11 @@ export class SniView implements vscode.Disposable {
   /** @param model the SNI model the view shows; the open documents' entries go into it here, disk scans add theirs. */
   constructor(
     documents: LogDocuments,
+    logSources: LogSources,
     private readonly config: ConfigReader,
     readonly model: SniModel,
   ) {
-    this.sources = new SniSources(documents, this.model);
+    this.sources = new SniSources(documents, logSources, this.model);
     this.provider = new SniTreeProvider(this.model, this.sources, { sort: config.treeDefaultSort(), groupBy: config.treeDefaultGroupBy() });
     this.treeView = vscode.window.createTreeView(Views.sniTree, { treeDataProvider: this.provider, showCollapseAll: true });
     this.subscriptions.push(

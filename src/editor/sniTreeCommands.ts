@@ -4,6 +4,7 @@ import type { GroupKind, SniKey } from '../core/parse/entryKind';
 import { toCsv, toMarkdown } from '../core/report/summaryExport';
 import { parseNodeId, type NodeRef } from '../core/sni/nodeIds';
 import type { KindFilter, Scope, SniSummaryRow } from '../core/sni/types';
+import { gzipViewUri } from './gzip';
 import { Commands } from './ids';
 import { KIND_FILTER_LABELS, filterSummary, type RevealResult, type SniView, type SniViewState } from './sniTree';
 
@@ -42,13 +43,16 @@ interface OpenEntryOptions {
  */
 export function registerSniTreeCommands(view: SniView): vscode.Disposable {
   const { model, provider, sources } = view;
+  const highlight = new EntryHighlight();
 
   const openEntry = async (sourceKey: unknown, line: unknown, options?: unknown): Promise<vscode.TextEditor | undefined> => {
     if (typeof sourceKey !== 'string' || typeof line !== 'number' || !Number.isInteger(line) || line < 0) return undefined;
     let document = sources.lookup(sourceKey)?.document;
     if (document === undefined) {
       try {
-        document = await vscode.workspace.openTextDocument(vscode.Uri.parse(sourceKey));
+        // A source is named by its file: a `.log.gz` opens as its decompressed view.
+        const file = vscode.Uri.parse(sourceKey);
+        document = await vscode.workspace.openTextDocument(file.scheme === 'file' && /\.gz$/i.test(file.path) ? gzipViewUri(file) : file);
       } catch (err) {
         // VS Code does not hand files over 50 MB to extensions; entries read from disk can still point into one.
         const name = model.sourceMeta(sourceKey)?.name ?? sourceKey;
@@ -59,8 +63,10 @@ export function registerSniTreeCommands(view: SniView): vscode.Disposable {
     if (line >= document.lineCount) return undefined;
     const range = document.lineAt(line).range;
     const preserveFocus = typeof options === 'object' && options !== null && (options as OpenEntryOptions).preserveFocus === true;
-    const editor = await vscode.window.showTextDocument(document, { preserveFocus, selection: new vscode.Selection(range.start, range.end) });
+    // The cursor goes to the entry, which is highlighted rather than selected: a keystroke then cannot replace it.
+    const editor = await vscode.window.showTextDocument(document, { preserveFocus, selection: new vscode.Selection(range.start, range.start) });
     editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
+    highlight.show(editor, line);
     return editor;
   };
 
@@ -211,6 +217,7 @@ export function registerSniTreeCommands(view: SniView): vscode.Disposable {
   };
 
   return vscode.Disposable.from(
+    highlight,
     vscode.commands.registerCommand(Commands.openLogFile, openLogFile),
     vscode.commands.registerCommand(Commands.sniTreeRefresh, () => {
       sources.syncAll();
@@ -230,6 +237,36 @@ export function registerSniTreeCommands(view: SniView): vscode.Disposable {
     vscode.commands.registerCommand(Commands.sniTreeExportCsv, () => openExport('csv', toCsv(summaryRows()))),
     vscode.commands.registerCommand(Commands.sniTreeExportMarkdown, exportMarkdown),
   );
+}
+
+/** The line of an entry opened from the view, highlighted until the cursor leaves it or the editor closes. */
+class EntryHighlight implements vscode.Disposable {
+  private readonly decoration = vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
+    overviewRulerColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
+    overviewRulerLane: vscode.OverviewRulerLane.Full,
+  });
+  private shown: { editor: vscode.TextEditor; line: number } | undefined;
+  private readonly subscription = vscode.window.onDidChangeTextEditorSelection(({ textEditor, selections }) => {
+    if (this.shown?.editor === textEditor && selections.some((s) => s.active.line !== this.shown?.line)) this.clear();
+  });
+
+  show(editor: vscode.TextEditor, line: number): void {
+    this.clear();
+    editor.setDecorations(this.decoration, [new vscode.Range(line, 0, line, 0)]);
+    this.shown = { editor, line };
+  }
+
+  private clear(): void {
+    this.shown?.editor.setDecorations(this.decoration, []);
+    this.shown = undefined;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.decoration.dispose();
+  }
 }
 
 /** A tree node handed to a command (menus pass the node; anything else is ignored), read by its id. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { statusAccessibleText, statusText, statusTooltip, summarizeDocument, type DocumentSummary } from '../core/document/documentSummary';
 import type { LogDocuments } from './documents';
+import type { FileNotes } from './fileNotes';
 import { LANGUAGE_ID, STATUS_BAR_ITEM_ID, Views } from './ids';
 
 /** How long after the last keystroke the counts are taken again. */
@@ -30,7 +31,10 @@ export class LogStatusBar implements vscode.Disposable, StatusBarState {
 
   readonly onDidUpdate = this.updated.event;
 
-  constructor(private readonly documents: LogDocuments) {
+  constructor(
+    private readonly documents: LogDocuments,
+    private readonly notes: FileNotes,
+  ) {
     this.item.name = 'AWS Network Firewall TLS Log';
     this.item.command = { command: this.command, title: 'Show the SNI view' };
     this.subscriptions = [
@@ -85,7 +89,8 @@ export class LogStatusBar implements vscode.Disposable, StatusBarState {
       this.showChecking();
     } else {
       // The model keeps its counts as lines change: nothing to count here.
-      this.showSummary(summarizeDocument(model));
+      // The file's own notes (a .log.gz cut short) are problems in the Problems panel too.
+      this.showSummary(summarizeDocument(model, this.notes.get(document.uri)));
     }
   }
 

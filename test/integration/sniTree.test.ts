@@ -77,8 +77,9 @@ function root(name: string): TreeNode {
   return node;
 }
 
-function lineSelection(document: vscode.TextDocument, line: number): [number, number, number, number] {
-  return [line, 0, line, document.lineAt(line).text.length];
+/** Where opening an entry leaves the cursor: at its line's start, nothing selected (the line is highlighted instead). */
+function cursorAt(line: number): [number, number, number, number] {
+  return [line, 0, line, 0];
 }
 
 function selectionOf(editor: vscode.TextEditor | undefined): [number, number, number, number] | undefined {
@@ -190,7 +191,7 @@ describe('SNI tree view', () => {
     assert.equal(api.sniTree.getParent(api1), undefined);
   });
 
-  it('selecting an entry opens its file and selects the whole line', async () => {
+  it('selecting an entry opens its file with the cursor on the entry, selecting nothing', async () => {
     const [a] = await openLogs(sniFixture(FILE_A), sniFixture(FILE_B));
     const entry = children(root('revoked-rsa-dv.ssl.com'))[1];
     const command = item(entry).command;
@@ -198,7 +199,7 @@ describe('SNI tree view', () => {
     await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
     const editor = vscode.window.activeTextEditor;
     assert.equal(editor?.document.uri.toString(), a.document.uri.toString());
-    assert.deepEqual(selectionOf(editor), lineSelection(a.document, 5));
+    assert.deepEqual(selectionOf(editor), cursorAt(5));
   });
 
   it('tooltips show first and last seen, destinations, ports and firewalls, escaped and untrusted', async () => {
@@ -273,7 +274,7 @@ describe('SNI tree view', () => {
       await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
       const editor = vscode.window.activeTextEditor;
       assert.equal(editor?.document.uri.toString(), key);
-      assert.deepEqual(selectionOf(editor), lineSelection(editor.document, 1));
+      assert.deepEqual(selectionOf(editor), cursorAt(1));
     } finally {
       api.sniModel.removeSource(key);
     }
@@ -290,28 +291,28 @@ describe('SNI tree view', () => {
       assert.ok(editor);
       assert.equal(editor.document.uri.toString(), a.document.uri.toString());
       const line = editor.selection.start.line;
-      assert.deepEqual(selectionOf(editor), lineSelection(a.document, line));
+      assert.deepEqual(selectionOf(editor), cursorAt(line));
       lines.push(line);
     }
     // api.example.com is on lines 1, 4, 7 (TLS errors) and 9 (unknown) of file A.
     assert.deepEqual(lines, [3, 6, 8, 0, 3]);
     await vscode.commands.executeCommand('nfwTlsLogs.sniTree.revealPrevious');
     await vscode.commands.executeCommand('nfwTlsLogs.sniTree.revealPrevious');
-    assert.deepEqual(selectionOf(vscode.window.activeTextEditor), lineSelection(a.document, 8));
+    assert.deepEqual(selectionOf(vscode.window.activeTextEditor), cursorAt(8));
 
     // From a node: the revoked group's next entry after line 9 wraps to line 2.
     await vscode.commands.executeCommand('nfwTlsLogs.sniTree.revealNext', root('revoked-rsa-dv.ssl.com'));
-    assert.deepEqual(selectionOf(vscode.window.activeTextEditor), lineSelection(a.document, 1));
+    assert.deepEqual(selectionOf(vscode.window.activeTextEditor), cursorAt(1));
     // From a kind node: only that kind is visited.
     const unknownKind = children(root('api.example.com'))[1];
     await vscode.commands.executeCommand('nfwTlsLogs.sniTree.revealPrevious', unknownKind);
-    assert.deepEqual(selectionOf(vscode.window.activeTextEditor), lineSelection(a.document, 8));
+    assert.deepEqual(selectionOf(vscode.window.activeTextEditor), cursorAt(8));
     // An SNI that the active file does not hold: its first entry in the file that does.
     await vscode.commands.executeCommand('nfwTlsLogs.sniTree.revealNext', root('unknown-ca.example.com'));
     const editor = vscode.window.activeTextEditor;
     assert.ok(editor);
     assert.ok(editor.document.fileName.endsWith(FILE_B));
-    assert.deepEqual(selectionOf(editor), lineSelection(editor.document, 2));
+    assert.deepEqual(selectionOf(editor), cursorAt(2));
   });
 
   it('filters by text and kind and sorts by count, name and latest', async () => {

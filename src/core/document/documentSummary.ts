@@ -1,4 +1,4 @@
-import type { SeverityCounts } from '../parse/types';
+import type { Problem, SeverityCounts } from '../parse/types';
 import type { EntryCounts } from './logModel';
 import { plural, thousands } from '../text';
 
@@ -7,9 +7,18 @@ export interface DocumentSummary extends EntryCounts {
   problems: SeverityCounts;
 }
 
-/** A document's problems and its entries by kind, as its model counts them. */
-export function summarizeDocument(model: { problemCounts(): Readonly<SeverityCounts>; entryCounts(): Readonly<EntryCounts> }): DocumentSummary {
-  return { problems: { ...model.problemCounts() }, ...model.entryCounts() };
+/**
+ * A document's problems and its entries by kind, as its model counts them. `fileNotes` are the problems
+ * of the file as a whole that no line holds (a `.log.gz` cut short): the Problems panel lists them, so
+ * they are counted too, and the count is of problems, as there.
+ */
+export function summarizeDocument(
+  model: { problemCounts(): Readonly<SeverityCounts>; entryCounts(): Readonly<EntryCounts> },
+  fileNotes: readonly Pick<Problem, 'severity'>[] = [],
+): DocumentSummary {
+  const problems = { ...model.problemCounts() };
+  for (const note of fileNotes) problems[note.severity]++;
+  return { problems, ...model.entryCounts() };
 }
 
 /** The status bar text, with codicons: `$(error) 2 errors · $(workspace-untrusted) 18 revoked · $(question) 43 unknown`. */
