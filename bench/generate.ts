@@ -220,8 +220,54 @@ const REVOKED_SNIS = [
   'revoked.grc.com',
 ];
 
-const SUBDOMAINS = ['www', 'api', 'cdn', 'static', 'img', 'auth', 'login', 'telemetry', 'edge', 'app', 'assets', 'updates', 'eu', 'us-west', 'v2', 'ws', 'm', 'metrics', 'download', 'media'];
-const SYLLABLES = ['ka', 'lo', 'mi', 'ra', 'ven', 'tor', 'zu', 'bel', 'qua', 'nix', 'dor', 'sa', 'fi', 'gor', 'pel', 'tri', 'on', 'ex', 'ly', 'mar', 'co', 'net', 'sol', 'vi'];
+const SUBDOMAINS = [
+  'www',
+  'api',
+  'cdn',
+  'static',
+  'img',
+  'auth',
+  'login',
+  'telemetry',
+  'edge',
+  'app',
+  'assets',
+  'updates',
+  'eu',
+  'us-west',
+  'v2',
+  'ws',
+  'm',
+  'metrics',
+  'download',
+  'media',
+];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ra',
+  'ven',
+  'tor',
+  'zu',
+  'bel',
+  'qua',
+  'nix',
+  'dor',
+  'sa',
+  'fi',
+  'gor',
+  'pel',
+  'tri',
+  'on',
+  'ex',
+  'ly',
+  'mar',
+  'co',
+  'net',
+  'sol',
+  'vi',
+];
 const TLDS = ['com', 'com', 'com', 'net', 'io', 'org', 'co.uk', 'de', 'dev', 'cloud', 'app', 'fr', 'jp'];
 
 /** Hosting certificates a client with a false or stale SNI often lands on. */
@@ -250,7 +296,13 @@ interface ServerProfile {
 
 function defaultFirewalls(region: string): FirewallProfile[] {
   return [
-    { name: 'egress-fw', availabilityZones: [`${region}a`, `${region}b`, `${region}d`], revokedAction: 'DROP', unknownAction: 'PASS', weight: 6 },
+    {
+      name: 'egress-fw',
+      availabilityZones: [`${region}a`, `${region}b`, `${region}d`],
+      revokedAction: 'DROP',
+      unknownAction: 'PASS',
+      weight: 6,
+    },
     { name: 'inspection-fw', availabilityZones: [`${region}a`, `${region}c`], revokedAction: 'REJECT', unknownAction: 'DROP', weight: 3 },
     { name: 'dev-tls-fw', availabilityZones: [`${region}b`], revokedAction: 'PASS', unknownAction: 'PASS', weight: 1 },
   ];
@@ -438,7 +490,8 @@ export class LogGenerator {
     if (r.chance(0.55)) certNames = [...r.pick(HOSTING_CERTS)];
     else {
       const other = apexOf(this.snis[r.int(HOT_SNIS.length, this.snis.length - 1)]);
-      certNames = other === apexOf(sni) ? ['localhost', 'localhost'] : [`www.${other}`, `www.${other}`, other, `*.${other}`].slice(0, r.int(2, 4));
+      certNames =
+        other === apexOf(sni) ? ['localhost', 'localhost'] : [`www.${other}`, `www.${other}`, other, `*.${other}`].slice(0, r.int(2, 4));
     }
     profile = { ipv4, ipv6, fingerprint: r.hex(64, true), certNames };
     this.servers.set(sni, profile);
@@ -531,8 +584,10 @@ export class LogGenerator {
         const text = toJsonLine(entry, spaced);
         const variant = rng.int(0, 3);
         let broken = text;
-        if (variant === 1) broken = isoMicros(this.clockUs).slice(0, 23) + 'Z ' + text; // pasted from a console with its time column
-        else if (variant === 2) broken = text.replace(/,( ?)"dest_port"/, '$1"dest_port"'); // a comma lost
+        if (variant === 1)
+          broken = isoMicros(this.clockUs).slice(0, 23) + 'Z ' + text; // pasted from a console with its time column
+        else if (variant === 2)
+          broken = text.replace(/,( ?)"dest_port"/, '$1"dest_port"'); // a comma lost
         else if (variant === 3) broken = text.replace(/"sni":( ?)"([^"\\]*)"/, `"sni":$1'$2'`); // single quotes
         return broken !== text ? broken : text.slice(0, rng.int(12, text.length - 2)); // cut off mid-write
       }
@@ -583,7 +638,14 @@ export class LogGenerator {
               dest_ip: event.dest_ip,
               dest_port: Number(event.dest_port),
               proto: 'TCP',
-              alert: { action: 'blocked', signature_id: rng.int(1, 999), rev: 1, signature: 'Block disallowed domains', category: '', severity: 3 },
+              alert: {
+                action: 'blocked',
+                signature_id: rng.int(1, 999),
+                rev: 1,
+                signature: 'Block disallowed domains',
+                category: '',
+                severity: 3,
+              },
               tls: { sni: typeof event.sni === 'string' && event.sni !== '-' ? event.sni : 'example.com', version: 'TLS 1.2' },
               app_proto: 'tls',
               tls_inspected: true,
@@ -738,7 +800,14 @@ function pad2(n: number): string {
  * The S3 key of one TLS log object:
  * `AWSLogs/<account>/network-firewall/tls/<region>/<firewall>/YYYY/MM/DD/HH/<account>_network-firewall_tls_<region>_<firewall>_<YYYYMMDDTHHmmZ>_<hash>.log.gz`.
  */
-export function s3LogKey(account: string, region: string, firewall: string, time: Date, hash: string, options: { compactTime?: boolean; gzip?: boolean } = {}): string {
+export function s3LogKey(
+  account: string,
+  region: string,
+  firewall: string,
+  time: Date,
+  hash: string,
+  options: { compactTime?: boolean; gzip?: boolean } = {},
+): string {
   const y = String(time.getUTCFullYear());
   const mo = pad2(time.getUTCMonth() + 1);
   const d = pad2(time.getUTCDate());
@@ -778,13 +847,19 @@ export async function writeS3Tree(root: string, totalBytes: number, options: S3T
       for (let n = 0; n < fileCount && result.bytes < totalBytes; n++) {
         // Busier firewalls write bigger files; the mean over all files stays near `fileBytes`.
         const share = (firewalls[f].weight * firewalls.length) / totalWeight;
-        const target = Math.min(totalBytes - result.bytes, Math.max(1, Math.round((fileBytes * share * (0.3 + 1.4 * rng.next())) / fileCount)));
+        const target = Math.min(
+          totalBytes - result.bytes,
+          Math.max(1, Math.round((fileBytes * share * (0.3 + 1.4 * rng.next())) / fileCount)),
+        );
         const windowEnd = windowUs + FIVE_MINUTES_US;
         generator.clockLimitUs = windowEnd - 1;
         generator.meanGapUs = (0.9 * (windowEnd - generator.clockUs)) / Math.max(1, target / averageLine);
         const lines = generator.linesUpTo(target);
         const delivered = new Date((windowUs + FIVE_MINUTES_US) / 1000);
-        const key = s3LogKey(account, region, firewalls[f].name, delivered, rng.hex(8), { compactTime: rng.chance(options.compactTimeNames ?? 0), gzip });
+        const key = s3LogKey(account, region, firewalls[f].name, delivered, rng.hex(8), {
+          compactTime: rng.chance(options.compactTimeNames ?? 0),
+          gzip,
+        });
         const written = await writeLines(join(root, key), lines, gzip);
         result.files.push(written);
         result.bytes += written.bytes;
@@ -836,11 +911,19 @@ async function main(argv: string[]): Promise<void> {
   const started = Date.now();
   if (flags.has('--tree')) {
     const fileSize = flags.get('--file-size');
-    const result = await writeS3Tree(out, bytes, { ...options, gzip: !flags.has('--plain'), fileBytes: typeof fileSize === 'string' ? parseSize(fileSize) : undefined });
-    console.log(`${result.files.length} files, ${result.lines} lines (${result.malformedLines} malformed), ${(result.bytes / 1048576).toFixed(1)} MB uncompressed under ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const result = await writeS3Tree(out, bytes, {
+      ...options,
+      gzip: !flags.has('--plain'),
+      fileBytes: typeof fileSize === 'string' ? parseSize(fileSize) : undefined,
+    });
+    console.log(
+      `${result.files.length} files, ${result.lines} lines (${result.malformedLines} malformed), ${(result.bytes / 1048576).toFixed(1)} MB uncompressed under ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   } else {
     const result = await writeLog(out, bytes, { ...options, gzip: flags.has('--gzip') || out.endsWith('.gz') });
-    console.log(`${result.lines} lines (${result.malformedLines} malformed), ${(result.bytes / 1048576).toFixed(1)} MB uncompressed to ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `${result.lines} lines (${result.malformedLines} malformed), ${(result.bytes / 1048576).toFixed(1)} MB uncompressed to ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   }
 }
 

@@ -118,7 +118,10 @@ function median(values: number[]): number {
 }
 
 /** Runs both grammars over the same generated log, alternately, and returns the rates. */
-export async function runGrammarBenchmark(options: GrammarBenchmarkOptions = {}, log: (line: string) => void = () => {}): Promise<GrammarBenchmarkResult> {
+export async function runGrammarBenchmark(
+  options: GrammarBenchmarkOptions = {},
+  log: (line: string) => void = () => {},
+): Promise<GrammarBenchmarkResult> {
   const bytes = options.bytes ?? 6 * MB;
   const rounds = options.rounds ?? 5;
   const text = generateLogText(bytes, { seed: options.seed ?? 42, malformed: options.malformed ?? 0 });
@@ -188,7 +191,9 @@ async function main(argv: string[]): Promise<void> {
         `rounds ${r.rates.map((x) => x.toFixed(2)).join(' ')}  ${r.tokensPerLine.toFixed(1)} tokens/line`,
     );
   }
-  console.log(`ratio: source.nfw-tls-log is ${result.ratio.toFixed(1)}x the speed of source.json (${result.cpuRatio.toFixed(1)}x by CPU time)`);
+  console.log(
+    `ratio: source.nfw-tls-log is ${result.ratio.toFixed(1)}x the speed of source.json (${result.cpuRatio.toFixed(1)}x by CPU time)`,
+  );
 }
 
 // Other benchmark scripts may bundle this module; only run when this file is the script.

@@ -15,8 +15,20 @@ const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
 const HOSTILE_SNI = 'evil.com](command:workbench.action.files.saveAll)';
 
-const EGRESS: FirewallProfile = { name: 'egress-fw', availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1d'], revokedAction: 'DROP', unknownAction: 'PASS', weight: 1 };
-const INSPECTION: FirewallProfile = { name: 'inspection-fw', availabilityZones: ['us-east-1a', 'us-east-1c'], revokedAction: 'REJECT', unknownAction: 'DROP', weight: 1 };
+const EGRESS: FirewallProfile = {
+  name: 'egress-fw',
+  availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1d'],
+  revokedAction: 'DROP',
+  unknownAction: 'PASS',
+  weight: 1,
+};
+const INSPECTION: FirewallProfile = {
+  name: 'inspection-fw',
+  availabilityZones: ['us-east-1a', 'us-east-1c'],
+  revokedAction: 'REJECT',
+  unknownAction: 'DROP',
+  weight: 1,
+};
 
 /** A line of a sample and, for the README, what is special about it. */
 interface SampleLine {
@@ -42,7 +54,14 @@ function edited(line: GeneratedLine, edit: (entry: Json, event: Json) => void): 
 }
 
 function windowGenerator(seed: number, firewall: FirewallProfile, start: string, lines: number): LogGenerator {
-  const generator = new LogGenerator({ seed, firewalls: [firewall], start, meanGapMs: (5 * 60 * 1000 * 0.9) / lines, reorderKeys: 0.05, ipv6: 0.03 });
+  const generator = new LogGenerator({
+    seed,
+    firewalls: [firewall],
+    start,
+    meanGapMs: (5 * 60 * 1000 * 0.9) / lines,
+    reorderKeys: 0.05,
+    ipv6: 0.03,
+  });
   generator.clockLimitUs = (Date.parse(start) + 5 * 60 * 1000) * 1000 - 1;
   return generator;
 }
@@ -53,27 +72,141 @@ function egressSample(): Sample {
   const generator = windowGenerator(2024, EGRESS, '2024-07-02T18:00:00Z', count);
   // Where the special entries go (0-based); everything else is ordinary generated traffic.
   const special = new Map<number, () => SampleLine>([
-    [0, () => ({ text: generator.next({ shape: 'no-sni', reorder: false }).text, note: 'TLS error, documented form 1: `Server name is not found in client hello.` with `sni` `-`' })],
-    [1, () => ({ text: generator.next({ shape: 'sni-mismatch', reorder: false }).text, note: 'TLS error, documented form 2: `SNI: <sni> Match Failed to server certificate names: <names> ` (trailing space, repeated names)' })],
-    [2, () => ({ text: generator.next({ shape: 'revocation', status: 'REVOKED', action: 'DROP', reorder: false }).text, note: 'revocation check `REVOKED` / `DROP`' })],
-    [3, () => ({ text: generator.next({ shape: 'revocation', status: 'UNKNOWN', action: 'PASS', reorder: false }).text, note: 'revocation check `UNKNOWN` / `PASS`' })],
-    [4, () => ({ text: generator.next({ shape: 'revocation', status: 'REVOKED', action: 'REJECT', reorder: false }).text, note: 'revocation check `REVOKED` / `REJECT`' })],
-    [17, () => ({ text: generator.next({ shape: 'revocation', ipv6: true, status: 'UNKNOWN', action: 'PASS', reorder: false }).text, note: 'IPv6 source and destination' })],
-    [23, () => ({ text: generator.next({ shape: 'sni-mismatch', pretty: true, reorder: false }).text, note: 'pretty-spaced (`{ "a": 1 }`), as the AWS documentation prints entries' })],
-    [31, () => ({ text: generator.next({ shape: 'sni-mismatch', sni: HOSTILE_SNI, reorder: false }).text, note: `hostile SNI \`${HOSTILE_SNI}\` (markdown link to a command), in \`sni\` and in the error message` })],
-    [38, () => ({ text: generator.next({ shape: 'revocation', reorder: true }).text, note: 'keys in another order than the documentation' })],
-    [44, () => {
-      const text = generator.next({ shape: 'revocation', reorder: false }).text;
-      return { text: text.slice(0, Math.floor(text.length * 0.6)), malformed: 'truncated: the line ends in the middle of the JSON (invalid JSON)' };
-    }],
-    [52, () => ({ text: edited(generator.next({ shape: 'no-sni', reorder: false }), (_, e) => (e.src_port = true)), malformed: '`src_port` is `true`, not a string of digits (wrong type)' })],
-    [61, () => ({ text: edited(generator.next({ shape: 'sni-mismatch', reorder: false }), (_, e) => (e.src_ip = '10.0.300.5')), malformed: '`src_ip` `10.0.300.5` is not an IP address' })],
-    [70, () => ({ text: edited(generator.next({ shape: 'revocation', reorder: false }), (_, e) => (e.dest_port = '70000')), malformed: '`dest_port` `70000` is above 65535' })],
-    [83, () => ({ text: edited(generator.next({ shape: 'no-sni', reorder: false }), (_, e) => (e.timestamp = String(e.timestamp).replace('T', ' ').replace(/\.\d+Z$/, ''))), malformed: '`event.timestamp` is not ISO 8601 with `T` and `Z`' })],
-    [95, () => ({ text: edited(generator.next({ shape: 'sni-mismatch', reorder: false }), (entry) => (entry.event_timestamp = (entry.event_timestamp as number) + 3600)), malformed: '`event_timestamp` is an hour after `event.timestamp`' })],
-    [108, () => ({ text: edited(generator.next({ shape: 'revocation', reorder: false }), (_, e) => ((e.revocation_check as Json).status = 'GOOD')), malformed: 'revocation `status` `GOOD` is not `REVOKED` or `UNKNOWN`' })],
-    [121, () => ({ text: edited(generator.next({ shape: 'revocation', reorder: false }), (_, e) => ((e.revocation_check as Json).action = 'ALLOW')), malformed: 'revocation `action` `ALLOW` is not `PASS`, `DROP` or `REJECT`' })],
-    [137, () => ({ text: edited(generator.next({ shape: 'revocation', reorder: false }), (_, e) => delete e.sni), malformed: '`event.sni` is missing' })],
+    [
+      0,
+      () => ({
+        text: generator.next({ shape: 'no-sni', reorder: false }).text,
+        note: 'TLS error, documented form 1: `Server name is not found in client hello.` with `sni` `-`',
+      }),
+    ],
+    [
+      1,
+      () => ({
+        text: generator.next({ shape: 'sni-mismatch', reorder: false }).text,
+        note: 'TLS error, documented form 2: `SNI: <sni> Match Failed to server certificate names: <names> ` (trailing space, repeated names)',
+      }),
+    ],
+    [
+      2,
+      () => ({
+        text: generator.next({ shape: 'revocation', status: 'REVOKED', action: 'DROP', reorder: false }).text,
+        note: 'revocation check `REVOKED` / `DROP`',
+      }),
+    ],
+    [
+      3,
+      () => ({
+        text: generator.next({ shape: 'revocation', status: 'UNKNOWN', action: 'PASS', reorder: false }).text,
+        note: 'revocation check `UNKNOWN` / `PASS`',
+      }),
+    ],
+    [
+      4,
+      () => ({
+        text: generator.next({ shape: 'revocation', status: 'REVOKED', action: 'REJECT', reorder: false }).text,
+        note: 'revocation check `REVOKED` / `REJECT`',
+      }),
+    ],
+    [
+      17,
+      () => ({
+        text: generator.next({ shape: 'revocation', ipv6: true, status: 'UNKNOWN', action: 'PASS', reorder: false }).text,
+        note: 'IPv6 source and destination',
+      }),
+    ],
+    [
+      23,
+      () => ({
+        text: generator.next({ shape: 'sni-mismatch', pretty: true, reorder: false }).text,
+        note: 'pretty-spaced (`{ "a": 1 }`), as the AWS documentation prints entries',
+      }),
+    ],
+    [
+      31,
+      () => ({
+        text: generator.next({ shape: 'sni-mismatch', sni: HOSTILE_SNI, reorder: false }).text,
+        note: `hostile SNI \`${HOSTILE_SNI}\` (markdown link to a command), in \`sni\` and in the error message`,
+      }),
+    ],
+    [
+      38,
+      () => ({ text: generator.next({ shape: 'revocation', reorder: true }).text, note: 'keys in another order than the documentation' }),
+    ],
+    [
+      44,
+      () => {
+        const text = generator.next({ shape: 'revocation', reorder: false }).text;
+        return {
+          text: text.slice(0, Math.floor(text.length * 0.6)),
+          malformed: 'truncated: the line ends in the middle of the JSON (invalid JSON)',
+        };
+      },
+    ],
+    [
+      52,
+      () => ({
+        text: edited(generator.next({ shape: 'no-sni', reorder: false }), (_, e) => (e.src_port = true)),
+        malformed: '`src_port` is `true`, not a string of digits (wrong type)',
+      }),
+    ],
+    [
+      61,
+      () => ({
+        text: edited(generator.next({ shape: 'sni-mismatch', reorder: false }), (_, e) => (e.src_ip = '10.0.300.5')),
+        malformed: '`src_ip` `10.0.300.5` is not an IP address',
+      }),
+    ],
+    [
+      70,
+      () => ({
+        text: edited(generator.next({ shape: 'revocation', reorder: false }), (_, e) => (e.dest_port = '70000')),
+        malformed: '`dest_port` `70000` is above 65535',
+      }),
+    ],
+    [
+      83,
+      () => ({
+        text: edited(
+          generator.next({ shape: 'no-sni', reorder: false }),
+          (_, e) =>
+            (e.timestamp = String(e.timestamp)
+              .replace('T', ' ')
+              .replace(/\.\d+Z$/, '')),
+        ),
+        malformed: '`event.timestamp` is not ISO 8601 with `T` and `Z`',
+      }),
+    ],
+    [
+      95,
+      () => ({
+        text: edited(
+          generator.next({ shape: 'sni-mismatch', reorder: false }),
+          (entry) => (entry.event_timestamp = (entry.event_timestamp as number) + 3600),
+        ),
+        malformed: '`event_timestamp` is an hour after `event.timestamp`',
+      }),
+    ],
+    [
+      108,
+      () => ({
+        text: edited(generator.next({ shape: 'revocation', reorder: false }), (_, e) => ((e.revocation_check as Json).status = 'GOOD')),
+        malformed: 'revocation `status` `GOOD` is not `REVOKED` or `UNKNOWN`',
+      }),
+    ],
+    [
+      121,
+      () => ({
+        text: edited(generator.next({ shape: 'revocation', reorder: false }), (_, e) => ((e.revocation_check as Json).action = 'ALLOW')),
+        malformed: 'revocation `action` `ALLOW` is not `PASS`, `DROP` or `REJECT`',
+      }),
+    ],
+    [
+      137,
+      () => ({
+        text: edited(generator.next({ shape: 'revocation', reorder: false }), (_, e) => delete e.sni),
+        malformed: '`event.sni` is missing',
+      }),
+    ],
   ]);
   const lines: SampleLine[] = [];
   for (let i = 0; i < count; i++) lines.push(special.get(i)?.() ?? { text: generator.next().text });

@@ -42,7 +42,9 @@ function describe(line: string): string {
   const s = (k: string): string => (typeof r[k] === 'number' ? `${((r[k] as number) / 1000).toFixed(1)} s` : '-');
   return (
     `${String(r.config).padEnd(9)} peak RSS ${mb('peakRssMB').padStart(7)}  wall ${s('wallMs').padStart(7)}  CPU ${s('cpuMs').padStart(7)}` +
-    (r.workerHeapMB !== undefined ? `  worker heap ${mb('workerHeapMB')}, buffers ${mb('workerArrayBuffersMB')}  main heap ${mb('mainHeapMB')}  ${r.files} files, ${r.entries} entries, ${r.batches} batches` : `  exit ${r.exit}`) +
+    (r.workerHeapMB !== undefined
+      ? `  worker heap ${mb('workerHeapMB')}, buffers ${mb('workerArrayBuffersMB')}  main heap ${mb('mainHeapMB')}  ${r.files} files, ${r.entries} entries, ${r.batches} batches`
+      : `  exit ${r.exit}`) +
     '\n'
   );
 }
@@ -146,7 +148,9 @@ function runCli(json: boolean): Promise<void> {
   return new Promise((done) => {
     const t0 = performance.now();
     const devnull = openSync('/dev/null', 'w');
-    const child = spawn(process.execPath, [resolve('dist', 'cli.js'), 'check', ...(json ? ['--json'] : []), DIR], { stdio: ['ignore', devnull, 'inherit'] });
+    const child = spawn(process.execPath, [resolve('dist', 'cli.js'), 'check', ...(json ? ['--json'] : []), DIR], {
+      stdio: ['ignore', devnull, 'inherit'],
+    });
     let peak = 0;
     const timer = setInterval(() => {
       peak = Math.max(peak, highWaterMark(child.pid!) ?? 0);
@@ -167,7 +171,10 @@ async function main(): Promise<void> {
   console.log(`memory of a folder scan of ${DIR}: node ${process.version}${MERGE_MS ? `, ${MERGE_MS} ms per batch merge` : ''}`);
   for (let round = 0; round < ROUNDS; round++) {
     for (const config of ONLY) {
-      const r = spawnSync(process.execPath, [__filename, '--run', config, '--dir', DIR, '--merge-ms', String(MERGE_MS)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const r = spawnSync(process.execPath, [__filename, '--run', config, '--dir', DIR, '--merge-ms', String(MERGE_MS)], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       process.stdout.write(JSON_OUT ? r.stdout : describe(r.stdout));
     }
   }

@@ -11,7 +11,13 @@ const channel = new BroadcastChannel('nfw-memory');
 const sample = (): void => {
   const h = getHeapStatistics();
   const m = process.memoryUsage();
-  channel.postMessage({ threadId, heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: m.external, arrayBuffers: m.arrayBuffers });
+  channel.postMessage({
+    threadId,
+    heapUsed: h.used_heap_size,
+    heapTotal: h.total_heap_size,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+  });
 };
 const timer = setInterval(sample, 5);
 timer.unref();

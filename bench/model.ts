@@ -63,7 +63,9 @@ async function main(): Promise<void> {
   // Lines as the extension host holds a document's: each a string of its own.
   const lines = JSON.parse(JSON.stringify(generateLogLines(Math.round((SIZE_MB * MB) / 370), { seed: 3, malformed: 0.01 }))) as string[];
   const bytes = lines.reduce((n, l) => n + l.length + 1, 0);
-  console.log(`Open document's model on ${lines.length} lines (${(bytes / MB).toFixed(0)} MB), node ${process.version}, medians of ${ROUNDS} rounds, alternating\n`);
+  console.log(
+    `Open document's model on ${lines.length} lines (${(bytes / MB).toFixed(0)} MB), node ${process.version}, medians of ${ROUNDS} rounds, alternating\n`,
+  );
   const keptEntries = (): unknown => {
     const entries: Array<TlsEntry | undefined> = new Array(lines.length);
     for (let i = 0; i < lines.length; i++) entries[i] = analyzeLine(lines[i], i).entry;
@@ -87,14 +89,26 @@ async function main(): Promise<void> {
     }
   }
   const row = (label: string, f: Figures[]): string =>
-    `${label.padEnd(44)} ${median(f.map((x) => x.ms)).toFixed(0).padStart(6)} ms  ${median(f.map((x) => x.keptMB)).toFixed(1).padStart(6)} MB kept  ${median(f.map((x) => x.gcMs)).toFixed(0).padStart(5)} ms in GC`;
+    `${label.padEnd(44)} ${median(f.map((x) => x.ms))
+      .toFixed(0)
+      .padStart(6)} ms  ${median(f.map((x) => x.keptMB))
+      .toFixed(1)
+      .padStart(6)} MB kept  ${median(f.map((x) => x.gcMs))
+      .toFixed(0)
+      .padStart(5)} ms in GC`;
   console.log(row('baseline: every line parsed, entries kept', results.entries));
   console.log(row('LogModel.reset: kinds, SNI ids, counts kept', results.model));
   const m = (k: 'entries' | 'model', f: (x: Figures) => number): number => median(results[k].map(f));
   console.log(
     `\nLogModel.reset takes ${(m('model', (x) => x.ms) / m('entries', (x) => x.ms)).toFixed(2)}× the baseline's time, keeps ` +
       `${(m('model', (x) => x.keptMB) / m('entries', (x) => x.keptMB)).toFixed(3)}× its heap and spends ` +
-      `${(m('model', (x) => x.gcMs) / Math.max(0.1, m('entries', (x) => x.gcMs))).toFixed(2)}× its time in GC.`,
+      `${(
+        m('model', (x) => x.gcMs) /
+        Math.max(
+          0.1,
+          m('entries', (x) => x.gcMs),
+        )
+      ).toFixed(2)}× its time in GC.`,
   );
 }
 

@@ -88,7 +88,13 @@ function inSteps<T>(steps: Generator<unknown, T, void>, done?: (value: T) => voi
 }
 
 function costOf(stretches: number[]): Cost & { stretches: number[] } {
-  return { longest: Math.max(...stretches), typical: median(stretches), total: stretches.reduce((n, t) => n + t, 0), steps: stretches.length - 1, stretches };
+  return {
+    longest: Math.max(...stretches),
+    typical: median(stretches),
+    total: stretches.reduce((n, t) => n + t, 0),
+    steps: stretches.length - 1,
+    stretches,
+  };
 }
 
 /** Costs of work done in parts one after the other, as one. */
@@ -195,8 +201,14 @@ async function main(): Promise<void> {
     kept = false;
     const m = make();
     console.log(label);
-    report('at once (findLine)', await repeat(() => worstSearch(m.lineCount, (from) => atOnce(() => findLine(m, from, direction, filter)))));
-    report('in steps (findLineInSteps)', await repeat(() => worstSearch(m.lineCount, (from) => inSteps(findLineInSteps(m, from, direction, filter)))));
+    report(
+      'at once (findLine)',
+      await repeat(() => worstSearch(m.lineCount, (from) => atOnce(() => findLine(m, from, direction, filter)))),
+    );
+    report(
+      'in steps (findLineInSteps)',
+      await repeat(() => worstSearch(m.lineCount, (from) => inSteps(findLineInSteps(m, from, direction, filter)))),
+    );
   }
 
   const at = Date.UTC(2024, 6, 2, 18, 30);
@@ -227,7 +239,9 @@ async function main(): Promise<void> {
       let level: TimePickLevel | undefined;
       const sorting = inSteps(timedEntriesInSteps(model.entries()), (v) => (sorted = v));
       const grouping = inSteps(timePickLevelInSteps(sorted), (v) => (level = v));
-      return level?.kind === 'buckets' ? chain(sorting, grouping, inSteps(bucketDetailsInSteps(level.buckets, cursor))) : chain(sorting, grouping);
+      return level?.kind === 'buckets'
+        ? chain(sorting, grouping, inSteps(bucketDetailsInSteps(level.buckets, cursor)))
+        : chain(sorting, grouping);
     }),
   );
   const top = timePickLevel(timedEntries(model.entries()));

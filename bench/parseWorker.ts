@@ -85,8 +85,14 @@ async function main(): Promise<void> {
   }
   worker.dispose();
   const row = (name: string, f: Figures[]): string =>
-    `${name.padEnd(34)} ${median(f.map((x) => x.ms)).toFixed(0).padStart(6)} ms  busy ${median(f.map((x) => x.busyMs)).toFixed(0).padStart(5)} ms  ` +
-    `longest hold ${median(f.map((x) => x.maxDelayMs)).toFixed(1).padStart(5)} ms (max ${Math.max(...f.map((x) => x.maxDelayMs)).toFixed(1)})`;
+    `${name.padEnd(34)} ${median(f.map((x) => x.ms))
+      .toFixed(0)
+      .padStart(6)} ms  busy ${median(f.map((x) => x.busyMs))
+      .toFixed(0)
+      .padStart(5)} ms  ` +
+    `longest hold ${median(f.map((x) => x.maxDelayMs))
+      .toFixed(1)
+      .padStart(5)} ms (max ${Math.max(...f.map((x) => x.maxDelayMs)).toFixed(1)})`;
   console.log('medians:');
   console.log(row('on the worker thread', results.worker));
   console.log(row(`here, ${LINES_PER_STEP}-line steps in ${TURN_MS} ms turns`, results.here));

@@ -9,7 +9,18 @@
  * assert the outcomes; this script only prints figures.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, chmodSync, mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -54,7 +65,14 @@ export function entryWithDeepField(depth: number): string {
  * U+FFFD) and between tokens (where it breaks the JSON). Returns the bytes and how many lines they hold.
  */
 export function invalidUtf8Log(lines: number, seed = 5): { bytes: Buffer; lines: number; insideString: number; betweenTokens: number } {
-  const bad = [Buffer.from([0xff]), Buffer.from([0xc3, 0x28]), Buffer.from([0xc0, 0xaf]), Buffer.from([0x80]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xf0, 0x9f, 0x98])];
+  const bad = [
+    Buffer.from([0xff]),
+    Buffer.from([0xc3, 0x28]),
+    Buffer.from([0xc0, 0xaf]),
+    Buffer.from([0x80]),
+    Buffer.from([0xed, 0xa0, 0x80]),
+    Buffer.from([0xf0, 0x9f, 0x98]),
+  ];
   const rng = new Prng(seed);
   const parts: Buffer[] = [];
   let insideString = 0;
@@ -168,32 +186,91 @@ const DEPTH = 1_000_000;
 
 const CASES: Case[] = [
   { name: '20 MiB line, valid entry (CLI)', prepare: (d) => logFile(d, 'long-valid.log', longLine(LONG, true)), run: (p) => check(p) },
-  { name: '20 MiB line, valid entry (CLI path, maxLineLength 32 Mi)', prepare: (d) => logFile(d, 'long-valid.log', longLine(LONG, true)), run: (p) => check(p, { maxLineLength: 32 * MiB }) },
-  { name: '20 MiB line, cut off (CLI path, maxLineLength 32 Mi)', prepare: (d) => logFile(d, 'long-cut.log', longLine(LONG, false)), run: (p) => check(p, { maxLineLength: 32 * MiB }) },
+  {
+    name: '20 MiB line, valid entry (CLI path, maxLineLength 32 Mi)',
+    prepare: (d) => logFile(d, 'long-valid.log', longLine(LONG, true)),
+    run: (p) => check(p, { maxLineLength: 32 * MiB }),
+  },
+  {
+    name: '20 MiB line, cut off (CLI path, maxLineLength 32 Mi)',
+    prepare: (d) => logFile(d, 'long-cut.log', longLine(LONG, false)),
+    run: (p) => check(p, { maxLineLength: 32 * MiB }),
+  },
   { name: '20 MiB line, valid entry (editor model)', prepare: () => '', run: async () => modelOutcome(longLine(LONG, true)) },
   { name: '20 MiB line, cut off (editor model)', prepare: () => '', run: async () => modelOutcome(longLine(LONG, false)) },
   { name: 'arrays nested 1e6 deep (CLI)', prepare: (d) => logFile(d, 'deep-array.log', deepJson(DEPTH, 'array')), run: (p) => check(p) },
   { name: 'objects nested 1e6 deep (CLI)', prepare: (d) => logFile(d, 'deep-object.log', deepJson(DEPTH, 'object')), run: (p) => check(p) },
-  { name: 'arrays opened 1e6 deep, never closed (CLI)', prepare: (d) => logFile(d, 'deep-open.log', deepJson(DEPTH, 'array', false)), run: (p) => check(p) },
-  { name: 'valid entry with a field nested 1e6 deep (editor model)', prepare: () => '', run: async () => modelOutcome(entryWithDeepField(DEPTH)) },
+  {
+    name: 'arrays opened 1e6 deep, never closed (CLI)',
+    prepare: (d) => logFile(d, 'deep-open.log', deepJson(DEPTH, 'array', false)),
+    run: (p) => check(p),
+  },
+  {
+    name: 'valid entry with a field nested 1e6 deep (editor model)',
+    prepare: () => '',
+    run: async () => modelOutcome(entryWithDeepField(DEPTH)),
+  },
   { name: '1e6 empty lines (CLI)', prepare: (d) => logFile(d, 'empty.log', '\n'.repeat(1_000_000)), run: (p) => check(p) },
   { name: '1e6 empty CRLF lines (editor model)', prepare: () => '', run: async () => modelOutcome('\r\n'.repeat(1_000_000)) },
   { name: '16 MiB of NUL bytes (CLI)', prepare: (d) => logFile(d, 'nul.log', Buffer.alloc(16 * MiB)), run: (p) => check(p) },
   {
     name: '100k lines with NUL bytes in them (CLI)',
-    prepare: (d) => logFile(d, 'nul-lines.log', generateLogLines(100_000, { seed: 4 }).map((l, i) => (i % 10 === 0 ? `${l.slice(0, 30)}\0${l.slice(30)}` : l)).join('\n')),
+    prepare: (d) =>
+      logFile(
+        d,
+        'nul-lines.log',
+        generateLogLines(100_000, { seed: 4 })
+          .map((l, i) => (i % 10 === 0 ? `${l.slice(0, 30)}\0${l.slice(30)}` : l))
+          .join('\n'),
+      ),
     run: (p) => check(p),
   },
-  { name: '100k lines, 20% with invalid UTF-8 (CLI)', prepare: (d) => logFile(d, 'bad-utf8.log', invalidUtf8Log(100_000).bytes), run: (p) => check(p) },
-  { name: '100k lines behind a UTF-8 BOM (CLI)', prepare: (d) => logFile(d, 'bom.log', '\uFEFF' + generateLogLines(100_000).join('\n')), run: (p) => check(p) },
-  { name: '100k lines, UTF-16LE with BOM (CLI)', prepare: (d) => logFile(d, 'utf16le.log', Buffer.from('\uFEFF' + generateLogLines(100_000).join('\r\n'), 'utf16le')), run: (p) => check(p) },
-  { name: '100k lines, UTF-16BE with BOM (CLI)', prepare: (d) => logFile(d, 'utf16be.log', Buffer.from('\uFEFF' + generateLogLines(100_000).join('\n'), 'utf16le').swap16()), run: (p) => check(p) },
-  { name: '100k lines, UTF-16LE without BOM (CLI)', prepare: (d) => logFile(d, 'utf16-nobom.log', Buffer.from(generateLogLines(100_000).join('\n'), 'utf16le')), run: (p) => check(p) },
-  { name: '16 MiB of random bytes named .log (CLI)', prepare: (d) => logFile(d, 'random.log', binaryBytes(16 * MiB, false)), run: (p) => check(p) },
+  {
+    name: '100k lines, 20% with invalid UTF-8 (CLI)',
+    prepare: (d) => logFile(d, 'bad-utf8.log', invalidUtf8Log(100_000).bytes),
+    run: (p) => check(p),
+  },
+  {
+    name: '100k lines behind a UTF-8 BOM (CLI)',
+    prepare: (d) => logFile(d, 'bom.log', '\uFEFF' + generateLogLines(100_000).join('\n')),
+    run: (p) => check(p),
+  },
+  {
+    name: '100k lines, UTF-16LE with BOM (CLI)',
+    prepare: (d) => logFile(d, 'utf16le.log', Buffer.from('\uFEFF' + generateLogLines(100_000).join('\r\n'), 'utf16le')),
+    run: (p) => check(p),
+  },
+  {
+    name: '100k lines, UTF-16BE with BOM (CLI)',
+    prepare: (d) => logFile(d, 'utf16be.log', Buffer.from('\uFEFF' + generateLogLines(100_000).join('\n'), 'utf16le').swap16()),
+    run: (p) => check(p),
+  },
+  {
+    name: '100k lines, UTF-16LE without BOM (CLI)',
+    prepare: (d) => logFile(d, 'utf16-nobom.log', Buffer.from(generateLogLines(100_000).join('\n'), 'utf16le')),
+    run: (p) => check(p),
+  },
+  {
+    name: '16 MiB of random bytes named .log (CLI)',
+    prepare: (d) => logFile(d, 'random.log', binaryBytes(16 * MiB, false)),
+    run: (p) => check(p),
+  },
   { name: '16 MiB PNG named .log (CLI)', prepare: (d) => logFile(d, 'image.log', binaryBytes(16 * MiB, true)), run: (p) => check(p) },
-  { name: 'gzip bomb, 1 GiB of zeros, default 4 GiB limit (CLI)', prepare: (d) => logFile(d, 'bomb.log.gz', gzipBomb(1024 * MiB)), run: (p) => check(p) },
-  { name: 'gzip bomb, 1 GiB of zeros, 100 MiB limit (CLI)', prepare: (d) => logFile(d, 'bomb.log.gz', gzipBomb(1024 * MiB)), run: (p) => check(p, { maxDecompressedBytes: 100 * MiB }) },
-  { name: 'gzip bomb, 1 GiB of line breaks, default limit (CLI)', prepare: (d) => logFile(d, 'bomb-lines.log.gz', gzipBomb(1024 * MiB, 0x0a)), run: (p) => check(p) },
+  {
+    name: 'gzip bomb, 1 GiB of zeros, default 4 GiB limit (CLI)',
+    prepare: (d) => logFile(d, 'bomb.log.gz', gzipBomb(1024 * MiB)),
+    run: (p) => check(p),
+  },
+  {
+    name: 'gzip bomb, 1 GiB of zeros, 100 MiB limit (CLI)',
+    prepare: (d) => logFile(d, 'bomb.log.gz', gzipBomb(1024 * MiB)),
+    run: (p) => check(p, { maxDecompressedBytes: 100 * MiB }),
+  },
+  {
+    name: 'gzip bomb, 1 GiB of line breaks, default limit (CLI)',
+    prepare: (d) => logFile(d, 'bomb-lines.log.gz', gzipBomb(1024 * MiB, 0x0a)),
+    run: (p) => check(p),
+  },
   {
     name: 'gzip cut in half, 20 MiB of text (CLI)',
     prepare: (d) => {
@@ -228,7 +305,7 @@ const CASES: Case[] = [
       const out = await check(p, {
         onProgress: () => {
           // About 50 MiB appended over the first part of the read, one write per chunk.
-          if (appended < 150) appended++, appendFileSync(p, extra);
+          if (appended < 150) (appended++, appendFileSync(p, extra));
         },
       });
       return `${out} (${appended} appends of 1000 lines)`;
@@ -333,13 +410,22 @@ async function main(argv: string[]): Promise<void> {
       const caseDir = join(dir, String(i));
       mkdirSync(caseDir);
       const input = c.prepare(caseDir);
-      const run = spawnSync(process.execPath, [__filename, '--child', String(i), input], { encoding: 'utf8', maxBuffer: 16 * MiB, timeout: 600_000 });
+      const run = spawnSync(process.execPath, [__filename, '--child', String(i), input], {
+        encoding: 'utf8',
+        maxBuffer: 16 * MiB,
+        timeout: 600_000,
+      });
       let row: string[];
       try {
         const m = JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as Measured;
         row = [c.name, m.outcome, fmtMs(m.ms), formatBytes(m.peakGrowth)];
       } catch {
-        row = [c.name, `FAILED (exit ${run.status}, ${run.signal ?? 'no signal'}): ${(run.stderr || run.stdout).trim().slice(0, 300)}`, '-', '-'];
+        row = [
+          c.name,
+          `FAILED (exit ${run.status}, ${run.signal ?? 'no signal'}): ${(run.stderr || run.stdout).trim().slice(0, 300)}`,
+          '-',
+          '-',
+        ];
       }
       rows.push(row);
       process.stderr.write(`${row.join(' | ')}\n`);

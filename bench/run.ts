@@ -122,8 +122,12 @@ async function alternate(label: string, base: () => Promise<unknown>, engine: ()
   const bm = median(b);
   const em = median(e);
   console.log(`${label}`);
-  console.log(`  baseline  median ${fmt(bm).padStart(9)}  ${(mb / (bm / 1000)).toFixed(0).padStart(5)} MB/s   runs ${b.map(fmt).join(', ')}`);
-  console.log(`  engine    median ${fmt(em).padStart(9)}  ${(mb / (em / 1000)).toFixed(0).padStart(5)} MB/s   runs ${e.map(fmt).join(', ')}`);
+  console.log(
+    `  baseline  median ${fmt(bm).padStart(9)}  ${(mb / (bm / 1000)).toFixed(0).padStart(5)} MB/s   runs ${b.map(fmt).join(', ')}`,
+  );
+  console.log(
+    `  engine    median ${fmt(em).padStart(9)}  ${(mb / (em / 1000)).toFixed(0).padStart(5)} MB/s   runs ${e.map(fmt).join(', ')}`,
+  );
   console.log(`  ratio engine/baseline: ${(em / bm).toFixed(2)}x`);
 }
 
@@ -148,17 +152,26 @@ function listFiles(dir: string): string[] {
 
 async function main(): Promise<void> {
   mkdirSync(DATA, { recursive: true });
-  console.log(`nfw-tls-logs benchmark: node ${process.version}, ${ROUNDS} rounds, medians; baseline and engine alternate on the same file\n`);
+  console.log(
+    `nfw-tls-logs benchmark: node ${process.version}, ${ROUNDS} rounds, medians; baseline and engine alternate on the same file\n`,
+  );
 
   if (!ONLY || ONLY.has('plain')) {
     const plain = await ensureLog(`plain-${PLAIN_SIZE / MB}MB.log`, PLAIN_SIZE, false);
     const bytes = statSync(plain).size;
-    await alternate(`Full check of a ${(bytes / MB).toFixed(0)} MB plain log (CLI path: stream, validate, problems, SNI counts) vs split + JSON.parse`, () => baseline(plain, false), () => checkFile(plain), bytes);
+    await alternate(
+      `Full check of a ${(bytes / MB).toFixed(0)} MB plain log (CLI path: stream, validate, problems, SNI counts) vs split + JSON.parse`,
+      () => baseline(plain, false),
+      () => checkFile(plain),
+      bytes,
+    );
 
     // The editor's path: the document's lines are already in memory; the model parses each.
     const text = await new Promise<string>((done) => {
       const chunks: Buffer[] = [];
-      createReadStream(plain).on('data', (c) => chunks.push(c as Buffer)).on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+      createReadStream(plain)
+        .on('data', (c) => chunks.push(c as Buffer))
+        .on('end', () => done(Buffer.concat(chunks).toString('utf8')));
     });
     // As the extension host holds a document: its lines arrive in a JSON message, so each is a string of
     // its own. (split() would give slices of one big string, which costs code that reads characters more.)
@@ -183,7 +196,12 @@ async function main(): Promise<void> {
   if (!ONLY || ONLY.has('gzip')) {
     const gz = await ensureLog(`plain-${PLAIN_SIZE / MB}MB.log.gz`, PLAIN_SIZE, true);
     const textBytes = PLAIN_SIZE;
-    await alternate(`Full check of the same log as .log.gz (${(statSync(gz).size / MB).toFixed(1)} MB compressed) vs gunzip + split + JSON.parse`, () => baseline(gz, true), () => checkFile(gz), textBytes);
+    await alternate(
+      `Full check of the same log as .log.gz (${(statSync(gz).size / MB).toFixed(1)} MB compressed) vs gunzip + split + JSON.parse`,
+      () => baseline(gz, true),
+      () => checkFile(gz),
+      textBytes,
+    );
     console.log('');
   }
 
@@ -252,12 +270,16 @@ async function main(): Promise<void> {
         timed('groups by count', () => model.groups()),
         timed('by latest', () => model.groups({ sort: 'latest' })),
         timed('files with failing SNIs', () => model.containers('source', { kind: 'failing' })),
-        timed(`first page of the biggest group (${biggest.entries} entries) by time`, () => model.entriesOf(biggest.sni, biggest.worst, 0, 200, { order: 'time' })),
+        timed(`first page of the biggest group (${biggest.entries} entries) by time`, () =>
+          model.entriesOf(biggest.sni, biggest.worst, 0, 200, { order: 'time' }),
+        ),
         timed('its details', () => model.details(biggest.sni)),
         timed('remove one file', () => model.removeSource(model.sourceKeys()[0])),
         timed('groups by latest after it', () => model.groups({ sort: 'latest' })),
       ];
-      console.log(`  the SNI model holds ${((withModel - before) / MB).toFixed(0)} MB (heap and array buffers after GC, after the scan minus before it)`);
+      console.log(
+        `  the SNI model holds ${((withModel - before) / MB).toFixed(0)} MB (heap and array buffers after GC, after the scan minus before it)`,
+      );
       console.log(`  queries: ${queries.join(', ')}`);
     }
     console.log('');
@@ -267,7 +289,9 @@ async function main(): Promise<void> {
     const plain = await ensureLog(`plain-${EDIT_DOC_SIZE / MB}MB-edit.log`, EDIT_DOC_SIZE, false);
     const text = await new Promise<string>((done) => {
       const chunks: Buffer[] = [];
-      createReadStream(plain).on('data', (c) => chunks.push(c as Buffer)).on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+      createReadStream(plain)
+        .on('data', (c) => chunks.push(c as Buffer))
+        .on('end', () => done(Buffer.concat(chunks).toString('utf8')));
     });
     const lines = text.split('\n');
     const model = new LogModel();
@@ -285,7 +309,9 @@ async function main(): Promise<void> {
       model.applyChanges([{ startLine: line, endLine: line, newLineCount: 1 }], (j) => lines[j]);
     }
     console.log(`One-line edit in a ${(EDIT_DOC_SIZE / MB).toFixed(0)} MB document (${lines.length} lines; full parse ${fmt(full)}):`);
-    console.log(`  re-validate the edited line: median ${(median(samples) * 1000).toFixed(0)} µs, max ${(Math.max(...samples) * 1000).toFixed(0)} µs`);
+    console.log(
+      `  re-validate the edited line: median ${(median(samples) * 1000).toFixed(0)} µs, max ${(Math.max(...samples) * 1000).toFixed(0)} µs`,
+    );
     console.log(`  collect the capped problem list for publishing: median ${fmt(median(publish))}, max ${fmt(Math.max(...publish))}`);
     console.log(`  baseline: a full re-parse would take ${fmt(full)} (${(full / median(samples)).toFixed(0)}x the incremental path)`);
   }

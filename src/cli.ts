@@ -2,7 +2,15 @@ import { join } from 'node:path';
 import { scanFiles } from './core/threads/scanPool';
 import { formatBytes } from './core/text';
 import type { SeverityCounts } from './core/parse/types';
-import { checkFile, collectLogFiles, describeError, formatProblemLine, terminalSafe, toJsonReport, type FileReport } from './core/report/report';
+import {
+  checkFile,
+  collectLogFiles,
+  describeError,
+  formatProblemLine,
+  terminalSafe,
+  toJsonReport,
+  type FileReport,
+} from './core/report/report';
 
 const USAGE = `Usage: nfw-tls-logs check [--json] [--max-decompressed <MB>] <file-or-directory>...
 
@@ -30,7 +38,7 @@ function parseArgs(argv: string[]): Args | string {
       const mb = Number(argv[++i]);
       if (!Number.isFinite(mb) || mb <= 0) return '--max-decompressed takes a positive number of megabytes';
       args.maxDecompressedBytes = Math.floor(mb * 1024 * 1024);
-    } else if (a === '--') args.paths.push(...argv.slice(i + 1)), (i = argv.length);
+    } else if (a === '--') (args.paths.push(...argv.slice(i + 1)), (i = argv.length));
     else if (a.startsWith('--')) return `unknown option "${a}"`;
     else args.paths.push(a);
   }
@@ -100,7 +108,7 @@ class OrderedOutput {
     let piece = '';
     for (const p of report.problems) {
       piece += `${formatProblemLine(report.path, p)}\n`;
-      if (piece.length >= 65536) pieces.push(piece), (piece = '');
+      if (piece.length >= 65536) (pieces.push(piece), (piece = ''));
     }
     if (piece.length > 0) pieces.push(piece);
     return pieces;
@@ -177,7 +185,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`nfw-tls-logs: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`nfw-tls-logs: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exitCode = 2;
   },
 );

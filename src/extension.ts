@@ -35,7 +35,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     // The registry of sources first: its consumers see a file change hands before its entries and problems.
     const sources = new LogSources(documents);
     const notes = new FileNotes();
-    context.subscriptions.push(documents, sources, new DiagnosticsPublisher(documents, config, sources, notes), new LanguageDetector(config));
+    context.subscriptions.push(
+      documents,
+      sources,
+      new DiagnosticsPublisher(documents, config, sources, notes),
+      new LanguageDetector(config),
+    );
     context.subscriptions.push(registerHovers(documents), registerGzip(config, notes));
     const sniModel = new SniModel();
     const sniView = new SniView(documents, sources, config, sniModel);
@@ -46,7 +51,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     context.subscriptions.push(statusBar, registerNavigation(documents), registerSymbols(documents));
     return { sniModel, sniTree: sniView.provider, sniTreeView: sniView.treeView, statusBar, activationMs: performance.now() - started };
   } catch (err) {
-    void vscode.window.showErrorMessage(`AWS Network Firewall TLS Logs could not start: ${err instanceof Error ? err.message : String(err)}`);
+    void vscode.window.showErrorMessage(
+      `AWS Network Firewall TLS Logs could not start: ${err instanceof Error ? err.message : String(err)}`,
+    );
     throw err;
   }
 }

@@ -13,7 +13,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, ensureCodeServer, startCodeServer, TEST_WINDOW_SETTINGS, which, type RunningCodeServer } from '../scripts/vscode-host/code-server.mjs';
+import {
+  CHROMIUM_ARGS,
+  ensureCodeServer,
+  startCodeServer,
+  TEST_WINDOW_SETTINGS,
+  which,
+  type RunningCodeServer,
+} from '../scripts/vscode-host/code-server.mjs';
 
 const root = resolve(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -37,7 +44,6 @@ const BROKEN_LINE = 45;
 
 // A test window's settings, and long lines wrap, so that whole entries (and their squiggles) are in view without scrolling sideways.
 const SETTINGS = { ...TEST_WINDOW_SETTINGS, 'editor.wordWrap': 'on' };
-
 
 const started = Date.now();
 const say = (line: string): void => console.log(`[installed +${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
@@ -83,7 +89,9 @@ function codeServerCli(entry: string, cliArgs: string[]): Promise<string> {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolvePromise(output) : reject(new Error(`code-server ${cliArgs.join(' ')} exited with ${code}:\n${output}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolvePromise(output) : reject(new Error(`code-server ${cliArgs.join(' ')} exited with ${code}:\n${output}`)),
+    );
   });
 }
 
@@ -128,7 +136,10 @@ async function goTo(page: Page, line: number, column: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  setTimeout(() => void finish(1, `The installed-extension check did not finish within ${timeoutMs} ms (NFW_INSTALLED_TIMEOUT_MS)`), timeoutMs).unref();
+  setTimeout(
+    () => void finish(1, `The installed-extension check did not finish within ${timeoutMs} ms (NFW_INSTALLED_TIMEOUT_MS)`),
+    timeoutMs,
+  ).unref();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void finish(130, `Stopped by ${signal}`));
   if (!existsSync(vsix)) throw new Error(`${vsix} does not exist; run "npm run package" first`);
   const executablePath = process.env.NFW_CHROMIUM ?? which('chromium') ?? which('chromium-browser') ?? which('google-chrome');
@@ -137,7 +148,14 @@ async function main(): Promise<void> {
   const entry = await ensureCodeServer(root);
   dataDir = mkdtempSync(join(tmpdir(), 'nfw-installed-'));
   const extensionsDir = join(dataDir, 'extensions');
-  const installed = await codeServerCli(entry, ['--extensions-dir', extensionsDir, '--user-data-dir', join(dataDir, 'user-data'), '--install-extension', vsix]);
+  const installed = await codeServerCli(entry, [
+    '--extensions-dir',
+    extensionsDir,
+    '--user-data-dir',
+    join(dataDir, 'user-data'),
+    '--install-extension',
+    vsix,
+  ]);
   const folder = join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
   if (!existsSync(join(folder, 'package.json'))) throw new Error(`the extension is not in ${folder} after installing:\n${installed}`);
   say(`installed ${vsix} (${(statSync(vsix).size / 1024).toFixed(0)} KiB) into ${extensionsDir}`);

@@ -66,10 +66,7 @@ async function finish(code, message) {
   finished = true;
   if (message) console.error(message);
   aborted.abort();
-  await Promise.all([
-    browser?.then((b) => b.close()).catch(() => {}),
-    server?.then((s) => s.stop()).catch(() => {}),
-  ]);
+  await Promise.all([browser?.then((b) => b.close()).catch(() => {}), server?.then((s) => s.stop()).catch(() => {})]);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   process.exit(code);
 }

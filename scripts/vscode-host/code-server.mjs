@@ -17,7 +17,15 @@ const RIPGREP_ASSET_VERSION = 'v13.0.0-10';
 const RIPGREP_TARGETS = { x64: 'x86_64-unknown-linux-musl', arm64: 'aarch64-unknown-linux-musl' };
 
 /** Headless Chromium's flags for a closed network: no sync, updates or background fetches. */
-export const CHROMIUM_ARGS = Object.freeze(['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']);
+export const CHROMIUM_ARGS = Object.freeze([
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]);
 
 /** Workbench settings for a window that tests drive: no start-up editor, tips, telemetry, updates, source control or chat. */
 export const TEST_WINDOW_SETTINGS = Object.freeze({
@@ -229,12 +237,18 @@ export function startCodeServer({
   const socketDir = mkdtempSync(join(tmpdir(), 'code-server-ipc-'));
   const args = [
     entry,
-    '--session-socket', join(socketDir, 'ipc.sock'),
-    '--config', configPath,
-    '--user-data-dir', join(dataDir, 'user-data'),
-    '--extensions-dir', join(dataDir, 'extensions'),
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--session-socket',
+    join(socketDir, 'ipc.sock'),
+    '--config',
+    configPath,
+    '--user-data-dir',
+    join(dataDir, 'user-data'),
+    '--extensions-dir',
+    join(dataDir, 'extensions'),
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',

@@ -44,7 +44,8 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback
 
 /** The reader over VS Code's configuration. */
 export const workspaceConfig: ConfigReader = {
-  onDidChange: (listener) => vscode.workspace.onDidChangeConfiguration((e) => listener({ affects: (setting) => e.affectsConfiguration(setting) })),
+  onDidChange: (listener) =>
+    vscode.workspace.onDidChangeConfiguration((e) => listener({ affects: (setting) => e.affectsConfiguration(setting) })),
   detectByContent: (resource) => read(Settings.detectByContent, true, resource),
   maxDiagnosticsPerFile: (resource) => Math.max(1, Math.min(1000, Math.floor(read(Settings.maxDiagnosticsPerFile, 1000, resource)))),
   severities: (resource) => parseSeverityOverrides(read<unknown>(Settings.diagnosticsSeverity, {}, resource)),

@@ -22,7 +22,11 @@ export function toRange(line: number, startColumn: number, endColumn: number): v
 }
 
 export function toDiagnostic(problem: Problem): vscode.Diagnostic {
-  const d = new vscode.Diagnostic(toRange(problem.line, problem.startColumn, problem.endColumn), problem.message, toSeverity(problem.severity));
+  const d = new vscode.Diagnostic(
+    toRange(problem.line, problem.startColumn, problem.endColumn),
+    problem.message,
+    toSeverity(problem.severity),
+  );
   d.source = DIAGNOSTIC_SOURCE;
   d.code = problem.code;
   return d;
@@ -55,12 +59,7 @@ export function toDocumentSymbol(group: OutlineGroup, lineLength: (line: number)
  * first; when there are more in all, the least severe is dropped to make room for a first diagnostic
  * (`problems-capped`) that says how many there are. `origin` adds where they came from to that note.
  */
-export function toCappedDiagnostics(
-  problems: readonly Problem[],
-  counts: SeverityCounts,
-  cap: number,
-  origin = '',
-): vscode.Diagnostic[] {
+export function toCappedDiagnostics(problems: readonly Problem[], counts: SeverityCounts, cap: number, origin = ''): vscode.Diagnostic[] {
   return withCapNote(problems.map(toDiagnostic), counts, cap, origin);
 }
 
@@ -69,16 +68,15 @@ export function toCappedDiagnostics(
  * a time): adds the `problems-capped` note (its wording: core's `capNote`) in place of the least severe
  * when `counts` says there are more. Changes and returns `diagnostics`.
  */
-export function withCapNote(
-  diagnostics: vscode.Diagnostic[],
-  counts: SeverityCounts,
-  cap: number,
-  origin = '',
-): vscode.Diagnostic[] {
+export function withCapNote(diagnostics: vscode.Diagnostic[], counts: SeverityCounts, cap: number, origin = ''): vscode.Diagnostic[] {
   const capped = capNote(diagnostics.length, counts, cap, origin);
   if (!capped) return diagnostics;
   diagnostics.length = capped.shown;
-  const note = new vscode.Diagnostic(toRange(capped.line, capped.startColumn, capped.endColumn), capped.message, toSeverity(capped.severity));
+  const note = new vscode.Diagnostic(
+    toRange(capped.line, capped.startColumn, capped.endColumn),
+    capped.message,
+    toSeverity(capped.severity),
+  );
   note.source = DIAGNOSTIC_SOURCE;
   note.code = PROBLEMS_CAPPED;
   diagnostics.unshift(note);

@@ -122,7 +122,8 @@ export class DiagnosticsPublisher implements vscode.Disposable {
 
   /** The `index`th collection, made when first needed (each has its own name, as VS Code keeps one list per name and file). */
   private collection(index: number): vscode.DiagnosticCollection {
-    while (this.collections.length <= index) this.collections.push(vscode.languages.createDiagnosticCollection(`${DIAGNOSTIC_SOURCE}#${this.collections.length + 1}`));
+    while (this.collections.length <= index)
+      this.collections.push(vscode.languages.createDiagnosticCollection(`${DIAGNOSTIC_SOURCE}#${this.collections.length + 1}`));
     return this.collections[index];
   }
 

@@ -121,7 +121,10 @@ export class DiskScans implements vscode.Disposable {
     if (this.folders.size === 0) return;
     const folders = [...this.folders].map((f) => vscode.Uri.parse(f));
     const what = folders.length === 1 ? 'the scanned folder' : `the ${folders.length} scanned folders`;
-    const choice = await vscode.window.showInformationMessage(`The severity setting changed. Problems of ${what} follow it once scanned again.`, 'Scan Again');
+    const choice = await vscode.window.showInformationMessage(
+      `The severity setting changed. Problems of ${what} follow it once scanned again.`,
+      'Scan Again',
+    );
     if (choice === 'Scan Again') await this.scanFolder(...folders);
   }
 
@@ -129,7 +132,12 @@ export class DiskScans implements vscode.Disposable {
    * Scans `uris` from disk. `views` are the URIs the results belong to (the decompressed view of a `.log.gz`
    * shown in an editor, or the file itself): the SNI model's source keys and the diagnostics' targets.
    */
-  private async scan(uris: vscode.Uri[], title: string, views: vscode.Uri[] = uris, location = vscode.ProgressLocation.Notification): Promise<ScanSummary> {
+  private async scan(
+    uris: vscode.Uri[],
+    title: string,
+    views: vscode.Uri[] = uris,
+    location = vscode.ProgressLocation.Notification,
+  ): Promise<ScanSummary> {
     const keys = uris.map((u) => this.sources.keyOf(u));
     const registry = this.sources.registry;
     const summary: ScanSummary = { files: 0, entries: 0, errors: 0, warnings: 0, information: 0, unreadable: 0, cancelled: false };
@@ -146,55 +154,52 @@ export class DiskScans implements vscode.Disposable {
       // An open document of the file stays its live source; the scan's result is set aside for when it closes.
       if (registry.live(key) !== 'document') this.model.removeSource(key);
     }
-    await vscode.window.withProgress(
-      { location, title, cancellable: true },
-      async (progress, token) => {
-        token.onCancellationRequested(() => controller.abort());
-        let reported = 0;
-        const result = await scanFiles(
-          uris.map((u) => u.fsPath),
-          {
-            workerPath: this.workerPath,
-            mode: 'entries',
-            maxProblems: cap,
-            maxDecompressedBytes: this.config.maxDecompressedBytes(),
-            severities: this.config.severities(),
-            signal: controller.signal,
-            sizes,
-            onEntries: (index, _path, batch) => {
-              // A file's facts are worked out once, with its first batch.
-              if (registry.live(keys[index]) === 'document') {
-                skipped.add(index);
-                return;
-              }
-              const meta = metas[index] ?? (metas[index] = sourceMeta(uris[index], { origin: 'disk' }));
-              this.model.addBatch(keys[index], batch, meta);
-            },
-            // Each file's report is published and counted as it arrives; none is kept for the end.
-            keepReports: false,
-            onFile: (file) => {
-              summary.files++;
-              summary.entries += file.report.entries;
-              this.publish(keys[file.index], views[file.index], file);
-              // The file's document closed while it was read: the entries read before then are missing.
-              if (skipped.has(file.index) && registry.live(keys[file.index]) === 'scan') void this.rescan(keys[file.index]);
-            },
-            onProgress: (p) => {
-              const total = p.bytesTotal ?? 0;
-              const percent = total > 0 ? (p.bytesRead / total) * 100 : 0;
-              progress.report({
-                increment: percent - reported,
-                message: `${p.filesDone} of ${p.filesTotal} files, ${formatBytes(p.bytesRead)}${total > 0 ? ` of ${formatBytes(total)}` : ''}, ${p.entries} entries`,
-              });
-              reported = percent;
-            },
+    await vscode.window.withProgress({ location, title, cancellable: true }, async (progress, token) => {
+      token.onCancellationRequested(() => controller.abort());
+      let reported = 0;
+      const result = await scanFiles(
+        uris.map((u) => u.fsPath),
+        {
+          workerPath: this.workerPath,
+          mode: 'entries',
+          maxProblems: cap,
+          maxDecompressedBytes: this.config.maxDecompressedBytes(),
+          severities: this.config.severities(),
+          signal: controller.signal,
+          sizes,
+          onEntries: (index, _path, batch) => {
+            // A file's facts are worked out once, with its first batch.
+            if (registry.live(keys[index]) === 'document') {
+              skipped.add(index);
+              return;
+            }
+            const meta = metas[index] ?? (metas[index] = sourceMeta(uris[index], { origin: 'disk' }));
+            this.model.addBatch(keys[index], batch, meta);
           },
-        );
-        summary.cancelled = result.cancelled === true;
-        summary.unreadable = result.unreadable?.length ?? 0;
-        for (const u of result.unreadable ?? []) void vscode.window.showWarningMessage(`Could not read ${u.path}: ${u.reason}`);
-      },
-    );
+          // Each file's report is published and counted as it arrives; none is kept for the end.
+          keepReports: false,
+          onFile: (file) => {
+            summary.files++;
+            summary.entries += file.report.entries;
+            this.publish(keys[file.index], views[file.index], file);
+            // The file's document closed while it was read: the entries read before then are missing.
+            if (skipped.has(file.index) && registry.live(keys[file.index]) === 'scan') void this.rescan(keys[file.index]);
+          },
+          onProgress: (p) => {
+            const total = p.bytesTotal ?? 0;
+            const percent = total > 0 ? (p.bytesRead / total) * 100 : 0;
+            progress.report({
+              increment: percent - reported,
+              message: `${p.filesDone} of ${p.filesTotal} files, ${formatBytes(p.bytesRead)}${total > 0 ? ` of ${formatBytes(total)}` : ''}, ${p.entries} entries`,
+            });
+            reported = percent;
+          },
+        },
+      );
+      summary.cancelled = result.cancelled === true;
+      summary.unreadable = result.unreadable?.length ?? 0;
+      for (const u of result.unreadable ?? []) void vscode.window.showWarningMessage(`Could not read ${u.path}: ${u.reason}`);
+    });
     for (const key of keys) if (this.running.get(key) === controller) this.running.delete(key);
     summary.errors = this.totals.error;
     summary.warnings = this.totals.warning;
@@ -210,7 +215,12 @@ export class DiskScans implements vscode.Disposable {
     this.totals.error += counts.error;
     this.totals.warning += counts.warning;
     this.totals.information += counts.information;
-    const diagnostics = toCappedDiagnostics(report.problems, counts, this.config.maxDiagnosticsPerFile(), ', from a scan of the file on disk');
+    const diagnostics = toCappedDiagnostics(
+      report.problems,
+      counts,
+      this.config.maxDiagnosticsPerFile(),
+      ', from a scan of the file on disk',
+    );
     this.sources.registry.setScan(key, { target, diagnostics });
   }
 
@@ -240,7 +250,9 @@ export class DiskScans implements vscode.Disposable {
     if (!(input instanceof vscode.TabInputText)) return;
     const shown = input.uri.toString();
     if (!this.told.has(shown)) return;
-    const stillOpen = vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === shown));
+    const stillOpen = vscode.window.tabGroups.all.some((g) =>
+      g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === shown),
+    );
     if (stillOpen) return;
     const key = this.sources.keyOf(input.uri);
     this.running.get(key)?.abort();
@@ -280,24 +292,30 @@ async function looksLikeTlsLog(uri: vscode.Uri, path: string): Promise<boolean> 
   try {
     const head = Buffer.alloc(64 * 1024);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    const first = head.subarray(0, bytesRead).toString('utf8').split('\n').find((l) => l.trim() !== '');
+    const first = head
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .split('\n')
+      .find((l) => l.trim() !== '');
     return first !== undefined && isTlsLogLine(first);
   } finally {
     await handle.close();
   }
 }
 
-
 /** Registers the folder scan commands. */
 export function registerDiskScanCommands(scans: DiskScans): vscode.Disposable {
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(Commands.scanFolder, async (clicked?: unknown, selected?: unknown): Promise<ScanSummary | undefined> => {
-      const targets =
-        scanTargets((x): x is vscode.Uri => x instanceof vscode.Uri, clicked, selected) ??
-        (await vscode.window.showOpenDialog(scanPickerOptions((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri))));
-      if (!targets || targets.length === 0) return undefined;
-      return scans.scanFolder(...targets);
-    }),
+    vscode.commands.registerCommand(
+      Commands.scanFolder,
+      async (clicked?: unknown, selected?: unknown): Promise<ScanSummary | undefined> => {
+        const targets =
+          scanTargets((x): x is vscode.Uri => x instanceof vscode.Uri, clicked, selected) ??
+          (await vscode.window.showOpenDialog(scanPickerOptions((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri))));
+        if (!targets || targets.length === 0) return undefined;
+        return scans.scanFolder(...targets);
+      },
+    ),
     vscode.commands.registerCommand(Commands.clearScans, () => scans.clear()),
   );
 }

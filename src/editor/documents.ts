@@ -194,7 +194,14 @@ export class LogDocuments implements vscode.Disposable {
       let finished: boolean;
       if (onWorker && this.worker && isBig(document)) {
         try {
-          finished = await this.parseOnWorker(this.worker, document, read, model, handOver, () => stopped() || document.version !== version);
+          finished = await this.parseOnWorker(
+            this.worker,
+            document,
+            read,
+            model,
+            handOver,
+            () => stopped() || document.version !== version,
+          );
         } catch (err) {
           // The worker could not parse it (it failed to start, or ran out of memory): parse here instead.
           console.error(`Parsing ${document.uri.toString(true)} on a worker thread failed; parsing it on the extension host instead:`, err);

@@ -16,7 +16,11 @@ import { Commands, CustomEditors, GZIP_SCHEME } from './ids';
 
 /** The decompressed view of a gzip file on disk. */
 export function gzipViewUri(file: vscode.Uri): vscode.Uri {
-  return vscode.Uri.from({ scheme: GZIP_SCHEME, path: file.path.replace(/\.gz$/i, ''), query: file.path.toLowerCase().endsWith('.gz') ? '' : 'raw' });
+  return vscode.Uri.from({
+    scheme: GZIP_SCHEME,
+    path: file.path.replace(/\.gz$/i, ''),
+    query: file.path.toLowerCase().endsWith('.gz') ? '' : 'raw',
+  });
 }
 
 /** The gzip file on disk behind a decompressed view. */
@@ -60,9 +64,11 @@ class GzipFileSystem implements vscode.FileSystemProvider {
     };
     const encoding = encodingNote(result.encoding, result.encodingGuessed === true);
     if (encoding !== undefined) note('unusual-format', 0, encoding);
-    if (result.incomplete) note('file-incomplete', countLines(result.bytes), `The file could not be read to the end: ${result.incomplete}.`);
+    if (result.incomplete)
+      note('file-incomplete', countLines(result.bytes), `The file could not be read to the end: ${result.incomplete}.`);
     this.notes.set(uri, notes);
-    if (result.incomplete) void vscode.window.showWarningMessage(`${file.fsPath.split(/[\\/]/).pop() ?? file.fsPath}: ${result.incomplete}.`);
+    if (result.incomplete)
+      void vscode.window.showWarningMessage(`${file.fsPath.split(/[\\/]/).pop() ?? file.fsPath}: ${result.incomplete}.`);
     return result.bytes;
   }
 
@@ -130,11 +136,19 @@ export function registerGzip(config: ConfigReader, notes: FileNotes): vscode.Dis
   return vscode.Disposable.from(
     fs,
     vscode.workspace.registerFileSystemProvider(GZIP_SCHEME, fs, { isReadonly: true, isCaseSensitive: true }),
-    vscode.window.registerCustomEditorProvider(CustomEditors.gzipLog, new GzipRedirectEditor(), { supportsMultipleEditorsPerDocument: true }),
+    vscode.window.registerCustomEditorProvider(CustomEditors.gzipLog, new GzipRedirectEditor(), {
+      supportsMultipleEditorsPerDocument: true,
+    }),
     vscode.commands.registerCommand(Commands.openGzipLog, async (target?: vscode.Uri) => {
       const file =
         target ??
-        (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Open TLS Log', filters: { 'Gzip-compressed TLS logs': ['gz'] } }))?.[0];
+        (
+          await vscode.window.showOpenDialog({
+            canSelectMany: false,
+            openLabel: 'Open TLS Log',
+            filters: { 'Gzip-compressed TLS logs': ['gz'] },
+          })
+        )?.[0];
       if (file) await openGzipLog(file);
     }),
   );

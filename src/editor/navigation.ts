@@ -39,18 +39,22 @@ export function registerNavigation(documents: LogDocuments): vscode.Disposable {
   // One move at a time: a move asked for while another still searches starts from where that one lands,
   // as it would if the searches took no time.
   let moves: Promise<unknown> = Promise.resolve();
-  const stepper = (direction: 1 | -1, filter: LineFilter, noun: string, column: (model: LogModel, line: number, text: string) => number) => () => {
-    const move = moves.then(() => step(documents, direction, filter, noun, column));
-    moves = move.catch(() => undefined);
-    return move;
-  };
+  const stepper =
+    (direction: 1 | -1, filter: LineFilter, noun: string, column: (model: LogModel, line: number, text: string) => number) => () => {
+      const move = moves.then(() => step(documents, direction, filter, noun, column));
+      moves = move.catch(() => undefined);
+      return move;
+    };
   const problemColumn = (model: LogModel, line: number): number => Math.min(...model.problemsOf(line).map((p) => p.startColumn));
   const entryColumn = (_model: LogModel, _line: number, text: string): number => statusColumn(text);
   return vscode.Disposable.from(
     vscode.commands.registerCommand(Commands.nextProblem, stepper(1, hasProblems, 'entry with a problem', problemColumn)),
     vscode.commands.registerCommand(Commands.previousProblem, stepper(-1, hasProblems, 'entry with a problem', problemColumn)),
     vscode.commands.registerCommand(Commands.nextRevokedOrUnknown, stepper(1, isRevokedOrUnknown, 'revoked or unknown entry', entryColumn)),
-    vscode.commands.registerCommand(Commands.previousRevokedOrUnknown, stepper(-1, isRevokedOrUnknown, 'revoked or unknown entry', entryColumn)),
+    vscode.commands.registerCommand(
+      Commands.previousRevokedOrUnknown,
+      stepper(-1, isRevokedOrUnknown, 'revoked or unknown entry', entryColumn),
+    ),
     vscode.commands.registerCommand(Commands.goToEntryByTime, (time?: unknown) => goToEntryByTime(documents, time)),
   );
 }
@@ -70,7 +74,11 @@ async function activeLog(documents: LogDocuments): Promise<vscode.TextEditor | u
  * Runs `steps` on the documents' slice queue (the first slice at once when nothing else waits). Resolves
  * with what they return, or undefined when `stopped` says so before a step or the queue closes.
  */
-async function runSteps<T>(documents: LogDocuments, steps: Generator<unknown, T, void>, stopped?: () => boolean): Promise<{ value: T } | undefined> {
+async function runSteps<T>(
+  documents: LogDocuments,
+  steps: Generator<unknown, T, void>,
+  stopped?: () => boolean,
+): Promise<{ value: T } | undefined> {
   let result: { value: T } | undefined;
   const whole = (function* () {
     result = { value: yield* steps };
@@ -125,7 +133,9 @@ async function step(
 ): Promise<number | undefined> {
   const editor = await activeLog(documents);
   if (!editor) return undefined;
-  const found = await overModel(documents, editor.document, (model) => findLineInSteps(model, editor.selection.active.line, direction, filter));
+  const found = await overModel(documents, editor.document, (model) =>
+    findLineInSteps(model, editor.selection.active.line, direction, filter),
+  );
   if (!found) return undefined;
   const { model, value: hit } = found;
   if (!hit) {
@@ -191,29 +201,34 @@ async function pickEntry(documents: LogDocuments, entries: TimedEntry[], cursorL
       const { omitted } = level.value;
       const items = await runSteps(
         documents,
-        mapInSteps(
-          level.value.entries,
-          (e): EntryItem => ({
-            label: noIcons(formatEntryTime(e.timeMs)),
-            description: noIcons(entryOutcome(e.entry)),
-            detail: `${noIcons(sniText(e.entry.sni))} · line ${thousands(e.line + 1)}`,
-            entry: e,
-          }),
-        ),
+        mapInSteps(level.value.entries, (e): EntryItem => ({
+          label: noIcons(formatEntryTime(e.timeMs)),
+          description: noIcons(entryOutcome(e.entry)),
+          detail: `${noIcons(sniText(e.entry.sni))} · line ${thousands(e.line + 1)}`,
+          entry: e,
+        })),
       );
       if (!items) return undefined;
       const placeholder =
         omitted > 0
           ? `The first ${thousands(TIME_PICK_LIMIT)} of ${thousands(items.value.length + omitted)} entries in this second; type to filter by time, outcome or SNI`
           : 'Type to filter by time, outcome or SNI';
-      const picked = await pick(items.value, items.value.find((i) => i.entry.line === cursorLine), placeholder, atTime);
+      const picked = await pick(
+        items.value,
+        items.value.find((i) => i.entry.line === cursorLine),
+        placeholder,
+        atTime,
+      );
       return 'entry' in picked ? picked.entry : picked.at;
     }
     const { buckets } = level.value;
     const described = await runSteps(documents, bucketDetailsInSteps(buckets, cursorLine));
     if (!described) return undefined;
     const { details, holding } = described.value;
-    const items = await runSteps(documents, mapInSteps(buckets, (b, i): BucketItem => ({ label: bucketLabel(b), description: 'UTC', detail: details[i], bucket: b })));
+    const items = await runSteps(
+      documents,
+      mapInSteps(buckets, (b, i): BucketItem => ({ label: bucketLabel(b), description: 'UTC', detail: details[i], bucket: b })),
+    );
     if (!items) return undefined;
     const active = holding >= 0 ? items.value[holding] : undefined;
     const picked = await pick(items.value, active, `${plural(total, 'entry', 'entries')}; pick or type a time`, atTime);
@@ -248,7 +263,17 @@ function pick<T extends vscode.QuickPickItem>(
     qp.onDidChangeValue((value) => {
       const at = atTime(value);
       const kept = shown.filter((i) => matchesQuery(value, [i.label, i.description, i.detail]));
-      const jump: AtTimeItem[] = at === undefined ? [] : [{ label: `$(arrow-right) First entry at or after ${noIcons(value.trim())}`, detail: `line ${thousands(at.line + 1)}`, alwaysShow: true, at }];
+      const jump: AtTimeItem[] =
+        at === undefined
+          ? []
+          : [
+              {
+                label: `$(arrow-right) First entry at or after ${noIcons(value.trim())}`,
+                detail: `line ${thousands(at.line + 1)}`,
+                alwaysShow: true,
+                at,
+              },
+            ];
       qp.items = [...jump, ...kept];
     });
     let result: T | AtTimeItem = { label: '', at: undefined };

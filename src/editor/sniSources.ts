@@ -65,13 +65,15 @@ export class SniSources implements vscode.Disposable {
         else this.schedule(document);
       }),
       // A file whose document closed leaves the model; a scan of it, if any, fills its source again.
-      { dispose: sources.registry.onDidChange(({ id, before, after }) => {
-        if (before !== 'document' || after === 'document') return;
-        this.pending.cancel(id);
-        this.fed.delete(id);
-        this.open.delete(id);
-        this.model.removeSource(id);
-      }) },
+      {
+        dispose: sources.registry.onDidChange(({ id, before, after }) => {
+          if (before !== 'document' || after === 'document') return;
+          this.pending.cancel(id);
+          this.fed.delete(id);
+          this.open.delete(id);
+          this.model.removeSource(id);
+        }),
+      },
     ];
     this.syncAll();
   }

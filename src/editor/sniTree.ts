@@ -200,7 +200,8 @@ export class SniTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         item = new vscode.TreeItem(`${plural(node.remaining, 'more SNI', 'more SNIs')}`, vscode.TreeItemCollapsibleState.Collapsed);
         item.description = `from #${node.offset + 1}`;
         item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.tooltip = 'SNIs are listed a page at a time, in the order the view is sorted by; expand to list the next page. The filter narrows the list.';
+        item.tooltip =
+          'SNIs are listed a page at a time, in the order the view is sorted by; expand to list the next page. The filter narrows the list.';
         break;
       }
       case 'page': {
@@ -414,7 +415,12 @@ function untrustedMarkdown(markdown: string): vscode.MarkdownString {
 }
 
 function kindCounts(group: SniGroup): { kind: GroupKind; count: number }[] {
-  const counts: Record<GroupKind, number> = { revoked: group.revoked, tlsError: group.tlsErrors, unknown: group.unknown, other: group.otherStatus };
+  const counts: Record<GroupKind, number> = {
+    revoked: group.revoked,
+    tlsError: group.tlsErrors,
+    unknown: group.unknown,
+    other: group.otherStatus,
+  };
   return GROUP_KINDS.filter((k) => counts[k] > 0).map((kind) => ({ kind, count: counts[kind] }));
 }
 
@@ -462,7 +468,9 @@ function valueList<T extends string | number>(values: { values: readonly T[]; to
 function groupTooltip(d: SniGroupDetails, sourceName: (key: string) => string): string {
   const rows = [`**SNI** ${sniMarkdown(d.sni)}`, ''];
   rows.push(`- **Entries:** ${countsDescription(d)}`);
-  const actions = (['DROP', 'REJECT', 'PASS', 'other'] as const).filter((a) => d.actions[a] > 0).map((a) => `${d.actions[a]} ${a === 'other' ? 'other' : a}`);
+  const actions = (['DROP', 'REJECT', 'PASS', 'other'] as const)
+    .filter((a) => d.actions[a] > 0)
+    .map((a) => `${d.actions[a]} ${a === 'other' ? 'other' : a}`);
   if (actions.length > 0) rows.push(`- **Revocation actions:** ${actions.join(', ')}`);
   rows.push(`- **First seen:** ${formatTime(d.firstSeen)} UTC`);
   rows.push(`- **Last seen:** ${formatTime(d.lastSeen)} UTC`);
@@ -481,7 +489,12 @@ function entryTooltip(loc: EntryLocation, entry: TlsEntry | undefined, fileName:
     rows.push(`- **Time:** ${formatTime(loc.timeMs)} UTC`);
     rows.push(`- **SNI:** ${sniMarkdown(loc.sni)}`);
     if (loc.firewall !== null) rows.push(`- **Firewall:** ${codeSpan(loc.firewall)}`);
-    rows.push('', open ? '*This line changed; the view updates in a moment.*' : "*Select the entry to open the file and read the entry's other fields.*");
+    rows.push(
+      '',
+      open
+        ? '*This line changed; the view updates in a moment.*'
+        : "*Select the entry to open the file and read the entry's other fields.*",
+    );
     return rows.join('\n');
   }
   const field = (label: string, value: string | number | undefined): void => {

@@ -56,7 +56,9 @@ export function registerSniTreeCommands(view: SniView): vscode.Disposable {
       } catch (err) {
         // VS Code does not hand files over 50 MB to extensions; entries read from disk can still point into one.
         const name = model.sourceMeta(sourceKey)?.name ?? sourceKey;
-        void vscode.window.showErrorMessage(`Could not open ${name} at line ${line + 1}: ${err instanceof Error ? err.message : String(err)}`);
+        void vscode.window.showErrorMessage(
+          `Could not open ${name} at line ${line + 1}: ${err instanceof Error ? err.message : String(err)}`,
+        );
         return undefined;
       }
     }
@@ -64,7 +66,10 @@ export function registerSniTreeCommands(view: SniView): vscode.Disposable {
     const range = document.lineAt(line).range;
     const preserveFocus = typeof options === 'object' && options !== null && (options as OpenEntryOptions).preserveFocus === true;
     // The cursor goes to the entry, which is highlighted rather than selected: a keystroke then cannot replace it.
-    const editor = await vscode.window.showTextDocument(document, { preserveFocus, selection: new vscode.Selection(range.start, range.start) });
+    const editor = await vscode.window.showTextDocument(document, {
+      preserveFocus,
+      selection: new vscode.Selection(range.start, range.start),
+    });
     editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
     highlight.show(editor, line);
     return editor;
@@ -84,12 +89,15 @@ export function registerSniTreeCommands(view: SniView): vscode.Disposable {
       if (loc !== undefined) target = { sni: loc.sni, scope: { by: 'all' } };
     }
     if (target === undefined) {
-      void vscode.window.showInformationMessage('Put the cursor on a TLS log entry, or pick an SNI in the SNI view, to move between its entries.');
+      void vscode.window.showInformationMessage(
+        'Put the cursor on a TLS log entry, or pick an SNI in the SNI view, to move between its entries.',
+      );
       return undefined;
     }
     const kind = target.kind ?? KIND_OF_FILTER[provider.state.kind];
     const inScope = (key: string): boolean => target.scope.by !== 'source' || target.scope.source === key;
-    let loc = editorKey !== undefined && inScope(editorKey) ? model.navigate(target.sni, editorKey, cursorLine, direction, kind) : undefined;
+    let loc =
+      editorKey !== undefined && inScope(editorKey) ? model.navigate(target.sni, editorKey, cursorLine, direction, kind) : undefined;
     if (loc === undefined) {
       // The active editor has none of them: start at the first (or last) such entry of the first file that has one.
       const keys = (model.details(target.sni, target.scope)?.sources ?? []).map((s) => s.sourceKey).filter(inScope);
@@ -178,7 +186,10 @@ export function registerSniTreeCommands(view: SniView): vscode.Disposable {
   };
 
   const filterKind = async (arg?: unknown): Promise<void> => {
-    const labels = Object.fromEntries(Object.entries(KIND_FILTER_LABELS).map(([k, label]) => [k, [label, '']])) as Record<KindFilter, [string, string]>;
+    const labels = Object.fromEntries(Object.entries(KIND_FILTER_LABELS).map(([k, label]) => [k, [label, '']])) as Record<
+      KindFilter,
+      [string, string]
+    >;
     const kind = isOneOf(arg, labels) ? arg : await pick('Show SNIs with', labels, provider.state.kind);
     if (kind !== undefined) provider.setState({ kind });
   };
@@ -280,7 +291,11 @@ function isOneOf<K extends string>(value: unknown, options: Readonly<Record<K, u
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(options, value);
 }
 
-async function pick<K extends string>(title: string, options: Readonly<Record<K, [label: string, detail: string]>>, current: K): Promise<K | undefined> {
+async function pick<K extends string>(
+  title: string,
+  options: Readonly<Record<K, [label: string, detail: string]>>,
+  current: K,
+): Promise<K | undefined> {
   const items = (Object.keys(options) as K[]).map((key) => ({
     key,
     label: options[key][0],

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { closeAllEditors, fixtureUri, openDocument, waitFor, waitForDiagnostics , makeTempDir } from './util';
+import { closeAllEditors, fixtureUri, openDocument, waitFor, waitForDiagnostics, makeTempDir } from './util';
 
 const AWS_NAMED = 'integration/111122223333_network-firewall_tls_us-east-1_egress-fw_20240702T1805Z_abcd1234.log';
 

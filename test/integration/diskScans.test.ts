@@ -39,7 +39,10 @@ describe('files on disk: folders and files past the 50 MB limit', function () {
     const expectedEntries = expected.reduce((n, r) => n + r.entries, 0);
     const expectedErrors = expected.reduce((n, r) => n + r.problems.filter((p) => p.severity === 'error').length, 0);
 
-    const summary = await vscode.commands.executeCommand<{ files: number; entries: number; errors: number; cancelled: boolean }>('nfwTlsLogs.scanFolder', vscode.Uri.file(root));
+    const summary = await vscode.commands.executeCommand<{ files: number; entries: number; errors: number; cancelled: boolean }>(
+      'nfwTlsLogs.scanFolder',
+      vscode.Uri.file(root),
+    );
     assert.equal(summary.cancelled, false);
     assert.equal(summary.files, files.length);
     assert.equal(summary.entries, expectedEntries);
@@ -81,7 +84,12 @@ describe('files on disk: folders and files past the 50 MB limit', function () {
     const errors = expected.problems.filter((p) => p.severity === 'error').length;
     assert.equal(diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length, Math.min(errors, 999));
     const model = api().sniModel;
-    await waitFor(vscode.languages.onDidChangeDiagnostics, () => model.sourceEntries(uri.toString()) === expected.entries, 30_000, 'all entries in the SNI model');
+    await waitFor(
+      vscode.languages.onDidChangeDiagnostics,
+      () => model.sourceEntries(uri.toString()) === expected.entries,
+      30_000,
+      'all entries in the SNI model',
+    );
     histogram.disable();
     const stalls = watch.stop();
     const maxMs = histogram.max / 1e6;
@@ -100,7 +108,10 @@ describe('files on disk: folders and files past the 50 MB limit', function () {
     try {
       await config.update('diagnostics.severity', { 'invalid-json': 'off' }, vscode.ConfigurationTarget.Global);
       const after = await waitForDiagnostics(uri, (d) => d.length > 0 && !d.some((x) => code(x) === 'invalid-json'), 120_000);
-      assert.ok(after.some((d) => d.severity === vscode.DiagnosticSeverity.Error), 'other errors stay');
+      assert.ok(
+        after.some((d) => d.severity === vscode.DiagnosticSeverity.Error),
+        'other errors stay',
+      );
     } finally {
       await config.update('diagnostics.severity', undefined, vscode.ConfigurationTarget.Global);
     }

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
-import { closeAllEditors, EXTENSION_ID, fixtureUri, waitFor, waitForDiagnostics , makeTempDir } from './util';
+import { closeAllEditors, EXTENSION_ID, fixtureUri, waitFor, waitForDiagnostics, makeTempDir } from './util';
 
 const FIXTURE = 'integration/111122223333_network-firewall_tls_us-east-1_egress-fw_20240702T1805Z_abcd1234.log';
 const GZ_NAME = '111122223333_network-firewall_tls_us-east-1_egress-fw_20240702T1805Z_abcd1234.log.gz';
@@ -46,7 +46,12 @@ describe('.log.gz files', () => {
     await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(document.uri, Buffer.from('x'))), /read-only|NoPermissions/i);
     const api = vscode.extensions.getExtension(EXTENSION_ID)?.exports as { sniModel: { sourceKeys(): readonly string[] } } | undefined;
     // The view's source is the .gz file: a scan of the same file is the same source.
-    await waitFor(vscode.languages.onDidChangeDiagnostics, () => api?.sniModel.sourceKeys().includes(vscode.Uri.file(gzPath).toString()), 10_000, 'the gzip file in the SNI model');
+    await waitFor(
+      vscode.languages.onDidChangeDiagnostics,
+      () => api?.sniModel.sourceKeys().includes(vscode.Uri.file(gzPath).toString()),
+      10_000,
+      'the gzip file in the SNI model',
+    );
     assert.deepEqual(readFileSync(gzPath), before, 'the .gz file was not touched');
   });
 

@@ -1,6 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { canCaptureWorkbench, closeAllEditors, openDocument, requestDom, requestScreenshot, screenshotPath, waitForDiagnostics } from './util';
+import {
+  canCaptureWorkbench,
+  closeAllEditors,
+  openDocument,
+  requestDom,
+  requestScreenshot,
+  screenshotPath,
+  waitForDiagnostics,
+} from './util';
 
 const AWS_NAMED = 'integration/111122223333_network-firewall_tls_us-east-1_egress-fw_20240702T1805Z_abcd1234.log';
 const HOSTILE = 'integration/111122223333_network-firewall_tls_us-east-1_hostile-fw_20240702T1810Z_deadbeef.log';
@@ -15,9 +23,19 @@ interface HoverAt {
 async function hoverAt(document: vscode.TextDocument, line: number, needle: string, inside = 2): Promise<HoverAt> {
   const character = document.lineAt(line - 1).text.indexOf(needle);
   assert.ok(character >= 0, `"${needle}" is not on line ${line}`);
-  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(line - 1, character + inside));
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+    'vscode.executeHoverProvider',
+    document.uri,
+    new vscode.Position(line - 1, character + inside),
+  );
   const strings = hovers.flatMap((h) => h.contents).filter((c): c is vscode.MarkdownString => c instanceof vscode.MarkdownString);
-  const ours = strings.filter((s) => s.value.includes('`event') || s.value.includes('`firewall_name`') || s.value.includes('`availability_zone`') || s.value.includes('on this line'));
+  const ours = strings.filter(
+    (s) =>
+      s.value.includes('`event') ||
+      s.value.includes('`firewall_name`') ||
+      s.value.includes('`availability_zone`') ||
+      s.value.includes('on this line'),
+  );
   assert.ok(ours.length > 0, `no hover of ours at line ${line} "${needle}": ${JSON.stringify(strings.map((s) => s.value))}`);
   return { markdown: ours.map((s) => s.value).join('\n'), strings: ours };
 }
@@ -158,7 +176,10 @@ describe('hovers', () => {
       editor.selection = new vscode.Selection(0, character, 0, character);
       await vscode.commands.executeCommand('editor.action.showHover');
       const shown = await waitForHoverText();
-      assert.ok(shown.some((t) => t.includes(HOSTILE_SNI)), `the hover shows the SNI as text: ${JSON.stringify(shown).slice(0, 300)}`);
+      assert.ok(
+        shown.some((t) => t.includes(HOSTILE_SNI)),
+        `the hover shows the SNI as text: ${JSON.stringify(shown).slice(0, 300)}`,
+      );
       const links = await requestDom('.monaco-hover a');
       assert.ok(!links.some((t) => /evil|saveAll|alert/.test(t)), `no link made of log text: ${JSON.stringify(links)}`);
       await requestScreenshot(screenshotPath('hover-hostile'));

@@ -42,7 +42,10 @@ describe('navigation', () => {
     placeCursor(editor, 0);
     await run(editor, 'nfwTlsLogs.nextProblem');
     const atCursor = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.range.contains(editor.selection.active));
-    assert.deepEqual(atCursor.map((d) => d.code), ['invalid-port']);
+    assert.deepEqual(
+      atCursor.map((d) => d.code),
+      ['invalid-port'],
+    );
 
     placeCursor(editor, 9);
     assert.deepEqual(await run(editor, 'nfwTlsLogs.previousProblem'), [8, 8]);
@@ -79,10 +82,14 @@ describe('navigation', () => {
     const picked = vscode.commands.executeCommand<number | undefined>('nfwTlsLogs.goToEntryByTime');
     let rows: string[] = [];
     // Until the picker shows its items, the rows can be an earlier picker's.
-    for (let attempt = 0; attempt < 50 && !(rows.length === 7 && rows.every((r) => / · line \d/.test(r))); attempt++) rows = await requestDom('.quick-input-widget .quick-input-list .monaco-list-row');
+    for (let attempt = 0; attempt < 50 && !(rows.length === 7 && rows.every((r) => / · line \d/.test(r))); attempt++)
+      rows = await requestDom('.quick-input-widget .quick-input-list .monaco-list-row');
     assert.equal(rows.length, 7, `rows: ${rows.join(' | ')}`);
     assert.match(rows[0], /2024-07-02 18:01:44\.412[\s\S]*TLS error: no SNI[\s\S]*\(no SNI in client hello\) · line 1/);
-    assert.ok(rows.some((r) => /REVOKED → DROP[\s\S]*revoked-rsa-dv\.ssl\.com · line 2/.test(r)), rows.join(' | '));
+    assert.ok(
+      rows.some((r) => /REVOKED → DROP[\s\S]*revoked-rsa-dv\.ssl\.com · line 2/.test(r)),
+      rows.join(' | '),
+    );
     placeCursor(editor, 0);
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     assert.equal(await picked, 9);
@@ -149,12 +156,18 @@ describe('navigation in a big log', () => {
     placeCursor(editor, REVOKED);
     assert.deepEqual(await run(editor, 'nfwTlsLogs.nextRevokedOrUnknown'), [REVOKED, REVOKED]);
     assert.deepEqual(await run(editor, 'nfwTlsLogs.previousRevokedOrUnknown'), [REVOKED, REVOKED]);
-    assert.ok(editor.document.lineAt(REVOKED).text.slice(editor.selection.active.character).startsWith('REVOKED"'), 'the cursor is on the status value');
+    assert.ok(
+      editor.document.lineAt(REVOKED).text.slice(editor.selection.active.character).startsWith('REVOKED"'),
+      'the cursor is on the status value',
+    );
   });
 
   it('makes moves asked for together one after the other', async () => {
     placeCursor(editor, 0);
-    const moves = [vscode.commands.executeCommand<number | undefined>('nfwTlsLogs.nextProblem'), vscode.commands.executeCommand<number | undefined>('nfwTlsLogs.nextProblem')];
+    const moves = [
+      vscode.commands.executeCommand<number | undefined>('nfwTlsLogs.nextProblem'),
+      vscode.commands.executeCommand<number | undefined>('nfwTlsLogs.nextProblem'),
+    ];
     assert.deepEqual(await Promise.all(moves), PROBLEMS);
     assert.equal(editor.selection.active.line, PROBLEMS[1]);
   });
@@ -177,7 +190,8 @@ describe('navigation in a big log', () => {
     // can still be those of an earlier picker or level.
     const rowsWhen = async (ready: (rows: string[]) => boolean): Promise<string[]> => {
       let rows: string[] = [];
-      for (let attempt = 0; attempt < 50 && !ready(rows); attempt++) rows = await requestDom('.quick-input-widget .quick-input-list .monaco-list-row');
+      for (let attempt = 0; attempt < 50 && !ready(rows); attempt++)
+        rows = await requestDom('.quick-input-widget .quick-input-list .monaco-list-row');
       return rows;
     };
     const hours = await rowsWhen((rows) => rows.length === 2 && /18:00–19:00/.test(rows[0]));
@@ -185,11 +199,19 @@ describe('navigation in a big log', () => {
     assert.match(hours[0], /2024-07-02 18:00–19:00[\s\S]*36,000 entries: 35,999 TLS errors, 1 revoked/);
     assert.match(hours[1], /2024-07-02 19:00–20:00[\s\S]*4,000 entries: 4,000 TLS errors/);
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    const minutes = await rowsWhen((rows) => rows.some((r) => /2024-07-02 18:01\s*UTC/.test(r)) && !rows.some((r) => /19:00–20:00/.test(r)));
-    assert.ok(minutes.some((r) => /2024-07-02 18:01[\s\S]*600 entries: 600 TLS errors/.test(r)), minutes.join(' | '));
+    const minutes = await rowsWhen(
+      (rows) => rows.some((r) => /2024-07-02 18:01\s*UTC/.test(r)) && !rows.some((r) => /19:00–20:00/.test(r)),
+    );
+    assert.ok(
+      minutes.some((r) => /2024-07-02 18:01[\s\S]*600 entries: 600 TLS errors/.test(r)),
+      minutes.join(' | '),
+    );
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     const entries = await rowsWhen((rows) => rows.some((r) => /18:01:40\.000/.test(r)));
-    assert.ok(entries.some((r) => /2024-07-02 18:01:40\.000[\s\S]*TLS error: no SNI[\s\S]*line 1,001/.test(r)), entries.join(' | '));
+    assert.ok(
+      entries.some((r) => /2024-07-02 18:01:40\.000[\s\S]*TLS error: no SNI[\s\S]*line 1,001/.test(r)),
+      entries.join(' | '),
+    );
     placeCursor(editor, 0);
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     assert.equal(await picked, 1_000);
@@ -202,7 +224,10 @@ describe('document symbols', () => {
 
   it('lists one symbol per SNI with its entries beneath', async () => {
     const editor = await openFixture();
-    const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', editor.document.uri);
+    const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>(
+      'vscode.executeDocumentSymbolProvider',
+      editor.document.uri,
+    );
     assert.deepEqual(
       symbols.map((s) => [s.name, s.detail, vscode.SymbolKind[s.kind], s.range.start.line, s.children.length]),
       [
@@ -216,12 +241,10 @@ describe('document symbols', () => {
       ],
     );
     const entry = symbols[1].children[0];
-    assert.deepEqual([entry.name, entry.detail, vscode.SymbolKind[entry.kind], entry.range.start.line], [
-      '2024-07-02 18:02:10.100',
-      'REVOKED → DROP · 10.0.2.60:55930 → 54.92.160.72:443',
-      'Event',
-      1,
-    ]);
+    assert.deepEqual(
+      [entry.name, entry.detail, vscode.SymbolKind[entry.kind], entry.range.start.line],
+      ['2024-07-02 18:02:10.100', 'REVOKED → DROP · 10.0.2.60:55930 → 54.92.160.72:443', 'Event', 1],
+    );
     assert.equal(entry.range.end.character, editor.document.lineAt(1).text.length);
   });
 
@@ -230,9 +253,24 @@ describe('document symbols', () => {
     // most), the outline's names written over several steps.
     const lines = Array.from({ length: 447 }, (_, i) => {
       const ms = Date.UTC(2024, 6, 2, 18, 0, 0) + i * 1001;
-      const event = { timestamp: new Date(ms).toISOString(), src_ip: `10.0.${i % 7}.53`, src_port: String(40000 + i), dest_ip: '2001:db8::5', dest_port: '443', sni: `host${i % 149}.example.com` };
-      const body = i % 3 === 0 ? { tls_error: { error_message: 'Server name is not found in client hello.' } } : { revocation_check: { leaf_cert_fpr: 'ABCDEF', status: 'REVOKED', action: 'DROP' } };
-      return JSON.stringify({ firewall_name: 'fw', availability_zone: 'us-east-1a', event_timestamp: Math.floor(ms / 1000), event: { ...event, ...body } });
+      const event = {
+        timestamp: new Date(ms).toISOString(),
+        src_ip: `10.0.${i % 7}.53`,
+        src_port: String(40000 + i),
+        dest_ip: '2001:db8::5',
+        dest_port: '443',
+        sni: `host${i % 149}.example.com`,
+      };
+      const body =
+        i % 3 === 0
+          ? { tls_error: { error_message: 'Server name is not found in client hello.' } }
+          : { revocation_check: { leaf_cert_fpr: 'ABCDEF', status: 'REVOKED', action: 'DROP' } };
+      return JSON.stringify({
+        firewall_name: 'fw',
+        availability_zone: 'us-east-1a',
+        event_timestamp: Math.floor(ms / 1000),
+        event: { ...event, ...body },
+      });
     });
     // A file, not an untitled document: a closed untitled document lingers in the extension host for a
     // while, and the next untitled document opened with content can be handed back as that one.
@@ -244,7 +282,9 @@ describe('document symbols', () => {
       const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', document.uri);
       assert.equal(symbols.length, 149);
       assert.deepEqual(
-        symbols.filter((_, i) => i % 49 === 0).map((s) => [s.name, s.detail, s.children.map((c) => [c.name, c.detail, c.range.start.line])]),
+        symbols
+          .filter((_, i) => i % 49 === 0)
+          .map((s) => [s.name, s.detail, s.children.map((c) => [c.name, c.detail, c.range.start.line])]),
         [0, 49, 98, 147].map((n) => {
           const lines = [n, n + 149, n + 298];
           return [
@@ -253,7 +293,11 @@ describe('document symbols', () => {
             lines.map((line) => {
               const iso = new Date(Date.UTC(2024, 6, 2, 18, 0, 0) + line * 1001).toISOString();
               const outcome = line % 3 === 0 ? 'TLS error: no SNI' : 'REVOKED → DROP';
-              return [`${iso.slice(0, 10)} ${iso.slice(11, 23)}`, `${outcome} · 10.0.${line % 7}.53:${40000 + line} → [2001:db8::5]:443`, line];
+              return [
+                `${iso.slice(0, 10)} ${iso.slice(11, 23)}`,
+                `${outcome} · 10.0.${line % 7}.53:${40000 + line} → [2001:db8::5]:443`,
+                line,
+              ];
             }),
           ];
         }),
@@ -273,7 +317,10 @@ describe('document symbols', () => {
     await vscode.window.showTextDocument(document);
     try {
       const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', document.uri);
-      assert.deepEqual(symbols.map((s) => s.name), ['evil.com](command:workbench.action.files.saveAll)␊$(alert)']);
+      assert.deepEqual(
+        symbols.map((s) => s.name),
+        ['evil.com](command:workbench.action.files.saveAll)␊$(alert)'],
+      );
     } finally {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }

@@ -6,7 +6,17 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { writeLog } from '../../bench/generate';
 import { checkFile } from '../../src/core/report/report';
-import { closeAllEditors, describeStalls, EXTENSION_ID, maxOnCpu, makeTempDir, measureLoop, openDocument, repoRoot, waitForDiagnostics } from './util';
+import {
+  closeAllEditors,
+  describeStalls,
+  EXTENSION_ID,
+  maxOnCpu,
+  makeTempDir,
+  measureLoop,
+  openDocument,
+  repoRoot,
+  waitForDiagnostics,
+} from './util';
 
 /** SHA-256 of every file under a folder, by path. */
 function hashTree(dir: string): Map<string, string> {
@@ -67,7 +77,8 @@ describe('safety', function () {
     console.log(`  ran ${ran.length} commands:\n    ${ran.join('\n    ')}`);
     assert.equal(ran.length, commands.length);
     // Every open editor is unchanged: nothing was edited into a log file either.
-    for (const d of vscode.workspace.textDocuments) if (d.uri.scheme === 'file' && d.uri.fsPath.startsWith(samples)) assert.equal(d.isDirty, false, `${d.uri.fsPath} was edited`);
+    for (const d of vscode.workspace.textDocuments)
+      if (d.uri.scheme === 'file' && d.uri.fsPath.startsWith(samples)) assert.equal(d.isDirty, false, `${d.uri.fsPath} was edited`);
     // Exports opened untitled documents; close them without a save prompt.
     for (const d of vscode.workspace.textDocuments.filter((x) => x.isUntitled)) {
       await vscode.window.showTextDocument(d);
@@ -122,7 +133,12 @@ describe('safety', function () {
         const elapsed = performance.now() - started;
         const run = measured.stop();
         lists.push(published.map((d) => [d.range.start.line, d.range.start.character, String(d.code), d.message]));
-        const where = mode === 'auto' ? `by default (${availableParallelism()} CPUs)` : mode === 'always' ? 'on the worker thread' : 'on the extension host';
+        const where =
+          mode === 'auto'
+            ? `by default (${availableParallelism()} CPUs)`
+            : mode === 'always'
+              ? 'on the worker thread'
+              : 'on the extension host';
         console.log(
           `  parsed ${where}: ${document.lineCount} lines (${(statSync(file).size / 1024 / 1024).toFixed(0)} MB) checked and grouped in ${(elapsed / 1000).toFixed(2)} s; ` +
             `event loop delay ${run.summary}\n  ${describeStalls(run.stalls)}`,
@@ -145,7 +161,9 @@ describe('safety', function () {
     } finally {
       await settings.update('parse.workerThread', undefined, vscode.ConfigurationTarget.Global);
     }
-    console.log(`  baseline, the same text shown as plain text for 2.5 s: event loop delay ${base.summary}\n  ${describeStalls(base.stalls)}`);
+    console.log(
+      `  baseline, the same text shown as plain text for 2.5 s: event loop delay ${base.summary}\n  ${describeStalls(base.stalls)}`,
+    );
     // Wherever the parse ran, the problems are the same.
     assert.deepEqual(lists[1], lists[2]);
     assert.deepEqual(lists[0], lists[2]);

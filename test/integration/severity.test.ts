@@ -16,14 +16,18 @@ describe('severity setting', () => {
     await closeAllEditors();
   });
 
-  it('changes a problem\'s severity and drops a problem set to off, in open files, and back', async () => {
+  it("changes a problem's severity and drops a problem set to off, in open files, and back", async () => {
     const editor = await openDocument(AWS_NAMED);
     const uri = editor.document.uri;
     const before = byCode(await waitForDiagnostics(uri, (d) => d.length === 6));
     assert.equal(before['invalid-port'], 'Warning');
     assert.equal(before['unknown-error-message'], 'Information');
 
-    await config().update('diagnostics.severity', { 'invalid-port': 'error', 'unknown-error-message': 'off' }, vscode.ConfigurationTarget.Global);
+    await config().update(
+      'diagnostics.severity',
+      { 'invalid-port': 'error', 'unknown-error-message': 'off' },
+      vscode.ConfigurationTarget.Global,
+    );
     const changed = byCode(await waitForDiagnostics(uri, (d) => d.length === 5));
     assert.equal(changed['invalid-port'], 'Error');
     assert.equal(changed['unknown-error-message'], undefined);
@@ -35,9 +39,18 @@ describe('severity setting', () => {
   });
 
   it('applies to files opened after the change, and ignores what it does not know', async () => {
-    await config().update('diagnostics.severity', { 'invalid-json': 'information', 'no-such-code': 'off', 'not-a-tls-entry': 'loud' }, vscode.ConfigurationTarget.Global);
+    await config().update(
+      'diagnostics.severity',
+      { 'invalid-json': 'information', 'no-such-code': 'off', 'not-a-tls-entry': 'loud' },
+      vscode.ConfigurationTarget.Global,
+    );
     const editor = await openDocument(AWS_NAMED);
-    const diagnostics = byCode(await waitForDiagnostics(editor.document.uri, (d) => d.length === 6 && d.some((x) => x.code === 'invalid-json' && x.severity === vscode.DiagnosticSeverity.Information)));
+    const diagnostics = byCode(
+      await waitForDiagnostics(
+        editor.document.uri,
+        (d) => d.length === 6 && d.some((x) => x.code === 'invalid-json' && x.severity === vscode.DiagnosticSeverity.Information),
+      ),
+    );
     assert.equal(diagnostics['not-a-tls-entry'], 'Warning');
   });
 });

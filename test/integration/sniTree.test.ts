@@ -45,7 +45,10 @@ async function openLogs(...uris: vscode.Uri[]): Promise<vscode.TextEditor[]> {
   const editors: vscode.TextEditor[] = [];
   for (const uri of uris) editors.push(await openDocument(uri));
   // The model holds them, and the view (title included) has been redrawn since.
-  await treeSettles(() => sameKeys(api.sniModel.sourceKeys(), uris) && !api.sniTree.refreshPending, `the SNI view to show ${uris.length} file(s)`);
+  await treeSettles(
+    () => sameKeys(api.sniModel.sourceKeys(), uris) && !api.sniTree.refreshPending,
+    `the SNI view to show ${uris.length} file(s)`,
+  );
   return editors;
 }
 
@@ -178,7 +181,10 @@ describe('SNI tree view', () => {
       ['2024-07-02 18:10:40  10.0.2.62 → 104.18.30.5:443', `PASS · line 6 · ${FILE_A}`],
       ['2024-07-02 18:15:10  10.1.0.11 → 104.18.30.6:443', `REJECT · line 4 · ${FILE_B}`],
     ]);
-    assert.deepEqual(rows(children(root('(no SNI in client hello)'))).map(([, d]) => d), [`no SNI · line 3 · ${FILE_A}`, `no SNI · line 2 · ${FILE_B}`]);
+    assert.deepEqual(
+      rows(children(root('(no SNI in client hello)'))).map(([, d]) => d),
+      [`no SNI · line 3 · ${FILE_A}`, `no SNI · line 2 · ${FILE_B}`],
+    );
     for (const entry of revoked) {
       assert.equal(item(entry).contextValue, 'sniEntry');
       assert.equal(item(entry).collapsibleState, vscode.TreeItemCollapsibleState.None);
@@ -247,14 +253,27 @@ describe('SNI tree view', () => {
   it('labels entries of files that are not open from the model alone, and opens them on selection', async () => {
     // As a folder scan does: entries of a file that no editor holds.
     const key = sniFixture(FILE_A).toString();
-    api.sniModel.addEntries(key, [
-      {
-        line: 1,
-        entry: { kind: 'revocation', sni: 'scanned.example.com', status: 'REVOKED', action: 'DROP', firewallName: 'egress-fw', timeMs: Date.UTC(2024, 6, 2, 18, 10, 10) },
-      },
-    ], { name: FILE_A });
+    api.sniModel.addEntries(
+      key,
+      [
+        {
+          line: 1,
+          entry: {
+            kind: 'revocation',
+            sni: 'scanned.example.com',
+            status: 'REVOKED',
+            action: 'DROP',
+            firewallName: 'egress-fw',
+            timeMs: Date.UTC(2024, 6, 2, 18, 10, 10),
+          },
+        },
+      ],
+      { name: FILE_A },
+    );
     try {
-      const [entry] = children(await treeSettles(() => children().find((n) => label(n) === 'scanned.example.com'), 'the scanned SNI to show'));
+      const [entry] = children(
+        await treeSettles(() => children().find((n) => label(n) === 'scanned.example.com'), 'the scanned SNI to show'),
+      );
       assert.deepEqual(rows([entry]), [['2024-07-02 18:10:10', 'Revoked · line 2']]);
       const resolved = api.sniTree.resolveTreeItem(item(entry), entry);
       assert.equal(
@@ -328,7 +347,9 @@ describe('SNI tree view', () => {
     await vscode.commands.executeCommand('nfwTlsLogs.sniTree.filterKind', 'unknown');
     assert.deepEqual(children().map(label), ['api.example.com', 'ocsp-down.example.com', 'unknown-ca.example.com']);
     // Only the unknown entry of api.example.com is left, listed directly.
-    assert.deepEqual(rows(children(root('api.example.com'))), [['2024-07-02 18:11:10  10.0.2.53 → 54.92.160.72:443', `REJECT · line 9 · ${FILE_A}`]]);
+    assert.deepEqual(rows(children(root('api.example.com'))), [
+      ['2024-07-02 18:11:10  10.0.2.53 → 54.92.160.72:443', `REJECT · line 9 · ${FILE_A}`],
+    ]);
     await vscode.commands.executeCommand('nfwTlsLogs.sniTree.filterKind', 'errors');
     assert.deepEqual(children().map(label), ['api.example.com', '(no SNI in client hello)', HOSTILE]);
     assert.equal(api.sniTreeView.message, 'Filtered: only tls errors. 3 of 6 SNIs shown.');
@@ -398,7 +419,10 @@ describe('SNI tree view', () => {
     const line1 = document.lineAt(1).text;
     const at = line1.indexOf('"REVOKED"');
     assert.ok(await editor.edit((b) => b.replace(new vscode.Range(1, at + 1, 1, at + 8), 'UNKNOWN')));
-    await treeSettles(() => item(root('revoked-rsa-dv.ssl.com')).description === '3: 2 revoked, 1 unknown', 'the edited status to be counted');
+    await treeSettles(
+      () => item(root('revoked-rsa-dv.ssl.com')).description === '3: 2 revoked, 1 unknown',
+      'the edited status to be counted',
+    );
 
     // Delete the hostile line (8) and add a new SNI at the top: the rest moves down a line.
     assert.ok(await editor.edit((b) => b.delete(new vscode.Range(7, 0, 8, 0))));
@@ -503,7 +527,9 @@ describe('SNI tree view', () => {
   it('reveals the node of the entry under the cursor, through pages of a big group', async () => {
     const dir = makeTempDir('nfw-sni-big-');
     const path = join(dir, '111122223333_network-firewall_tls_us-east-1_bulk-fw_20240702T1820Z_0f0f0f0f.log');
-    const template = readFileSync(sniFixture(FILE_A).fsPath, 'utf8').split('\n')[0].replace(/api\.example\.com/g, 'bulk.example.com');
+    const template = readFileSync(sniFixture(FILE_A).fsPath, 'utf8')
+      .split('\n')[0]
+      .replace(/api\.example\.com/g, 'bulk.example.com');
     writeFileSync(path, Array.from({ length: 450 }, () => template).join('\n') + '\n');
     const [editor] = await openLogs(vscode.Uri.file(path));
     const group = root('bulk.example.com');
@@ -525,7 +551,8 @@ describe('SNI tree view', () => {
     assert.equal(selected.type === 'entry' && selected.entry.line, 420);
     assert.equal(api.sniTreeView.visible, true);
     const chain: string[] = [];
-    for (let n: TreeNode | undefined = selected; n !== undefined; n = api.sniTree.getParent(n) as TreeNode | undefined) chain.push(label(n));
+    for (let n: TreeNode | undefined = selected; n !== undefined; n = api.sniTree.getParent(n) as TreeNode | undefined)
+      chain.push(label(n));
     assert.deepEqual(chain.slice(1), ['50 more entries', '250 more entries', 'bulk.example.com']);
   });
 

@@ -91,7 +91,11 @@ describe('one source per file', function () {
     assert.ok(at >= 0, 'line 71 holds the out-of-range port');
     await editor.edit((e) => e.replace(new vscode.Range(line, at, line, at + '"dest_port":"70000"'.length), '"dest_port":"443"'));
     await waitForDiagnostics(document.uri, (d) => d.length === 8 && !d.some((x) => x.code === 'invalid-port'), 20_000);
-    assert.deepEqual(diagnosticsOfPath(document.uri.path).filter((d) => d.code === 'invalid-port'), [], 'no copy of the fixed problem stays');
+    assert.deepEqual(
+      diagnosticsOfPath(document.uri.path).filter((d) => d.code === 'invalid-port'),
+      [],
+      'no copy of the fixed problem stays',
+    );
     assert.equal(diagnosticsOfPath(document.uri.path).length, 8);
   });
 
@@ -116,7 +120,12 @@ describe('one source per file', function () {
     // Scanned again and closed: its problems and entries come from the scan, once.
     await vscode.commands.executeCommand<ScanSummary>('nfwTlsLogs.scanFolder', vscode.Uri.file(samples));
     await closeAllEditors();
-    await waitFor(modelChanged, () => api.sniModel.sourceEntries(vscode.Uri.file(file).toString()) === 159, 20_000, 'the scan of the closed log back in the model');
+    await waitFor(
+      modelChanged,
+      () => api.sniModel.sourceEntries(vscode.Uri.file(file).toString()) === 159,
+      20_000,
+      'the scan of the closed log back in the model',
+    );
     await waitForDiagnostics(document.uri, (d) => d.length === 9, 20_000);
     assert.equal(diagnosticsOfPath(document.uri.path).length, 9);
   });
@@ -140,7 +149,12 @@ describe('one source per file', function () {
     const samples = samplesCopy();
     const gz = join(samples, GZ_1810);
     const document = await openGz(gz);
-    await waitFor(modelChanged, () => api.sniModel.sourceEntries(vscode.Uri.file(gz).toString()) === 60, 20_000, 'the .log.gz in the SNI model');
+    await waitFor(
+      modelChanged,
+      () => api.sniModel.sourceEntries(vscode.Uri.file(gz).toString()) === 60,
+      20_000,
+      'the .log.gz in the SNI model',
+    );
     await vscode.commands.executeCommand<ScanSummary>('nfwTlsLogs.scanFolder', vscode.Uri.file(samples));
     // What the command line counts in the same three files.
     const { files } = await collectLogFiles([samples]);
@@ -148,10 +162,17 @@ describe('one source per file', function () {
     const expected = new Map<string | null, number>();
     for (const r of reports) for (const s of r.snis) expected.set(s.sni, (expected.get(s.sni) ?? 0) + s.entries);
     assert.equal(api.sniModel.sourceKeys().length, 3, 'three files, three sources');
-    assert.equal(api.sniModel.totalEntries, reports.reduce((n, r) => n + r.entries, 0));
+    assert.equal(
+      api.sniModel.totalEntries,
+      reports.reduce((n, r) => n + r.entries, 0),
+    );
     for (const g of api.sniModel.groups()) assert.equal(g.entries, expected.get(g.sni), `entries of ${String(g.sni)}`);
     const byFile = api.sniModel.containers('source').map((c) => c.meta?.name ?? c.id);
-    assert.equal(byFile.filter((l) => l.includes('9c0d1e2f')).length, 1, `one node for the file when grouped by file: ${byFile.join(', ')}`);
+    assert.equal(
+      byFile.filter((l) => l.includes('9c0d1e2f')).length,
+      1,
+      `one node for the file when grouped by file: ${byFile.join(', ')}`,
+    );
     assert.ok(byFile.some((l) => l.endsWith('9c0d1e2f.log.gz')));
     assert.deepEqual(diagnosticsOfPath(vscode.Uri.file(gz).path), [], 'the view shows its problems, the .gz file none of its own');
     assert.equal(document.isClosed, false);
@@ -161,7 +182,12 @@ describe('one source per file', function () {
     const document = await openGz(fixtureUri('pathological/truncated.log.gz').fsPath);
     const diagnostics = await waitForDiagnostics(document.uri, (d) => d.some((x) => x.code === 'file-incomplete'), 20_000);
     const errors = diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
-    const text = await waitFor(api.statusBar.onDidUpdate, () => api.statusBar.visible && /error/.test(api.statusBar.text) && api.statusBar.text, 10_000, 'the status bar');
+    const text = await waitFor(
+      api.statusBar.onDidUpdate,
+      () => api.statusBar.visible && /error/.test(api.statusBar.text) && api.statusBar.text,
+      10_000,
+      'the status bar',
+    );
     assert.match(text, new RegExp(`\\$\\(error\\) ${errors} errors? `));
     assert.match(api.statusBar.tooltip, new RegExp(`\\*\\*Problems:\\*\\* ${errors} errors?,`));
   });
@@ -173,12 +199,18 @@ describe('one source per file', function () {
     const gz = join(elsewhere, 'b.log.gz');
     cpSync(join(samples, LOG_1805), plain);
     cpSync(join(samples, GZ_1810), gz);
-    const picked = await vscode.commands.executeCommand<ScanSummary>('nfwTlsLogs.scanFolder', [vscode.Uri.file(plain), vscode.Uri.file(gz)]);
+    const picked = await vscode.commands.executeCommand<ScanSummary>('nfwTlsLogs.scanFolder', [
+      vscode.Uri.file(plain),
+      vscode.Uri.file(gz),
+    ]);
     assert.equal(picked.files, 2);
     assert.equal(picked.entries, 159 + 60);
     // The Explorer passes the clicked item and every selected one.
     await vscode.commands.executeCommand('nfwTlsLogs.clearScans');
-    const selected = await vscode.commands.executeCommand<ScanSummary>('nfwTlsLogs.scanFolder', vscode.Uri.file(plain), [vscode.Uri.file(plain), vscode.Uri.file(samples)]);
+    const selected = await vscode.commands.executeCommand<ScanSummary>('nfwTlsLogs.scanFolder', vscode.Uri.file(plain), [
+      vscode.Uri.file(plain),
+      vscode.Uri.file(samples),
+    ]);
     assert.equal(selected.files, 4);
   });
 });

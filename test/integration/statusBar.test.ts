@@ -46,7 +46,12 @@ describe('status bar', () => {
 
   it('counts the errors, revoked and unknown entries of the active TLS log, and opens the SNI view on click', async () => {
     await openDocument(AWS_NAMED);
-    const text = await waitFor(api.statusBar.onDidUpdate, () => api.statusBar.visible && /errors/.test(api.statusBar.text) && api.statusBar.text, 10_000, 'the status bar item');
+    const text = await waitFor(
+      api.statusBar.onDidUpdate,
+      () => api.statusBar.visible && /errors/.test(api.statusBar.text) && api.statusBar.text,
+      10_000,
+      'the status bar item',
+    );
     assert.equal(text, '$(error) 2 errors · $(workspace-untrusted) 1 revoked · $(question) 1 unknown');
     assert.match(api.statusBar.tooltip, /2 errors, 3 warnings, 1 information/);
     assert.match(api.statusBar.tooltip, /Other status: 1/);
@@ -84,9 +89,19 @@ describe('status bar', () => {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     const editor = await vscode.window.showTextDocument(document, { preview: false });
     try {
-      await waitFor(api.statusBar.onDidUpdate, () => api.statusBar.text.includes('0 errors · $(workspace-untrusted) 1 revoked'), 25_000, 'one revoked entry');
+      await waitFor(
+        api.statusBar.onDidUpdate,
+        () => api.statusBar.text.includes('0 errors · $(workspace-untrusted) 1 revoked'),
+        25_000,
+        'one revoked entry',
+      );
       await editor.edit((e) => e.insert(new vscode.Position(1, 0), `${REVOKED_LINE}\n{"broken\n`));
-      await waitFor(api.statusBar.onDidUpdate, () => api.statusBar.text.includes('1 error · $(workspace-untrusted) 2 revoked'), 25_000, 'the counts after the edit');
+      await waitFor(
+        api.statusBar.onDidUpdate,
+        () => api.statusBar.text.includes('1 error · $(workspace-untrusted) 2 revoked'),
+        25_000,
+        'the counts after the edit',
+      );
     } finally {
       await vscode.window.showTextDocument(document);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');

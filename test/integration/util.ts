@@ -48,10 +48,7 @@ export function fixtureUri(name: string): vscode.Uri {
 /**
  * Opens a document and shows it in an editor. A relative path is taken as a fixture name.
  */
-export async function openDocument(
-  target: string | vscode.Uri,
-  options: vscode.TextDocumentShowOptions = {},
-): Promise<vscode.TextEditor> {
+export async function openDocument(target: string | vscode.Uri, options: vscode.TextDocumentShowOptions = {}): Promise<vscode.TextEditor> {
   const uri = typeof target === 'string' ? (isAbsolute(target) ? vscode.Uri.file(target) : fixtureUri(target)) : target;
   const document = await vscode.workspace.openTextDocument(uri);
   return vscode.window.showTextDocument(document, { preview: false, ...options });

@@ -68,7 +68,6 @@ function codes(result: LineResult): ProblemCode[] {
   return result.problems.map((p) => p.code);
 }
 
-
 describe('analyzeLine: the documented examples', () => {
   it('reads the TLS error example into an entry with every field and no problems', () => {
     const result = analyze(TLS_ERROR, 3);
@@ -138,7 +137,8 @@ describe('analyzeLine: tolerated spellings', () => {
   });
 
   it('reads the pretty spelling with tabs and spaces around every token', () => {
-    const spaced = '\t{ "firewall_name" : "fw" ,\t"availability_zone" : "us-east-1d" , "event_timestamp" : 1719943304 , "event" : { "timestamp" : "2024-07-02T18:01:44.412778Z" , "src_ip" : "10.0.2.53" , "src_port" : "59844" , "dest_ip" : "10.0.1.27" , "dest_port" : "443" , "sni" : "-" , "tls_error" : { "error_message" : "Server name is not found in client hello." } } }\t ';
+    const spaced =
+      '\t{ "firewall_name" : "fw" ,\t"availability_zone" : "us-east-1d" , "event_timestamp" : 1719943304 , "event" : { "timestamp" : "2024-07-02T18:01:44.412778Z" , "src_ip" : "10.0.2.53" , "src_port" : "59844" , "dest_ip" : "10.0.1.27" , "dest_port" : "443" , "sni" : "-" , "tls_error" : { "error_message" : "Server name is not found in client hello." } } }\t ';
     const result = analyze(spaced);
     assert.deepEqual(result.problems, []);
     assert.equal(result.entry?.firewallName, 'fw');
@@ -147,7 +147,11 @@ describe('analyzeLine: tolerated spellings', () => {
   it('reads any key order (keys reversed at every level)', () => {
     const reverse = (v: unknown): unknown => {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
-      return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverse(x)]));
+      return Object.fromEntries(
+        Object.entries(v)
+          .reverse()
+          .map(([k, x]) => [k, reverse(x)]),
+      );
     };
     for (const text of [TLS_ERROR, REVOCATION]) {
       const reversed = JSON.stringify(reverse(JSON.parse(text)));
@@ -180,7 +184,11 @@ describe('analyzeLine: tolerated spellings', () => {
   });
 
   it('ignores extra fields, including the alert/flow fields and nested objects', () => {
-    const text = edit(TLS_ERROR, '"sni":"-"', '"sni":"-","flow_id":1234567,"event_type":"tls","proto":"TCP","app_proto":"tls","extra":{"a":[1,{"b":null}],"c":true}');
+    const text = edit(
+      TLS_ERROR,
+      '"sni":"-"',
+      '"sni":"-","flow_id":1234567,"event_type":"tls","proto":"TCP","app_proto":"tls","extra":{"a":[1,{"b":null}],"c":true}',
+    );
     const result = analyze(edit(text, '"firewall_name"', '"something_new":[],"firewall_name"'));
     assert.deepEqual(result.problems, []);
     assert.equal(result.entry?.kind, 'tlsError');
@@ -207,7 +215,11 @@ describe('analyzeLine: tolerated spellings', () => {
   });
 
   it('accepts the UNKNOWN status and the PASS and REJECT actions', () => {
-    for (const [status, action] of [['UNKNOWN', 'PASS'], ['REVOKED', 'REJECT'], ['UNKNOWN', 'DROP']]) {
+    for (const [status, action] of [
+      ['UNKNOWN', 'PASS'],
+      ['REVOKED', 'REJECT'],
+      ['UNKNOWN', 'DROP'],
+    ]) {
       const text = edit(edit(REVOCATION, '"status":"REVOKED"', `"status":"${status}"`), '"action":"DROP"', `"action":"${action}"`);
       const result = analyze(text);
       assert.deepEqual(result.problems, []);
@@ -251,25 +263,137 @@ const noKind = edit(TLS_ERROR, ',"tls_error":{"error_message":"Server name is no
 
 const CASES: Case[] = [
   { name: 'not an object: array', text: '[1,2,3]', code: 'not-an-object', severity: 'error', covers: '[1,2,3]', entry: false },
-  { name: 'not an object: string with spaces around', text: '  "text" ', code: 'not-an-object', severity: 'error', covers: '"text"', entry: false },
+  {
+    name: 'not an object: string with spaces around',
+    text: '  "text" ',
+    code: 'not-an-object',
+    severity: 'error',
+    covers: '"text"',
+    entry: false,
+  },
   { name: 'not an object: number', text: '42', code: 'not-an-object', severity: 'error', covers: '42', entry: false },
   { name: 'not an object: null', text: 'null', code: 'not-an-object', severity: 'error', covers: 'null', entry: false },
-  { name: 'missing top-level field marks the whole entry', text: noFirewall, code: 'missing-field', severity: 'error', covers: noFirewall, entry: true },
+  {
+    name: 'missing top-level field marks the whole entry',
+    text: noFirewall,
+    code: 'missing-field',
+    severity: 'error',
+    covers: noFirewall,
+    entry: true,
+  },
   { name: 'missing event marks the whole entry', text: noEvent, code: 'missing-field', severity: 'error', covers: noEvent, entry: false },
-  { name: 'missing event.sni marks the key "event"', text: edit(TLS_ERROR, ',"sni":"-"', ''), code: 'missing-field', severity: 'error', covers: '"event"', entry: true },
-  { name: 'missing event.timestamp marks the key "event"', text: edit(TLS_ERROR, '"timestamp":"2024-07-02T18:01:44.412778Z",', ''), code: 'missing-field', severity: 'error', covers: '"event"', entry: true },
-  { name: 'missing event.dest_port marks the key "event"', text: edit(TLS_ERROR, ',"dest_port":"443"', ''), code: 'missing-field', severity: 'error', covers: '"event"', entry: true },
-  { name: 'missing error_message marks the key "tls_error"', text: edit(TLS_ERROR, '{"error_message":"Server name is not found in client hello."}', '{}'), code: 'missing-field', severity: 'error', covers: '"tls_error"', entry: true },
-  { name: 'missing status marks the key "revocation_check"', text: edit(REVOCATION, ',"status":"REVOKED"', ''), code: 'missing-field', severity: 'error', covers: '"revocation_check"', entry: true },
-  { name: 'wrong type: firewall_name a number', text: edit(TLS_ERROR, '"firewall-tls-test"', '12345'), code: 'wrong-type', severity: 'error', covers: '12345', entry: true },
-  { name: 'wrong type: event a string', text: '{"firewall_name":"fw","availability_zone":"us-east-1d","event_timestamp":1719943304,"event":"oops"}', code: 'wrong-type', severity: 'error', covers: '"oops"', entry: false },
-  { name: 'wrong type: port a boolean', text: edit(TLS_ERROR, '"src_port":"59844"', '"src_port":true'), code: 'wrong-type', severity: 'error', covers: 'true', entry: true },
-  { name: 'wrong type: tls_error a string', text: edit(TLS_ERROR, '{"error_message":"Server name is not found in client hello."}', '"Server name is not found in client hello."'), code: 'wrong-type', severity: 'error', covers: '"Server name is not found in client hello."', entry: true },
-  { name: 'wrong type: revocation_check an array', text: edit(REVOCATION, '{"leaf_cert_fpr":"1234567890EXAMPLE0987654321","status":"REVOKED","action":"DROP"}', '[1, 2]'), code: 'wrong-type', severity: 'error', covers: '[1, 2]', entry: true },
-  { name: 'wrong type: event_timestamp a word', text: edit(TLS_ERROR, '1719943304', '"yesterday"'), code: 'wrong-type', severity: 'error', covers: '"yesterday"', entry: true },
-  { name: 'wrong type: sni null', text: edit(TLS_ERROR, '"sni":"-"', '"sni":null'), code: 'wrong-type', severity: 'error', covers: 'null', entry: true },
-  { name: 'wrong type: status a nested object', text: edit(REVOCATION, '"status":"REVOKED"', '"status":{"code":"REVOKED"}'), code: 'wrong-type', severity: 'error', covers: '{"code":"REVOKED"}', entry: true },
-  { name: 'unknown entry kind marks the key "event"', text: noKind, code: 'unknown-entry-kind', severity: 'error', covers: '"event"', entry: false },
+  {
+    name: 'missing event.sni marks the key "event"',
+    text: edit(TLS_ERROR, ',"sni":"-"', ''),
+    code: 'missing-field',
+    severity: 'error',
+    covers: '"event"',
+    entry: true,
+  },
+  {
+    name: 'missing event.timestamp marks the key "event"',
+    text: edit(TLS_ERROR, '"timestamp":"2024-07-02T18:01:44.412778Z",', ''),
+    code: 'missing-field',
+    severity: 'error',
+    covers: '"event"',
+    entry: true,
+  },
+  {
+    name: 'missing event.dest_port marks the key "event"',
+    text: edit(TLS_ERROR, ',"dest_port":"443"', ''),
+    code: 'missing-field',
+    severity: 'error',
+    covers: '"event"',
+    entry: true,
+  },
+  {
+    name: 'missing error_message marks the key "tls_error"',
+    text: edit(TLS_ERROR, '{"error_message":"Server name is not found in client hello."}', '{}'),
+    code: 'missing-field',
+    severity: 'error',
+    covers: '"tls_error"',
+    entry: true,
+  },
+  {
+    name: 'missing status marks the key "revocation_check"',
+    text: edit(REVOCATION, ',"status":"REVOKED"', ''),
+    code: 'missing-field',
+    severity: 'error',
+    covers: '"revocation_check"',
+    entry: true,
+  },
+  {
+    name: 'wrong type: firewall_name a number',
+    text: edit(TLS_ERROR, '"firewall-tls-test"', '12345'),
+    code: 'wrong-type',
+    severity: 'error',
+    covers: '12345',
+    entry: true,
+  },
+  {
+    name: 'wrong type: event a string',
+    text: '{"firewall_name":"fw","availability_zone":"us-east-1d","event_timestamp":1719943304,"event":"oops"}',
+    code: 'wrong-type',
+    severity: 'error',
+    covers: '"oops"',
+    entry: false,
+  },
+  {
+    name: 'wrong type: port a boolean',
+    text: edit(TLS_ERROR, '"src_port":"59844"', '"src_port":true'),
+    code: 'wrong-type',
+    severity: 'error',
+    covers: 'true',
+    entry: true,
+  },
+  {
+    name: 'wrong type: tls_error a string',
+    text: edit(TLS_ERROR, '{"error_message":"Server name is not found in client hello."}', '"Server name is not found in client hello."'),
+    code: 'wrong-type',
+    severity: 'error',
+    covers: '"Server name is not found in client hello."',
+    entry: true,
+  },
+  {
+    name: 'wrong type: revocation_check an array',
+    text: edit(REVOCATION, '{"leaf_cert_fpr":"1234567890EXAMPLE0987654321","status":"REVOKED","action":"DROP"}', '[1, 2]'),
+    code: 'wrong-type',
+    severity: 'error',
+    covers: '[1, 2]',
+    entry: true,
+  },
+  {
+    name: 'wrong type: event_timestamp a word',
+    text: edit(TLS_ERROR, '1719943304', '"yesterday"'),
+    code: 'wrong-type',
+    severity: 'error',
+    covers: '"yesterday"',
+    entry: true,
+  },
+  {
+    name: 'wrong type: sni null',
+    text: edit(TLS_ERROR, '"sni":"-"', '"sni":null'),
+    code: 'wrong-type',
+    severity: 'error',
+    covers: 'null',
+    entry: true,
+  },
+  {
+    name: 'wrong type: status a nested object',
+    text: edit(REVOCATION, '"status":"REVOKED"', '"status":{"code":"REVOKED"}'),
+    code: 'wrong-type',
+    severity: 'error',
+    covers: '{"code":"REVOKED"}',
+    entry: true,
+  },
+  {
+    name: 'unknown entry kind marks the key "event"',
+    text: noKind,
+    code: 'unknown-entry-kind',
+    severity: 'error',
+    covers: '"event"',
+    entry: false,
+  },
   {
     name: 'both entry kinds marks the key "event"',
     text: edit(TLS_ERROR, '"sni":"-"', '"sni":"-","revocation_check":{"leaf_cert_fpr":"AB","status":"REVOKED","action":"DROP"}'),
@@ -278,16 +402,86 @@ const CASES: Case[] = [
     covers: '"event"',
     entry: true,
   },
-  { name: 'invalid IPv4 address', text: edit(TLS_ERROR, '"10.0.1.27"', '"10.0.0.256"'), code: 'invalid-ip', severity: 'warning', covers: '"10.0.0.256"', entry: true },
-  { name: 'invalid address: host name', text: edit(TLS_ERROR, '"10.0.2.53"', '"example.com"'), code: 'invalid-ip', severity: 'warning', covers: '"example.com"', entry: true },
-  { name: 'invalid address: empty', text: edit(TLS_ERROR, '"10.0.2.53"', '""'), code: 'invalid-ip', severity: 'warning', covers: '""', entry: true },
-  { name: 'invalid port: out of range', text: edit(TLS_ERROR, '"dest_port":"443"', '"dest_port":"70000"'), code: 'invalid-port', severity: 'warning', covers: '"70000"', entry: true },
-  { name: 'invalid timestamp: 30 February', text: edit(TLS_ERROR, '2024-07-02T18:01:44.412778Z', '2024-02-30T18:01:44.412778Z'), code: 'invalid-timestamp', severity: 'warning', covers: '"2024-02-30T18:01:44.412778Z"', entry: true },
-  { name: 'invalid timestamp: fractional epoch seconds', text: edit(TLS_ERROR, '1719943304', '1719943304.5'), code: 'invalid-timestamp', severity: 'warning', covers: '1719943304.5', entry: true },
-  { name: 'timestamp mismatch marks event_timestamp', text: edit(TLS_ERROR, '1719943304', '1719943305'), code: 'timestamp-mismatch', severity: 'warning', covers: '1719943305', entry: true },
-  { name: 'unknown status', text: edit(REVOCATION, '"REVOKED"', '"GOOD"'), code: 'unknown-status', severity: 'warning', covers: '"GOOD"', entry: true },
-  { name: 'unknown action', text: edit(REVOCATION, '"DROP"', '"ALLOW"'), code: 'unknown-action', severity: 'warning', covers: '"ALLOW"', entry: true },
-  { name: 'SNI given although the message says there was none', text: edit(TLS_ERROR, '"sni":"-"', '"sni":"example.com"'), code: 'sni-disagrees', severity: 'warning', covers: '"example.com"', entry: true },
+  {
+    name: 'invalid IPv4 address',
+    text: edit(TLS_ERROR, '"10.0.1.27"', '"10.0.0.256"'),
+    code: 'invalid-ip',
+    severity: 'warning',
+    covers: '"10.0.0.256"',
+    entry: true,
+  },
+  {
+    name: 'invalid address: host name',
+    text: edit(TLS_ERROR, '"10.0.2.53"', '"example.com"'),
+    code: 'invalid-ip',
+    severity: 'warning',
+    covers: '"example.com"',
+    entry: true,
+  },
+  {
+    name: 'invalid address: empty',
+    text: edit(TLS_ERROR, '"10.0.2.53"', '""'),
+    code: 'invalid-ip',
+    severity: 'warning',
+    covers: '""',
+    entry: true,
+  },
+  {
+    name: 'invalid port: out of range',
+    text: edit(TLS_ERROR, '"dest_port":"443"', '"dest_port":"70000"'),
+    code: 'invalid-port',
+    severity: 'warning',
+    covers: '"70000"',
+    entry: true,
+  },
+  {
+    name: 'invalid timestamp: 30 February',
+    text: edit(TLS_ERROR, '2024-07-02T18:01:44.412778Z', '2024-02-30T18:01:44.412778Z'),
+    code: 'invalid-timestamp',
+    severity: 'warning',
+    covers: '"2024-02-30T18:01:44.412778Z"',
+    entry: true,
+  },
+  {
+    name: 'invalid timestamp: fractional epoch seconds',
+    text: edit(TLS_ERROR, '1719943304', '1719943304.5'),
+    code: 'invalid-timestamp',
+    severity: 'warning',
+    covers: '1719943304.5',
+    entry: true,
+  },
+  {
+    name: 'timestamp mismatch marks event_timestamp',
+    text: edit(TLS_ERROR, '1719943304', '1719943305'),
+    code: 'timestamp-mismatch',
+    severity: 'warning',
+    covers: '1719943305',
+    entry: true,
+  },
+  {
+    name: 'unknown status',
+    text: edit(REVOCATION, '"REVOKED"', '"GOOD"'),
+    code: 'unknown-status',
+    severity: 'warning',
+    covers: '"GOOD"',
+    entry: true,
+  },
+  {
+    name: 'unknown action',
+    text: edit(REVOCATION, '"DROP"', '"ALLOW"'),
+    code: 'unknown-action',
+    severity: 'warning',
+    covers: '"ALLOW"',
+    entry: true,
+  },
+  {
+    name: 'SNI given although the message says there was none',
+    text: edit(TLS_ERROR, '"sni":"-"', '"sni":"example.com"'),
+    code: 'sni-disagrees',
+    severity: 'warning',
+    covers: '"example.com"',
+    entry: true,
+  },
   {
     name: 'SNI differs from the one the mismatch message quotes',
     text: edit(edit(TLS_ERROR, '"sni":"-"', '"sni":"other.com"'), 'Server name is not found in client hello.', MISMATCH_MESSAGE),
@@ -296,12 +490,54 @@ const CASES: Case[] = [
     covers: '"other.com"',
     entry: true,
   },
-  { name: 'undocumented error message', text: edit(TLS_ERROR, 'Server name is not found in client hello.', 'Something else.'), code: 'unknown-error-message', severity: 'information', covers: '"Something else."', entry: true },
-  { name: 'empty firewall name', text: edit(TLS_ERROR, '"firewall-tls-test"', '""'), code: 'empty-value', severity: 'information', covers: '""', entry: true },
-  { name: 'empty availability zone', text: edit(TLS_ERROR, '"us-east-1d"', '""'), code: 'empty-value', severity: 'information', covers: '""', entry: true },
-  { name: 'empty leaf_cert_fpr', text: edit(REVOCATION, '"1234567890EXAMPLE0987654321"', '""'), code: 'empty-value', severity: 'information', covers: '""', entry: true },
-  { name: 'event_timestamp as a string of digits', text: edit(TLS_ERROR, '1719943304', '"1719943304"'), code: 'unusual-format', severity: 'information', covers: '"1719943304"', entry: true },
-  { name: 'event.timestamp with a +0000 offset', text: edit(TLS_ERROR, '2024-07-02T18:01:44.412778Z', '2024-07-02T18:01:44.412778+0000'), code: 'unusual-format', severity: 'information', covers: '"2024-07-02T18:01:44.412778+0000"', entry: true },
+  {
+    name: 'undocumented error message',
+    text: edit(TLS_ERROR, 'Server name is not found in client hello.', 'Something else.'),
+    code: 'unknown-error-message',
+    severity: 'information',
+    covers: '"Something else."',
+    entry: true,
+  },
+  {
+    name: 'empty firewall name',
+    text: edit(TLS_ERROR, '"firewall-tls-test"', '""'),
+    code: 'empty-value',
+    severity: 'information',
+    covers: '""',
+    entry: true,
+  },
+  {
+    name: 'empty availability zone',
+    text: edit(TLS_ERROR, '"us-east-1d"', '""'),
+    code: 'empty-value',
+    severity: 'information',
+    covers: '""',
+    entry: true,
+  },
+  {
+    name: 'empty leaf_cert_fpr',
+    text: edit(REVOCATION, '"1234567890EXAMPLE0987654321"', '""'),
+    code: 'empty-value',
+    severity: 'information',
+    covers: '""',
+    entry: true,
+  },
+  {
+    name: 'event_timestamp as a string of digits',
+    text: edit(TLS_ERROR, '1719943304', '"1719943304"'),
+    code: 'unusual-format',
+    severity: 'information',
+    covers: '"1719943304"',
+    entry: true,
+  },
+  {
+    name: 'event.timestamp with a +0000 offset',
+    text: edit(TLS_ERROR, '2024-07-02T18:01:44.412778Z', '2024-07-02T18:01:44.412778+0000'),
+    code: 'unusual-format',
+    severity: 'information',
+    covers: '"2024-07-02T18:01:44.412778+0000"',
+    entry: true,
+  },
   { name: 'invalid JSON: truncated', text: '{"a":"b","c":1', code: 'invalid-json', severity: 'error', covers: '1', entry: false },
 ];
 
@@ -353,9 +589,15 @@ describe('analyzeLine: every problem code with its exact range', () => {
     const text = edit(edit(edit(REVOCATION, '"REVOKED"', '"GOOD"'), '"DROP"', '"ALLOW"'), '"55930"', '"-1"');
     const result = analyze(text);
     assert.deepEqual(codes(result), ['invalid-port', 'unknown-status', 'unknown-action']);
-    assert.deepEqual(result.problems.map((p) => covered(text, p)), ['"-1"', '"GOOD"', '"ALLOW"']);
+    assert.deepEqual(
+      result.problems.map((p) => covered(text, p)),
+      ['"-1"', '"GOOD"', '"ALLOW"'],
+    );
     const starts = result.problems.map((p) => p.startColumn);
-    assert.deepEqual(starts, [...starts].sort((a, b) => a - b));
+    assert.deepEqual(
+      starts,
+      [...starts].sort((a, b) => a - b),
+    );
   });
 
   it('reports each missing field of "event" on the key "event"', () => {
@@ -365,14 +607,22 @@ describe('analyzeLine: every problem code with its exact range', () => {
     assert.equal(missing.length, 6); // timestamp, src_ip, src_port, dest_ip, dest_port, sni
     for (const p of missing) assert.equal(covered(text, p), '"event"');
     for (const field of ['timestamp', 'src_ip', 'src_port', 'dest_ip', 'dest_port', 'sni']) {
-      assert.ok(missing.some((p) => p.message.includes(`"${field}"`)), field);
+      assert.ok(
+        missing.some((p) => p.message.includes(`"${field}"`)),
+        field,
+      );
     }
   });
 });
 
 describe('analyzeLine: invalid JSON', () => {
   const table: Array<{ name: string; text: string; covers: string; at?: number; message?: RegExp }> = [
-    { name: 'truncated inside a string', text: TLS_ERROR.slice(0, TLS_ERROR.indexOf('"tls_error"') + 4), covers: '"tls', message: /cut off inside a string/ },
+    {
+      name: 'truncated inside a string',
+      text: TLS_ERROR.slice(0, TLS_ERROR.indexOf('"tls_error"') + 4),
+      covers: '"tls',
+      message: /cut off inside a string/,
+    },
     { name: 'a string without its closing quote before more text', text: '{"a":"b\r,"c":1}', covers: '"b', message: /quote/ },
     { name: 'truncated after a value', text: '{"firewall_name":"fw"', covers: '"', at: 20, message: /cut off/ },
     { name: 'truncated after a comma', text: '{"a":1, ', covers: ',', message: /cut off/ },
@@ -383,7 +633,7 @@ describe('analyzeLine: invalid JSON', () => {
     { name: 'missing value', text: '{"a":}', covers: '}' },
     { name: 'missing comma', text: '{"a":1 "b":2}', covers: '"b"' },
     { name: 'single quotes around a key', text: "{'a':1}", covers: "'a'" },
-    { name: 'single quotes around a value', text: "{\"a\":'b'}", covers: "'b'" },
+    { name: 'single quotes around a value', text: '{"a":\'b\'}', covers: "'b'" },
     { name: 'unquoted key', text: '{a:1}', covers: 'a' },
     { name: 'block comment', text: '{"a":1 /* note */}', covers: '/* note */', message: /[Cc]omment/ },
     { name: 'line comment after the object', text: '{"a":1} // note', covers: '// note', message: /[Cc]omment/ },
@@ -465,7 +715,8 @@ describe('analyzeLine: alert and flow entries', () => {
 });
 
 describe('analyzeLine: timestamps', () => {
-  const withTimes = (epoch: string, iso: string): string => edit(edit(TLS_ERROR, '1719943304', epoch), '"2024-07-02T18:01:44.412778Z"', JSON.stringify(iso));
+  const withTimes = (epoch: string, iso: string): string =>
+    edit(edit(TLS_ERROR, '1719943304', epoch), '"2024-07-02T18:01:44.412778Z"', JSON.stringify(iso));
 
   it('flags a mismatch of one second either way, saying which way', () => {
     const after = withTimes('1719943305', '2024-07-02T18:01:44.412778Z');
@@ -490,7 +741,13 @@ describe('analyzeLine: timestamps', () => {
   });
 
   it('does not flag times in the same second, whatever the fraction', () => {
-    for (const iso of ['2024-07-02T18:01:44Z', '2024-07-02T18:01:44.000000Z', '2024-07-02T18:01:44.999999Z', '2024-07-02T18:01:44.999999999Z', '2024-07-02T18:01:44.5Z']) {
+    for (const iso of [
+      '2024-07-02T18:01:44Z',
+      '2024-07-02T18:01:44.000000Z',
+      '2024-07-02T18:01:44.999999Z',
+      '2024-07-02T18:01:44.999999999Z',
+      '2024-07-02T18:01:44.5Z',
+    ]) {
       const result = analyze(withTimes('1719943304', iso));
       assert.deepEqual(result.problems, [], iso);
       assert.equal(Math.floor(result.entry!.timeMs! / 1000), 1719943304, iso);
@@ -498,7 +755,17 @@ describe('analyzeLine: timestamps', () => {
   });
 
   it('flags dates and times that do not exist, and does not also claim a mismatch', () => {
-    for (const iso of ['2024-02-30T18:01:44.412778Z', '2023-02-29T18:01:44.412778Z', '2024-07-02T25:00:00.000000Z', '2024-07-02T18:60:00Z', '2024-07-02T18:01:60Z', '2024-13-02T18:01:44Z', '2024-00-10T18:01:44Z', '2024-07-00T18:01:44Z', '2024-04-31T00:00:00Z']) {
+    for (const iso of [
+      '2024-02-30T18:01:44.412778Z',
+      '2023-02-29T18:01:44.412778Z',
+      '2024-07-02T25:00:00.000000Z',
+      '2024-07-02T18:60:00Z',
+      '2024-07-02T18:01:60Z',
+      '2024-13-02T18:01:44Z',
+      '2024-00-10T18:01:44Z',
+      '2024-07-00T18:01:44Z',
+      '2024-04-31T00:00:00Z',
+    ]) {
       const text = withTimes('1719943304', iso);
       const { problem, result } = single(text);
       assert.equal(problem.code, 'invalid-timestamp', iso);
@@ -509,7 +776,15 @@ describe('analyzeLine: timestamps', () => {
   });
 
   it('flags timestamps that are not ISO 8601', () => {
-    for (const iso of ['2024-07-02 18:01:44Z', '2024-07-02T18:01:44', '02/07/2024 18:01', '1719943304', '', '2024-07-02T18:01:44.Z', '2024-07-02T18:01:44.412778z']) {
+    for (const iso of [
+      '2024-07-02 18:01:44Z',
+      '2024-07-02T18:01:44',
+      '02/07/2024 18:01',
+      '1719943304',
+      '',
+      '2024-07-02T18:01:44.Z',
+      '2024-07-02T18:01:44.412778z',
+    ]) {
       const { problem } = single(withTimes('1719943304', iso));
       assert.equal(problem.code, 'invalid-timestamp', JSON.stringify(iso));
     }
@@ -575,7 +850,15 @@ describe('analyzeLine: ports and addresses', () => {
   const withPort = (value: string): string => edit(TLS_ERROR, '"dest_port":"443"', `"dest_port":${value}`);
 
   it('accepts ports as numbers and as strings of digits', () => {
-    for (const [value, port] of [['443', 443], ['"443"', 443], ['0', 0], ['"0"', 0], ['65535', 65535], ['"65535"', 65535], ['"00443"', 443]] as const) {
+    for (const [value, port] of [
+      ['443', 443],
+      ['"443"', 443],
+      ['0', 0],
+      ['"0"', 0],
+      ['65535', 65535],
+      ['"65535"', 65535],
+      ['"00443"', 443],
+    ] as const) {
       const result = analyze(withPort(value));
       assert.deepEqual(result.problems, [], value);
       assert.equal(result.entry?.destPort, port, value);
@@ -583,7 +866,22 @@ describe('analyzeLine: ports and addresses', () => {
   });
 
   it('flags ports that are not whole numbers from 0 to 65535, marking the value', () => {
-    for (const value of ['65536', '"65536"', '-1', '"-1"', '"44x3"', '1.5', '"1.5"', '""', '" 443"', '"443 "', '"0x1BB"', '1e10', '"999999"', '"0000443"']) {
+    for (const value of [
+      '65536',
+      '"65536"',
+      '-1',
+      '"-1"',
+      '"44x3"',
+      '1.5',
+      '"1.5"',
+      '""',
+      '" 443"',
+      '"443 "',
+      '"0x1BB"',
+      '1e10',
+      '"999999"',
+      '"0000443"',
+    ]) {
       const text = withPort(value);
       const { problem, result } = single(text);
       assert.equal(problem.code, 'invalid-port', value);
@@ -617,7 +915,11 @@ describe('analyzeLine: severity overrides', () => {
   const options = { severities: { 'invalid-port': 'error', 'unknown-error-message': 'off' } } as const;
 
   it('changes a severity and switches a check off', () => {
-    const text = edit(edit(TLS_ERROR, '"dest_port":"443"', '"dest_port":"70000"'), 'Server name is not found in client hello.', 'Undocumented.');
+    const text = edit(
+      edit(TLS_ERROR, '"dest_port":"443"', '"dest_port":"70000"'),
+      'Server name is not found in client hello.',
+      'Undocumented.',
+    );
     assert.deepEqual(codes(analyze(text)).sort(), ['invalid-port', 'unknown-error-message']);
     const result = analyzeLine(text, 2, options);
     assertSaneRanges(text, result, 2);
@@ -656,7 +958,10 @@ describe('analyzeLine: robustness', () => {
   });
 
   it('finds a problem at the end of a valid 10 MB line', () => {
-    const text = edit(REVOCATION, '"revoked-rsa-dv.ssl.com"', JSON.stringify('a'.repeat(10 * 1024 * 1024))).replace('"status":"REVOKED"', '"status":"LATER"');
+    const text = edit(REVOCATION, '"revoked-rsa-dv.ssl.com"', JSON.stringify('a'.repeat(10 * 1024 * 1024))).replace(
+      '"status":"REVOKED"',
+      '"status":"LATER"',
+    );
     const { problem } = single(text);
     assert.equal(problem.code, 'unknown-status');
     assert.equal(covered(text, problem), '"LATER"');
@@ -741,7 +1046,32 @@ describe('analyzeLine: robustness', () => {
 
   it('never throws on random edits of real entries, and finds exactly one syntax error when JSON.parse fails', () => {
     const next = random(42);
-    const alphabet = ['{', '}', '[', ']', ':', ',', '"', '\\', ' ', '0', '1', '-', '.', 'e', 'a', 'n', 't', '\u0000', '\u2028', '\r', '\t', '\uFEFF', '\uD800', 'é'];
+    const alphabet = [
+      '{',
+      '}',
+      '[',
+      ']',
+      ':',
+      ',',
+      '"',
+      '\\',
+      ' ',
+      '0',
+      '1',
+      '-',
+      '.',
+      'e',
+      'a',
+      'n',
+      't',
+      '\u0000',
+      '\u2028',
+      '\r',
+      '\t',
+      '\uFEFF',
+      '\uD800',
+      'é',
+    ];
     for (let i = 0; i < 3000; i++) {
       let text = i % 2 ? TLS_ERROR : REVOCATION;
       const edits = 1 + Math.floor(next() * 4);
@@ -763,7 +1093,11 @@ describe('analyzeLine: robustness', () => {
       if (!parses && text.trim() !== '') {
         assert.equal(result.problems.length, 1, JSON.stringify(text));
         assert.equal(result.problems[0].code, 'invalid-json');
-        assert.notEqual(result.problems[0].message, 'Invalid JSON: The line is not valid JSON.', `no exact place found in ${JSON.stringify(text)}`);
+        assert.notEqual(
+          result.problems[0].message,
+          'Invalid JSON: The line is not valid JSON.',
+          `no exact place found in ${JSON.stringify(text)}`,
+        );
       } else {
         assert.ok(!result.problems.some((p) => p.code === 'invalid-json'), JSON.stringify(text));
       }
@@ -789,7 +1123,33 @@ describe('analyzeLine: robustness', () => {
   });
 
   it('keeps ranges inside the line for lines that are only punctuation or white space and text', () => {
-    for (const text of ['{', '}', '[', '"', '\\', ':', ',', '{"', '{"a"', '{"a":', '"abc', ' {', '{ ', '\u00a0', '\u2028', '\t\u000b', '/', '/*', '//', '-', '1.', '1e', '1e+', 'tru', '{"a":1}\u0000']) {
+    for (const text of [
+      '{',
+      '}',
+      '[',
+      '"',
+      '\\',
+      ':',
+      ',',
+      '{"',
+      '{"a"',
+      '{"a":',
+      '"abc',
+      ' {',
+      '{ ',
+      '\u00a0',
+      '\u2028',
+      '\t\u000b',
+      '/',
+      '/*',
+      '//',
+      '-',
+      '1.',
+      '1e',
+      '1e+',
+      'tru',
+      '{"a":1}\u0000',
+    ]) {
       const result = analyze(text);
       assert.equal(result.problems.length, 1, JSON.stringify(text));
     }
@@ -807,7 +1167,14 @@ describe('analyzeLine over the engine fixture', () => {
     const summary = await readLogFile(join(fixtures, 'bad.log'), (text, line) => {
       lines.push(text);
       for (const p of analyzeLine(text, line).problems) {
-        actual.push({ line: p.line + 1, column: p.startColumn + 1, endLine: p.line + 1, endColumn: p.endColumn + 1, severity: p.severity, code: p.code });
+        actual.push({
+          line: p.line + 1,
+          column: p.startColumn + 1,
+          endLine: p.line + 1,
+          endColumn: p.endColumn + 1,
+          severity: p.severity,
+          code: p.code,
+        });
       }
     });
     assert.equal(summary.incomplete, undefined);
@@ -816,7 +1183,9 @@ describe('analyzeLine over the engine fixture', () => {
   });
 
   it('has a fixture with valid lines and every problem code a line can have', () => {
-    const expected = JSON.parse(readFileSync(join(fixtures, 'bad.expected.json'), 'utf8')) as { problems: Array<{ line: number; code: string }> };
+    const expected = JSON.parse(readFileSync(join(fixtures, 'bad.expected.json'), 'utf8')) as {
+      problems: Array<{ line: number; code: string }>;
+    };
     const lines = readFileSync(join(fixtures, 'bad.log'), 'utf8').split('\n');
     const withProblems = new Set(expected.problems.map((p) => p.line));
     const clean = lines.slice(0, -1).filter((text, i) => text.trim() !== '' && !withProblems.has(i + 1));

@@ -59,7 +59,11 @@ describe('parseAwsLogName', () => {
 
   it('reads the name at the end of an S3 key or a local path', () => {
     const file = '111122223333_network-firewall_tls_us-east-1_egress-fw_20240702T1805Z_a1b2c3d4.log.gz';
-    for (const path of [`AWSLogs/111122223333/network-firewall/tls/us-east-1/egress-fw/2024/07/02/18/${file}`, `/home/me/logs/${file}`, `C:\\Users\\me\\Downloads\\${file}`]) {
+    for (const path of [
+      `AWSLogs/111122223333/network-firewall/tls/us-east-1/egress-fw/2024/07/02/18/${file}`,
+      `/home/me/logs/${file}`,
+      `C:\\Users\\me\\Downloads\\${file}`,
+    ]) {
       assert.equal(parseAwsLogName(path)?.firewall, 'egress-fw', path);
     }
   });
@@ -115,7 +119,25 @@ describe('isTlsLogLine', () => {
   });
 
   it('rejects garbage and other JSON', () => {
-    for (const text of ['', '   ', 'garbage', '{', TLS_ERROR.slice(0, -1), '[{"event":{"tls_error":{}}}]', '"tls_error"', 'null', '42', '{"event":null}', '{"event":"tls_error"}', '{"tls_error":{}}', '{"event":{"tls_error":null}}', '{"event":{"revocation_check":[]}}', '{"event":{"tls_error":"x"}}', '\u0000\u0001', '{"event":{"tls_error":{}}} trailing']) {
+    for (const text of [
+      '',
+      '   ',
+      'garbage',
+      '{',
+      TLS_ERROR.slice(0, -1),
+      '[{"event":{"tls_error":{}}}]',
+      '"tls_error"',
+      'null',
+      '42',
+      '{"event":null}',
+      '{"event":"tls_error"}',
+      '{"tls_error":{}}',
+      '{"event":{"tls_error":null}}',
+      '{"event":{"revocation_check":[]}}',
+      '{"event":{"tls_error":"x"}}',
+      '\u0000\u0001',
+      '{"event":{"tls_error":{}}} trailing',
+    ]) {
       assert.equal(isTlsLogLine(text), false, JSON.stringify(text));
     }
   });

@@ -224,7 +224,10 @@ describe('TLS error message', () => {
   it('mismatch explains wildcards that cover one label only', () => {
     const bare = explain(field, 'SNI: example.com Match Failed to server certificate names: *.example.com ');
     assert.ok(bare.sections.some((s) => /does not cover the bare domain/.test(s.text) && s.values?.[0] === '*.example.com'));
-    const deep = explain(field, 'SNI: my.bucket.s3.amazonaws.com Match Failed to server certificate names: s3.amazonaws.com/*.s3.amazonaws.com ');
+    const deep = explain(
+      field,
+      'SNI: my.bucket.s3.amazonaws.com Match Failed to server certificate names: s3.amazonaws.com/*.s3.amazonaws.com ',
+    );
     assert.ok(deep.sections.some((s) => /more than one label/.test(s.text) && s.values?.[0] === '*.s3.amazonaws.com'));
   });
 
@@ -255,10 +258,15 @@ describe('timestamps', () => {
   });
 
   it('event.timestamp keeps its microseconds, and daylight saving time shows', () => {
-    const explanation = explain('event.timestamp', '2024-07-02T18:01:44.412778Z', { ...REVOKED_ENTRY, eventTimestamp: 1719943304 }, {
-      now: Date.parse('2024-06-30T18:01:44Z'),
-      timeZone: 'America/New_York',
-    });
+    const explanation = explain(
+      'event.timestamp',
+      '2024-07-02T18:01:44.412778Z',
+      { ...REVOKED_ENTRY, eventTimestamp: 1719943304 },
+      {
+        now: Date.parse('2024-06-30T18:01:44Z'),
+        timeZone: 'America/New_York',
+      },
+    );
     assert.equal(fact(explanation, 'UTC')?.value, '2024-07-02 18:01:44.412778 UTC');
     assert.equal(fact(explanation, 'Local time')?.value, '2024-07-02 14:01:44.412778 UTC-04:00 (`America/New_York`)');
     assert.equal(fact(explanation, 'Age')?.value, 'in 2 days');
@@ -271,7 +279,10 @@ describe('timestamps', () => {
     const disagreement = fromSeconds.sections.find((s) => s.heading === 'Disagreement');
     assert.match(disagreement?.text ?? '', /by 2 minutes 5 seconds; `event_timestamp` is the later one/);
     const fromIso = explain('event.timestamp', entry.timestamp, entry);
-    assert.match(fromIso.sections.find((s) => s.heading === 'Disagreement')?.text ?? '', /Differs from `event_timestamp` by 2 minutes 5 seconds/);
+    assert.match(
+      fromIso.sections.find((s) => s.heading === 'Disagreement')?.text ?? '',
+      /Differs from `event_timestamp` by 2 minutes 5 seconds/,
+    );
   });
 
   it('a one-second difference across the second boundary is a disagreement', () => {
@@ -429,7 +440,22 @@ describe('addresses', () => {
   }
 
   it('refuses what is not an address', () => {
-    for (const text of ['', '10.0.0', '10.0.0.256', '010.0.0.1', '1.2.3.4.5', 'a.b.c.d', '::1::', '1:2:3:4:5:6:7:8:9', '12345::', 'gggg::1', '1.2.3.4::', 'fe80::1%', 'example.com', ' 10.0.0.1']) {
+    for (const text of [
+      '',
+      '10.0.0',
+      '10.0.0.256',
+      '010.0.0.1',
+      '1.2.3.4.5',
+      'a.b.c.d',
+      '::1::',
+      '1:2:3:4:5:6:7:8:9',
+      '12345::',
+      'gggg::1',
+      '1.2.3.4::',
+      'fe80::1%',
+      'example.com',
+      ' 10.0.0.1',
+    ]) {
       assert.equal(classifyIpAddress(text), undefined, JSON.stringify(text));
     }
   });
@@ -470,12 +496,21 @@ describe('addresses', () => {
 describe('SNI', () => {
   it('"-" means no SNI, with the count of such entries', () => {
     const context = { ...CONTEXT, sniCount: (sni: string) => (sni === '-' ? 7 : 0) };
-    const explanation = explain('event.sni', '-', { kind: 'tlsError', sni: '-', errorMessage: 'Server name is not found in client hello.' }, context);
+    const explanation = explain(
+      'event.sni',
+      '-',
+      { kind: 'tlsError', sni: '-', errorMessage: 'Server name is not found in client hello.' },
+      context,
+    );
     assert.match(prose(explanation), /client hello carried no SNI/);
     assert.match(prose(explanation), /resets the connection/);
     assert.equal(fact(explanation, 'Entries without SNI in this file')?.value, '7');
     assert.ok(!headings(explanation).includes('Disagreement'));
-    const odd = explain('event.sni', '-', { kind: 'tlsError', sni: '-', errorMessage: 'SNI: - Match Failed to server certificate names: x ' });
+    const odd = explain('event.sni', '-', {
+      kind: 'tlsError',
+      sni: '-',
+      errorMessage: 'SNI: - Match Failed to server certificate names: x ',
+    });
     assert.ok(headings(odd).includes('Disagreement'));
   });
 
@@ -546,7 +581,13 @@ describe('other fields', () => {
     const revocation = explain('event.revocation_check', {}, REVOKED_ENTRY);
     assert.equal(fact(revocation, 'Status')?.value, 'REVOKED');
     assert.match(prose(revocation), /checks that pass are not logged/);
-    const tlsError: TlsEntry = { kind: 'tlsError', srcIp: '2001:db8::5', srcPort: 50000, sni: '-', errorMessage: 'Server name is not found in client hello.' };
+    const tlsError: TlsEntry = {
+      kind: 'tlsError',
+      srcIp: '2001:db8::5',
+      srcPort: 50000,
+      sni: '-',
+      errorMessage: 'Server name is not found in client hello.',
+    };
     const error = explain('event.tls_error', {}, tlsError);
     assert.equal(fact(error, 'Error')?.value, 'no SNI in the client hello');
     assert.equal(fact(error, 'Client')?.value, '[2001:db8::5]:50000');

@@ -39,7 +39,31 @@ function agrees(text: string): boolean {
   return true;
 }
 
-const ALPHABET = ['"', '{', '}', '[', ']', ',', ':', '\\', ' ', '\t', '\u0000', '\u001f', '0', '9', '-', '.', 'e', 'a', 'Z', '\u00e9', '\ud83d', 'n', 't'];
+const ALPHABET = [
+  '"',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '\\',
+  ' ',
+  '\t',
+  '\u0000',
+  '\u001f',
+  '0',
+  '9',
+  '-',
+  '.',
+  'e',
+  'a',
+  'Z',
+  '\u00e9',
+  '\ud83d',
+  'n',
+  't',
+];
 
 /** One random edit of a line: a character changed, removed, doubled or inserted, or a run of it repeated or cut. */
 function mutate(text: string, rnd: () => number): string {
@@ -107,7 +131,25 @@ describe('fast path for clean entries', () => {
 
   it('agrees with the full path on objects built from the format’s fields with values of any type', () => {
     const anyValue = fc.oneof(
-      fc.constantFrom('10.0.0.1', '2001:db8::1', '443', '0443', '65536', '', '-', 'REVOKED', 'UNKNOWN', 'PASS', 'DROP', 'REJECT', 'other', '2024-07-02T18:01:44.412778Z', '2024-07-02T18:01:44Z', 'Server name is not found in client hello.', 'SNI: a.example Match Failed to server certificate names: a.example '),
+      fc.constantFrom(
+        '10.0.0.1',
+        '2001:db8::1',
+        '443',
+        '0443',
+        '65536',
+        '',
+        '-',
+        'REVOKED',
+        'UNKNOWN',
+        'PASS',
+        'DROP',
+        'REJECT',
+        'other',
+        '2024-07-02T18:01:44.412778Z',
+        '2024-07-02T18:01:44Z',
+        'Server name is not found in client hello.',
+        'SNI: a.example Match Failed to server certificate names: a.example ',
+      ),
       fc.string(),
       fc.integer({ min: -5, max: 2_000_000_000 }),
       fc.double(),
@@ -119,15 +161,23 @@ describe('fast path for clean entries', () => {
     const fields = (keys: string[]) => fc.dictionary(fc.constantFrom(...keys), anyValue, { maxKeys: keys.length + 1 });
     const revocation = fc.record({ leaf_cert_fpr: anyValue, status: anyValue, action: anyValue }, { requiredKeys: [] });
     const tlsError = fc.record({ error_message: anyValue }, { requiredKeys: [] });
-    const event = fc.tuple(fields(['timestamp', 'src_ip', 'src_port', 'dest_ip', 'dest_port', 'sni', 'event_type', 'extra']), fc.option(tlsError), fc.option(revocation)).map(([e, t, r]) => ({
-      ...e,
-      ...(t ? { tls_error: t } : {}),
-      ...(r ? { revocation_check: r } : {}),
-    }));
-    const entry = fc.tuple(fields(['firewall_name', 'availability_zone', 'event_timestamp', 'other']), fc.option(event), fc.boolean()).map(([top, e, pretty]) => {
-      const value = e ? { ...top, event: e } : top;
-      return pretty ? JSON.stringify(value, null, 1).replace(/\n/g, '') : JSON.stringify(value);
-    });
+    const event = fc
+      .tuple(
+        fields(['timestamp', 'src_ip', 'src_port', 'dest_ip', 'dest_port', 'sni', 'event_type', 'extra']),
+        fc.option(tlsError),
+        fc.option(revocation),
+      )
+      .map(([e, t, r]) => ({
+        ...e,
+        ...(t ? { tls_error: t } : {}),
+        ...(r ? { revocation_check: r } : {}),
+      }));
+    const entry = fc
+      .tuple(fields(['firewall_name', 'availability_zone', 'event_timestamp', 'other']), fc.option(event), fc.boolean())
+      .map(([top, e, pretty]) => {
+        const value = e ? { ...top, event: e } : top;
+        return pretty ? JSON.stringify(value, null, 1).replace(/\n/g, '') : JSON.stringify(value);
+      });
     fc.assert(
       fc.property(entry, (text) => {
         agrees(text);
@@ -161,7 +211,21 @@ describe('fast path for clean entries', () => {
     ];
     const value = fc.oneof(
       fc.constant(undefined),
-      fc.constantFrom('', '-', '0', '65535', '65536', '1.5', 'REVOKED', 'PASS', 'x', '2024-07-02T18:01:44+0000', '::1', '10.0.0.256', 'Server name is not found in client hello.'),
+      fc.constantFrom(
+        '',
+        '-',
+        '0',
+        '65535',
+        '65536',
+        '1.5',
+        'REVOKED',
+        'PASS',
+        'x',
+        '2024-07-02T18:01:44+0000',
+        '::1',
+        '10.0.0.256',
+        'Server name is not found in client hello.',
+      ),
       fc.string({ maxLength: 4 }),
       fc.integer({ min: -1, max: 70000 }),
       fc.constantFrom(1.5, 1e21, -0, 1719943304, true, null, [], {}),
@@ -192,7 +256,15 @@ describe('fast path for clean entries', () => {
       firewall_name: 'fw',
       availability_zone: 'us-east-1a',
       event_timestamp: 1719943304,
-      event: { timestamp: '2024-07-02T18:01:44.412778Z', src_ip: '10.0.2.53', src_port: '59844', dest_ip: '2001:db8::1', dest_port: 443, sni: 'a.example', tls_error: { error_message: 'SNI: a.example Match Failed to server certificate names: b.example ' } },
+      event: {
+        timestamp: '2024-07-02T18:01:44.412778Z',
+        src_ip: '10.0.2.53',
+        src_port: '59844',
+        dest_ip: '2001:db8::1',
+        dest_port: 443,
+        sni: 'a.example',
+        tls_error: { error_message: 'SNI: a.example Match Failed to server certificate names: b.example ' },
+      },
     };
     const text = JSON.stringify(base);
     assert.ok(agrees(text));
@@ -205,7 +277,10 @@ describe('fast path for clean entries', () => {
     // Left to the full path: a numeric UTC offset (flagged as unusual) and an event_timestamp in a string.
     const offset = text.replace('412778Z', '412778+0000');
     assert.equal(readCleanEntry(offset), undefined);
-    assert.deepEqual(analyzeLine(offset, 0).problems.map((p) => p.code), ['unusual-format']);
+    assert.deepEqual(
+      analyzeLine(offset, 0).problems.map((p) => p.code),
+      ['unusual-format'],
+    );
     assert.equal(readCleanEntry(text.replace('1719943304', '"1719943304"')), undefined);
     // The analyzer returns the same either way.
     assert.deepStrictEqual(analyzeLine(text, 0), { entry: fullPath(text), problems: [] });

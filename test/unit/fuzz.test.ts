@@ -46,7 +46,10 @@ function assertWellFormed(text: string, line: number, result: LineResult): void 
     if (text.length === 0) {
       assert.deepEqual([p.startColumn, p.endColumn], [0, 0]);
     } else {
-      assert.ok(p.startColumn >= 0 && p.startColumn < p.endColumn && p.endColumn <= text.length, `range ${p.startColumn}-${p.endColumn} outside a line of ${text.length}: ${p.code}`);
+      assert.ok(
+        p.startColumn >= 0 && p.startColumn < p.endColumn && p.endColumn <= text.length,
+        `range ${p.startColumn}-${p.endColumn} outside a line of ${text.length}: ${p.code}`,
+      );
     }
     assert.equal(typeof p.message, 'string');
     assert.ok(p.message.length > 0);
@@ -185,7 +188,41 @@ const entryOf = (text: string): TlsEntry | undefined => analyzeLine(text, 0).ent
 /** Text that is mostly JSON punctuation, so the walker's states are all visited. */
 const jsonish = fc.string({
   unit: fc.oneof(
-    { weight: 6, arbitrary: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', ' ', '\\', '0', '1', '-', '.', 'e', 'E', '+', 't', 'r', 'u', 'f', 'n', 'l', 'a', 's', '/', '*', '\t', '\r', '\n', 'x') },
+    {
+      weight: 6,
+      arbitrary: fc.constantFrom(
+        '{',
+        '}',
+        '[',
+        ']',
+        '"',
+        ':',
+        ',',
+        ' ',
+        '\\',
+        '0',
+        '1',
+        '-',
+        '.',
+        'e',
+        'E',
+        '+',
+        't',
+        'r',
+        'u',
+        'f',
+        'n',
+        'l',
+        'a',
+        's',
+        '/',
+        '*',
+        '\t',
+        '\r',
+        '\n',
+        'x',
+      ),
+    },
     { weight: 1, arbitrary: fc.nat({ max: 0xffff }).map((c) => String.fromCharCode(c)) },
   ),
   maxLength: 60,
@@ -193,7 +230,10 @@ const jsonish = fc.string({
 /** Any UTF-16 code units, lone surrogates included. */
 const codeUnits = fc.string({ unit: fc.nat({ max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 80 });
 const randomBytesAsUtf8 = fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes).toString('utf8'));
-const randomJson = fc.oneof(fc.json({ maxDepth: 4 }), fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v) ?? 'null'));
+const randomJson = fc.oneof(
+  fc.json({ maxDepth: 4 }),
+  fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v) ?? 'null'),
+);
 
 /** A valid line with one thing broken or changed; covers the whole line because the index is drawn over it. */
 const mutated = fc.oneof(
@@ -217,10 +257,16 @@ const mutated = fc.oneof(
     return dup ? t.slice(0, i + 1) + t.slice(i) : t.slice(0, i) + t.slice(i + 1);
   }),
   // a character that looks like white space but is not JSON white space, spliced in
-  fc.tuple(validLine, fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom('\v', '\f', '\u00a0', '\u2028', '\u3000', '\ufeff', '\u200b', '\u0085', '\0')).map(([t, f, c]) => {
-    const i = Math.floor(f * t.length);
-    return t.slice(0, i) + c + t.slice(i);
-  }),
+  fc
+    .tuple(
+      validLine,
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.constantFrom('\v', '\f', '\u00a0', '\u2028', '\u3000', '\ufeff', '\u200b', '\u0085', '\0'),
+    )
+    .map(([t, f, c]) => {
+      const i = Math.floor(f * t.length);
+      return t.slice(0, i) + c + t.slice(i);
+    }),
   // a random piece of JSON-ish text spliced in
   fc.tuple(validLine, fc.double({ min: 0, max: 1, noNaN: true }), jsonish).map(([t, f, s]) => {
     const i = Math.floor(f * t.length);
@@ -236,9 +282,13 @@ const anyLine = fc.oneof(codeUnits, jsonish, randomBytesAsUtf8, randomJson, muta
 describe('analyzeLine on hostile input', () => {
   it('never throws and keeps every problem inside its line, for random UTF-16 text with lone surrogates', () => {
     fc.assert(
-      fc.property(fc.oneof(codeUnits, fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 40 })), fc.nat({ max: 1e6 }), (text, line) => {
-        assertWellFormed(text, line, analyzeLine(text, line));
-      }),
+      fc.property(
+        fc.oneof(codeUnits, fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 40 })),
+        fc.nat({ max: 1e6 }),
+        (text, line) => {
+          assertWellFormed(text, line, analyzeLine(text, line));
+        },
+      ),
       params(),
     );
   });
@@ -310,13 +360,21 @@ describe('analyzeLine on hostile input', () => {
       fc.property(fc.oneof(codeUnits, fc.string({ unit: 'binary', maxLength: 500 })), (hostile) => {
         // Outside a string, as an unknown token, and as the event_type of an entry of another log type.
         const token = `{"a":${hostile.replace(/["{}\[\],:\s/]/g, '')}}`;
-        const eventType = JSON.stringify({ firewall_name: 'fw', availability_zone: 'us-east-1a', event_timestamp: 1, event: { event_type: hostile } });
+        const eventType = JSON.stringify({
+          firewall_name: 'fw',
+          availability_zone: 'us-east-1a',
+          event_timestamp: 1,
+          event: { event_type: hostile },
+        });
         for (const text of [token, eventType]) assertWellFormed(text, 0, analyzeLine(text, 0));
       }),
       params(),
     );
     const terminal = '\u001b]52;c;ZWNobyBwd25lZA==\u0007\u001b[2J\u009b31m\u202e';
-    const message = analyzeLine(JSON.stringify({ firewall_name: 'fw', availability_zone: 'us-east-1a', event_timestamp: 1, event: { event_type: terminal } }), 0).problems[0].message;
+    const message = analyzeLine(
+      JSON.stringify({ firewall_name: 'fw', availability_zone: 'us-east-1a', event_timestamp: 1, event: { event_type: terminal } }),
+      0,
+    ).problems[0].message;
     assert.match(message, /"\\u001b\]52;c;ZWNobyBwd25lZA==\\u0007\\u001b\[2J\\u009b31m\\u202e"/);
     assert.equal(analyzeLine(`{"a":\u001bc}`, 0).problems[0].message, "Invalid JSON: Unexpected '\\u001bc': not a JSON token.");
   });
@@ -366,7 +424,11 @@ describe('analyzeLine on valid entries written differently', () => {
   it('reads the documentation spelling `{ "a": 1 }` and two-space pretty printing joined on one line as the same entry', () => {
     for (const compact of VALID.slice(0, 40)) {
       const value = JSON.parse(compact) as JsonObject;
-      for (const line of [JSON.stringify(value, null, 1).replace(/\n/g, ''), JSON.stringify(value, null, 2).replace(/\n/g, ' '), JSON.stringify(value, null, '\t').replace(/\n/g, '')]) {
+      for (const line of [
+        JSON.stringify(value, null, 1).replace(/\n/g, ''),
+        JSON.stringify(value, null, 2).replace(/\n/g, ' '),
+        JSON.stringify(value, null, '\t').replace(/\n/g, ''),
+      ]) {
         const result = analyzeLine(line, 0);
         assert.deepEqual(result.problems, [], line);
         assert.deepEqual(result.entry, entryOf(compact));
@@ -376,18 +438,23 @@ describe('analyzeLine on valid entries written differently', () => {
 
   it('keeps any free-text value (SNI, firewall name, fingerprint) exactly, lone surrogates and controls included, without a problem', () => {
     fc.assert(
-      fc.property(fc.nat({ max: VALID.length - 1 }), fc.oneof(codeUnits, fc.string({ unit: 'binary' })).filter((s) => s !== ''), fc.constantFrom('firewall_name', 'event.sni', 'leaf'), (i, value, field) => {
-        const entry = JSON.parse(VALID[i]) as JsonObject & { event: JsonObject & { revocation_check?: JsonObject } };
-        if (field === 'firewall_name') entry.firewall_name = value;
-        else if (field === 'leaf' && entry.event.revocation_check) entry.event.revocation_check.leaf_cert_fpr = value;
-        else if (entry.event.revocation_check) entry.event.sni = value;
-        else return; // an error entry's SNI has to agree with its message
-        const result = analyzeLine(JSON.stringify(entry), 0);
-        assert.deepEqual(result.problems, []);
-        if (field === 'firewall_name') assert.equal(result.entry?.firewallName, value);
-        else if (field === 'leaf') assert.equal(result.entry?.leafCertFpr, value);
-        else assert.equal(result.entry?.sni, value);
-      }),
+      fc.property(
+        fc.nat({ max: VALID.length - 1 }),
+        fc.oneof(codeUnits, fc.string({ unit: 'binary' })).filter((s) => s !== ''),
+        fc.constantFrom('firewall_name', 'event.sni', 'leaf'),
+        (i, value, field) => {
+          const entry = JSON.parse(VALID[i]) as JsonObject & { event: JsonObject & { revocation_check?: JsonObject } };
+          if (field === 'firewall_name') entry.firewall_name = value;
+          else if (field === 'leaf' && entry.event.revocation_check) entry.event.revocation_check.leaf_cert_fpr = value;
+          else if (entry.event.revocation_check) entry.event.sni = value;
+          else return; // an error entry's SNI has to agree with its message
+          const result = analyzeLine(JSON.stringify(entry), 0);
+          assert.deepEqual(result.problems, []);
+          if (field === 'firewall_name') assert.equal(result.entry?.firewallName, value);
+          else if (field === 'leaf') assert.equal(result.entry?.leafCertFpr, value);
+          else assert.equal(result.entry?.sni, value);
+        },
+      ),
       params(),
     );
   });
@@ -437,7 +504,13 @@ describe('analyzeLine on valid entries written differently', () => {
   });
 
   it('marks exactly the value whose type was swapped', () => {
-    const other: fc.Arbitrary<Json> = fc.oneof(fc.constant(null), fc.boolean(), fc.array(fc.nat(), { maxLength: 2 }), fc.dictionary(fc.string({ maxLength: 3 }), fc.nat(), { maxKeys: 2 }), fc.double({ noNaN: true, noDefaultInfinity: true }));
+    const other: fc.Arbitrary<Json> = fc.oneof(
+      fc.constant(null),
+      fc.boolean(),
+      fc.array(fc.nat(), { maxLength: 2 }),
+      fc.dictionary(fc.string({ maxLength: 3 }), fc.nat(), { maxKeys: 2 }),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+    );
     fc.assert(
       fc.property(validLine, fc.nat(), other, fc.integer(), fc.boolean(), (compact, pick, replacement, seed, whitespace) => {
         const value = JSON.parse(compact) as JsonObject;
@@ -467,31 +540,41 @@ describe('analyzeLine on long, deeply nested lines', () => {
 
   it('reads a line nested deeper than it parses exactly as a full parse would, valid or not', () => {
     fc.assert(
-      fc.property(validLine, fc.nat(), fc.integer({ min: 300, max: 1500 }), fc.constantFrom(0, 0, 0, 1, 7), fc.boolean(), (compact, pick, depth, openAt, spaced) => {
-        const value = JSON.parse(compact) as JsonObject;
-        const paths = keyPaths(value);
-        const path = paths[pick % paths.length];
-        // Long enough for the depth check, with the deep value either as an unknown field or in place of a real one.
-        // Brackets, quotes and backslashes inside a string must not count as nesting.
-        const padding = JSON.stringify('[[["}\\ '.repeat(10_000));
-        let text = spell(value, { rng: new Prng(pick), whitespace: spaced }).text;
-        const deep = nested(depth, padding, openAt);
-        text = pick % 2 === 0 ? `${text.slice(0, -1)},"x_deep":${deep}}` : text.replace(JSON.stringify(path.split('.').pop()) + ':', (k) => `${k}${deep},"x_was":`);
-        const result = analyzeLine(text, 2);
-        assertWellFormed(text, 2, result);
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          assert.deepEqual(
-            result.problems.map((p) => p.code),
-            ['invalid-json'],
-          );
-          assert.equal(result.entry, undefined);
-          return;
-        }
-        assert.deepEqual(result, validateValue(parsed, text, 2, 0));
-      }),
+      fc.property(
+        validLine,
+        fc.nat(),
+        fc.integer({ min: 300, max: 1500 }),
+        fc.constantFrom(0, 0, 0, 1, 7),
+        fc.boolean(),
+        (compact, pick, depth, openAt, spaced) => {
+          const value = JSON.parse(compact) as JsonObject;
+          const paths = keyPaths(value);
+          const path = paths[pick % paths.length];
+          // Long enough for the depth check, with the deep value either as an unknown field or in place of a real one.
+          // Brackets, quotes and backslashes inside a string must not count as nesting.
+          const padding = JSON.stringify('[[["}\\ '.repeat(10_000));
+          let text = spell(value, { rng: new Prng(pick), whitespace: spaced }).text;
+          const deep = nested(depth, padding, openAt);
+          text =
+            pick % 2 === 0
+              ? `${text.slice(0, -1)},"x_deep":${deep}}`
+              : text.replace(JSON.stringify(path.split('.').pop()) + ':', (k) => `${k}${deep},"x_was":`);
+          const result = analyzeLine(text, 2);
+          assertWellFormed(text, 2, result);
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            assert.deepEqual(
+              result.problems.map((p) => p.code),
+              ['invalid-json'],
+            );
+            assert.equal(result.entry, undefined);
+            return;
+          }
+          assert.deepEqual(result, validateValue(parsed, text, 2, 0));
+        },
+      ),
       params(60),
     );
   });
@@ -504,10 +587,19 @@ describe('walkJson and hoverAt on hostile input', () => {
         const walk = walkJson(text);
         assert.equal(walk.error === undefined, parses(text), `${JSON.stringify(text)}: ${JSON.stringify(walk.error)}`);
         if (walk.error) {
-          assert.ok(walk.error.start >= 0 && walk.error.start < walk.error.end && walk.error.end <= Math.max(1, text.length), JSON.stringify(walk.error));
+          assert.ok(
+            walk.error.start >= 0 && walk.error.start < walk.error.end && walk.error.end <= Math.max(1, text.length),
+            JSON.stringify(walk.error),
+          );
         }
         for (const loc of walk.fields.values()) {
-          assert.ok(loc.keyStart >= 0 && loc.keyStart < loc.keyEnd && loc.keyEnd <= loc.valueStart && loc.valueStart <= loc.valueEnd && loc.valueEnd <= text.length);
+          assert.ok(
+            loc.keyStart >= 0 &&
+              loc.keyStart < loc.keyEnd &&
+              loc.keyEnd <= loc.valueStart &&
+              loc.valueStart <= loc.valueEnd &&
+              loc.valueEnd <= text.length,
+          );
         }
       }),
       params(3000),
@@ -522,7 +614,10 @@ describe('walkJson and hoverAt on hostile input', () => {
           const hover = hoverAt(text, column, result, CONTEXT);
           if (!hover) continue;
           assert.equal(typeof hover.markdown, 'string');
-          assert.ok(hover.startColumn >= 0 && hover.startColumn <= hover.endColumn && hover.endColumn <= text.length, `${hover.startColumn}-${hover.endColumn} of ${text.length}`);
+          assert.ok(
+            hover.startColumn >= 0 && hover.startColumn <= hover.endColumn && hover.endColumn <= text.length,
+            `${hover.startColumn}-${hover.endColumn} of ${text.length}`,
+          );
         }
       }),
       params(),
@@ -565,26 +660,40 @@ const key = (p: Problem): string => `${p.line}:${p.startColumn}-${p.endColumn} $
 
 describe('LogModel under random edits', () => {
   it('holds what a fresh parse gives after any sequence of edits', () => {
-    const edit = fc.record({ a: fc.double({ min: 0, max: 1, noNaN: true }), b: fc.double({ min: 0, max: 1, noNaN: true }), lines: fc.array(anyLine.map((s) => s.replace(/[\r\n]/g, '')), { minLength: 1, maxLength: 3 }) });
+    const edit = fc.record({
+      a: fc.double({ min: 0, max: 1, noNaN: true }),
+      b: fc.double({ min: 0, max: 1, noNaN: true }),
+      lines: fc.array(
+        anyLine.map((s) => s.replace(/[\r\n]/g, '')),
+        { minLength: 1, maxLength: 3 },
+      ),
+    });
     fc.assert(
-      fc.property(fc.array(anyLine.map((s) => s.replace(/[\r\n]/g, '')), { minLength: 1, maxLength: 12 }), fc.array(edit, { maxLength: 8 }), (initial, edits) => {
-        const lines = [...initial];
-        const model = modelOf(lines);
-        for (const e of edits) {
-          // Whole lines replaced: a range of old lines becomes the new lines.
-          const s = Math.floor(e.a * lines.length);
-          const end = Math.min(lines.length - 1, s + Math.floor(e.b * 3));
-          lines.splice(s, end - s + 1, ...e.lines);
-          const change: LineChange = { startLine: s, endLine: end, newLineCount: e.lines.length };
-          model.applyChanges([change], (i) => lines[i]);
-        }
-        const fresh = modelOf(lines);
-        assert.equal(model.lineCount, lines.length);
-        assert.deepEqual(model.problems().problems.map(key), fresh.problems().problems.map(key));
-        assert.deepEqual({ ...model.problemCounts() }, { ...fresh.problemCounts() });
-        assert.deepEqual([...model.entries()], [...fresh.entries()]);
-        assertMatchesLines(model, lines);
-      }),
+      fc.property(
+        fc.array(
+          anyLine.map((s) => s.replace(/[\r\n]/g, '')),
+          { minLength: 1, maxLength: 12 },
+        ),
+        fc.array(edit, { maxLength: 8 }),
+        (initial, edits) => {
+          const lines = [...initial];
+          const model = modelOf(lines);
+          for (const e of edits) {
+            // Whole lines replaced: a range of old lines becomes the new lines.
+            const s = Math.floor(e.a * lines.length);
+            const end = Math.min(lines.length - 1, s + Math.floor(e.b * 3));
+            lines.splice(s, end - s + 1, ...e.lines);
+            const change: LineChange = { startLine: s, endLine: end, newLineCount: e.lines.length };
+            model.applyChanges([change], (i) => lines[i]);
+          }
+          const fresh = modelOf(lines);
+          assert.equal(model.lineCount, lines.length);
+          assert.deepEqual(model.problems().problems.map(key), fresh.problems().problems.map(key));
+          assert.deepEqual({ ...model.problemCounts() }, { ...fresh.problemCounts() });
+          assert.deepEqual([...model.entries()], [...fresh.entries()]);
+          assertMatchesLines(model, lines);
+        },
+      ),
       params(400),
     );
   });
@@ -600,7 +709,10 @@ describe('the CLI and the editor report the same problems for the same file', ()
   });
 
   /** Problems that come from a line's text, as opposed to how the file was read (encoding, cut-off gzip). */
-  const lineProblems = (problems: readonly Problem[]): Problem[] => problems.filter((p) => !(p.code === 'unusual-format' && p.startColumn === 0 && p.endColumn === 1 && p.message.startsWith('The file is')));
+  const lineProblems = (problems: readonly Problem[]): Problem[] =>
+    problems.filter(
+      (p) => !(p.code === 'unusual-format' && p.startColumn === 0 && p.endColumn === 1 && p.message.startsWith('The file is')),
+    );
 
   async function compare(name: string, text: string): Promise<void> {
     // Both sides read the same bytes: a lone surrogate, for one, is written as U+FFFD.
@@ -646,10 +758,20 @@ describe('the CLI and the editor report the same problems for the same file', ()
 
   it('random files of hostile lines joined by LF or CRLF', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(anyLine.map((s) => s.replace(/[\r\n]/g, ' ')), fc.constantFrom('\n', '\r\n')), { maxLength: 20 }), fc.boolean(), async (pairs, bom) => {
-        const text = (bom ? '\uFEFF' : '') + pairs.map(([l, eol]) => l + eol).join('');
-        await compare('random', text);
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(
+            anyLine.map((s) => s.replace(/[\r\n]/g, ' ')),
+            fc.constantFrom('\n', '\r\n'),
+          ),
+          { maxLength: 20 },
+        ),
+        fc.boolean(),
+        async (pairs, bom) => {
+          const text = (bom ? '\uFEFF' : '') + pairs.map(([l, eol]) => l + eol).join('');
+          await compare('random', text);
+        },
+      ),
       params(100),
     );
   });

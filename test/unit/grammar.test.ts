@@ -66,7 +66,11 @@ interface Token {
   scopes: string[];
 }
 
-function tokenize(line: string, state: textmate.StateStack = textmate.INITIAL, using = grammar): { tokens: Token[]; state: textmate.StateStack } {
+function tokenize(
+  line: string,
+  state: textmate.StateStack = textmate.INITIAL,
+  using = grammar,
+): { tokens: Token[]; state: textmate.StateStack } {
   const result = using.tokenizeLine(line, state);
   return {
     tokens: result.tokens.map((t) => ({ text: line.slice(t.startIndex, t.endIndex), scopes: t.scopes })),
@@ -93,7 +97,10 @@ const REVOKED_REJECT = REVOKED_DROP.replace('"DROP"', '"REJECT"');
 
 /** The same entries in other spellings: pretty-spaced and with the keys in another order. */
 function spaced(line: string): string {
-  return line.replace(/([{,])"/g, '$1 "').replace(/":/g, '": ').replace(/}/g, ' }');
+  return line
+    .replace(/([{,])"/g, '$1 "')
+    .replace(/":/g, '": ')
+    .replace(/}/g, ' }');
 }
 function reordered(line: string): string {
   const entry = JSON.parse(line) as { event: Record<string, unknown> };
@@ -177,7 +184,7 @@ describe('nfw-tls-log grammar', () => {
       TLS_ERROR.slice(0, 57),
       TLS_ERROR.slice(0, 120),
       '2024-07-02T18:05:01.000Z ' + TLS_ERROR,
-      REVOKED_DROP.replace('"sni":"revoked-rsa-dv.ssl.com"', "\"sni\":'revoked-rsa-dv.ssl.com'"),
+      REVOKED_DROP.replace('"sni":"revoked-rsa-dv.ssl.com"', '"sni":\'revoked-rsa-dv.ssl.com\''),
       '{"a":"ends in a backslash\\',
       '"',
       '}}]],,::',
@@ -210,7 +217,10 @@ describe('nfw-tls-log grammar', () => {
       autoClosingPairs: { open: string; close: string }[];
     };
     assert.equal(config.comments, undefined);
-    assert.deepEqual(config.brackets, [['{', '}'], ['[', ']']]);
+    assert.deepEqual(config.brackets, [
+      ['{', '}'],
+      ['[', ']'],
+    ]);
     assert.deepEqual(
       config.autoClosingPairs.map((p) => p.open + p.close),
       ['{}', '[]', '""'],

@@ -132,7 +132,11 @@ describe('gunzipFile', () => {
           const result = await gunzipFile(path, 1e9, { chunkSize });
           assert.equal(result.bytes.toString('utf8'), text, label);
           assert.equal(result.gzip, true, label);
-          assert.match(result.incomplete ?? '', new RegExp(`unreadable data after the end of its gzip data, from byte ${offset} \\(${content.length - offset} bytes\\)`), label);
+          assert.match(
+            result.incomplete ?? '',
+            new RegExp(`unreadable data after the end of its gzip data, from byte ${offset} \\(${content.length - offset} bytes\\)`),
+            label,
+          );
           // The command line reads the same lines and says the same.
           const read = await cli(path);
           assert.deepEqual(read.lines, text.split('\n').slice(0, -1), label);
@@ -195,7 +199,12 @@ describe('gunzipFile', () => {
     assert.equal(expected.length, body.length);
     assert.equal((expected.match(/\uFFFD/g) ?? []).length, 7);
     const le = Buffer.from(body, 'utf16le');
-    for (const bytes of [le, Buffer.from(le).swap16(), Buffer.concat([Buffer.from([0xff, 0xfe]), le]), Buffer.from(Buffer.concat([Buffer.from([0xff, 0xfe]), le])).swap16()]) {
+    for (const bytes of [
+      le,
+      Buffer.from(le).swap16(),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), le]),
+      Buffer.from(Buffer.concat([Buffer.from([0xff, 0xfe]), le])).swap16(),
+    ]) {
       for (const content of [gzipSync(bytes), bytes]) {
         const path = file(content);
         const [view, read] = await Promise.all([gunzipFile(path, 1e9), cli(path)]);

@@ -21,7 +21,9 @@ function sampleText(count: number, seed: number): string {
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     const sni = Math.floor(next() * 1e9).toString(36) + '.example.com';
-    out.push(`{"firewall_name":"fw","event_timestamp":${1719943304 + i},"event":{"sni":"${sni}","src_port":"${Math.floor(next() * 65536)}","n":${i},"é":"😀"}}`);
+    out.push(
+      `{"firewall_name":"fw","event_timestamp":${1719943304 + i},"event":{"sni":"${sni}","src_port":"${Math.floor(next() * 65536)}","n":${i},"é":"😀"}}`,
+    );
   }
   return out.join('\n') + '\n';
 }
@@ -29,7 +31,12 @@ function sampleText(count: number, seed: number): string {
 /** A gzip member whose header carries an extra field, a file name, a comment and a header checksum. */
 function memberWithLongHeader(text: string): { member: Buffer; headerLength: number } {
   const plain = gzipSync(text);
-  const head = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 4 | 8 | 16 | 2]), plain.subarray(4, 10), Buffer.from([4, 0, 0x41, 0x42, 0, 0]), Buffer.from('tls.log\0a comment\0')]);
+  const head = Buffer.concat([
+    Buffer.from([0x1f, 0x8b, 8, 4 | 8 | 16 | 2]),
+    plain.subarray(4, 10),
+    Buffer.from([4, 0, 0x41, 0x42, 0, 0]),
+    Buffer.from('tls.log\0a comment\0'),
+  ]);
   const headerCrc = Buffer.alloc(2);
   headerCrc.writeUInt16LE(crc32(head) & 0xffff);
   return { member: Buffer.concat([head, headerCrc, plain.subarray(10)]), headerLength: head.length + 2 };
@@ -104,15 +111,37 @@ describe('gzip data cut off or damaged, as both readers see it', () => {
     it('inside its header, at every cut point: cut off, with every member before it read', async () => {
       const cases: { name: string; lead: Buffer; text: string; member: number; cut: Buffer; headerLength: number }[] = [
         { name: 'a plain header', lead: firstGz, text: first, member: 2, cut: plainSecond, headerLength: 10 },
-        { name: 'a header with an extra field, a name, a comment and a checksum', lead: firstGz, text: first, member: 2, cut: longSecond.member, headerLength: longSecond.headerLength },
-        { name: 'a plain header after zero padding', lead: Buffer.concat([firstGz, Buffer.alloc(3)]), text: first, member: 2, cut: plainSecond, headerLength: 10 },
-        { name: 'a plain header after two members', lead: Buffer.concat([firstGz, firstGz]), text: first + first, member: 3, cut: plainSecond, headerLength: 10 },
+        {
+          name: 'a header with an extra field, a name, a comment and a checksum',
+          lead: firstGz,
+          text: first,
+          member: 2,
+          cut: longSecond.member,
+          headerLength: longSecond.headerLength,
+        },
+        {
+          name: 'a plain header after zero padding',
+          lead: Buffer.concat([firstGz, Buffer.alloc(3)]),
+          text: first,
+          member: 2,
+          cut: plainSecond,
+          headerLength: 10,
+        },
+        {
+          name: 'a plain header after two members',
+          lead: Buffer.concat([firstGz, firstGz]),
+          text: first + first,
+          member: 3,
+          cut: plainSecond,
+          headerLength: 10,
+        },
       ];
       for (const c of cases) {
         for (let cut = 1; cut < c.headerLength; cut++) {
           const path = file(Buffer.concat([c.lead, c.cut.subarray(0, cut)]));
           // Reads that split the header in many places; single bytes, which are slow, at a few cuts.
-          const sizes = c.headerLength === 10 ? [undefined, 4096, 7, ...(cut % 4 === 1 ? [1] : [])] : [undefined, 13, ...(cut % 5 === 1 ? [7] : [])];
+          const sizes =
+            c.headerLength === 10 ? [undefined, 4096, 7, ...(cut % 4 === 1 ? [1] : [])] : [undefined, 13, ...(cut % 5 === 1 ? [7] : [])];
           for (const chunkSize of sizes) {
             const label = `${c.name}, cut after ${cut} bytes, chunk ${chunkSize}`;
             const read = await readBoth(path, chunkSize, label);
@@ -145,7 +174,13 @@ describe('gzip data cut off or damaged, as both readers see it', () => {
           const label = `cut after ${cut} bytes of the second member, chunk ${chunkSize}`;
           const read = await readBoth(path, chunkSize, label);
           assert.equal(read.text, expected, `${label}: everything before the cut is kept`);
-          assert.match(read.message, new RegExp(`^the gzip data is damaged or cut off: the file ends inside ${part} of gzip member 2, which starts at byte ${firstGz.length}, after `), label);
+          assert.match(
+            read.message,
+            new RegExp(
+              `^the gzip data is damaged or cut off: the file ends inside ${part} of gzip member 2, which starts at byte ${firstGz.length}, after `,
+            ),
+            label,
+          );
         }
       }
     });
@@ -162,7 +197,10 @@ describe('gzip data cut off or damaged, as both readers see it', () => {
         const path = file(firstGz.subarray(0, cut));
         for (const chunkSize of [undefined, 7]) {
           const read = await readBoth(path, chunkSize, `cut after ${cut}, chunk ${chunkSize}`);
-          assert.match(read.message, new RegExp(`^the gzip data is damaged or cut off: the file ends inside ${part} of gzip member 1, after `));
+          assert.match(
+            read.message,
+            new RegExp(`^the gzip data is damaged or cut off: the file ends inside ${part} of gzip member 1, after `),
+          );
           assert.doesNotMatch(read.message, /which starts at/);
         }
       }
@@ -189,7 +227,11 @@ describe('gzip data cut off or damaged, as both readers see it', () => {
         if (!zlibFindsError(copy)) continue;
         copy.copy(deflate);
         const base = member === 1 ? 10 : firstGz.length + 10;
-        return { content: member === 1 ? Buffer.concat([target, secondGz]) : Buffer.concat([firstGz, target]), damagedAt: base + p, foundAt: base + errorAt(copy) };
+        return {
+          content: member === 1 ? Buffer.concat([target, secondGz]) : Buffer.concat([firstGz, target]),
+          damagedAt: base + p,
+          foundAt: base + errorAt(copy),
+        };
       }
       throw new Error('no damage that zlib notices');
     }
@@ -208,7 +250,10 @@ describe('gzip data cut off or damaged, as both readers see it', () => {
         for (const chunkSize of [undefined, 64 * 1024, 4096, 61]) {
           const label = `${c.name} (damaged at ${damagedAt}, found at ${foundAt}), chunk ${chunkSize}`;
           const read = await readBoth(path, chunkSize, label);
-          const match = /^the compressed data is damaged between bytes (\d+) and (\d+) of the file \((.*?): (.*)\), after (.*) of text$/.exec(read.message);
+          const match =
+            /^the compressed data is damaged between bytes (\d+) and (\d+) of the file \((.*?): (.*)\), after (.*) of text$/.exec(
+              read.message,
+            );
           assert.ok(match, `${label}: ${read.message}`);
           const [from, to] = [Number(match[1]), Number(match[2])];
           assert.ok(from <= foundAt && foundAt <= to, `${label}: ${from}..${to} holds ${foundAt}`);
@@ -217,7 +262,10 @@ describe('gzip data cut off or damaged, as both readers see it', () => {
           assert.ok(match[4].length > 0, `${label}: zlib's words`);
           // The text before the damage is the file's text; none of the second member is read after damage in the first.
           const original = first + second;
-          const intact = c.member === 1 ? decodablePrefix(content.subarray(10, damagedAt)) : first + decodablePrefix(content.subarray(firstGz.length + 10, damagedAt));
+          const intact =
+            c.member === 1
+              ? decodablePrefix(content.subarray(10, damagedAt))
+              : first + decodablePrefix(content.subarray(firstGz.length + 10, damagedAt));
           assert.ok(read.text.length <= first.length || c.member === 2, label);
           if (c.member === 2) assert.ok(read.text.startsWith(first), `${label}: the first member is read whole`);
           const common = Math.min(read.text.length, intact.length);

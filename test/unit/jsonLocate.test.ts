@@ -11,7 +11,6 @@ function texts(text: string, loc: FieldLocation | undefined): [string, string] {
   return [text.slice(loc.keyStart, loc.keyEnd), text.slice(loc.valueStart, loc.valueEnd)];
 }
 
-
 function parses(text: string): boolean {
   try {
     JSON.parse(text);
@@ -38,7 +37,10 @@ describe('walkJson: field locations', () => {
 
   it('gives containers their whole extent, braces included', () => {
     const walk = walkJson(text);
-    assert.deepEqual(texts(text, walk.fields.get('event.revocation_check')), ['"revocation_check"', '{"status":"REVOKED","action":"DROP"}']);
+    assert.deepEqual(texts(text, walk.fields.get('event.revocation_check')), [
+      '"revocation_check"',
+      '{"status":"REVOKED","action":"DROP"}',
+    ]);
     assert.deepEqual(texts(text, walk.fields.get('tail')), ['"tail"', '[1,{"k":2}]']);
     const event = texts(text, walk.fields.get('event'))[1];
     assert.ok(event.startsWith('{"src_port"') && event.endsWith('"x y"}}'));
@@ -171,7 +173,21 @@ describe('walkJson: syntax errors', () => {
   }
 
   it('reports no error for valid JSON of every shape', () => {
-    for (const input of ['{}', '[]', '0', '-0', '-0.0e-0', '1E+2', '"x"', 'true', 'null', ' {"a" : [ 1 , { } , [ ] , "\\u00e9\\n" ] } ', '{"":""}', '[[[[]]]]', '{"a":1}\r']) {
+    for (const input of [
+      '{}',
+      '[]',
+      '0',
+      '-0',
+      '-0.0e-0',
+      '1E+2',
+      '"x"',
+      'true',
+      'null',
+      ' {"a" : [ 1 , { } , [ ] , "\\u00e9\\n" ] } ',
+      '{"":""}',
+      '[[[[]]]]',
+      '{"a":1}\r',
+    ]) {
       assert.equal(parses(input), true, input);
       assert.equal(walkJson(input).error, undefined, input);
     }
@@ -179,7 +195,37 @@ describe('walkJson: syntax errors', () => {
 
   it('agrees with JSON.parse on whether random near-JSON is valid, and keeps every error in bounds', () => {
     const next = random(7);
-    const pieces = ['{', '}', '[', ']', ':', ',', '"a"', '"', '1', '0', '-', '.', 'e', '+', ' ', 'true', 'null', 'x', '\\', '\\n', '"\\u0041"', '\t', '\r', '\n', '/', '*', '\u0000', '\u00a0', '\uFEFF'];
+    const pieces = [
+      '{',
+      '}',
+      '[',
+      ']',
+      ':',
+      ',',
+      '"a"',
+      '"',
+      '1',
+      '0',
+      '-',
+      '.',
+      'e',
+      '+',
+      ' ',
+      'true',
+      'null',
+      'x',
+      '\\',
+      '\\n',
+      '"\\u0041"',
+      '\t',
+      '\r',
+      '\n',
+      '/',
+      '*',
+      '\u0000',
+      '\u00a0',
+      '\uFEFF',
+    ];
     let errors = 0;
     for (let i = 0; i < 20000; i++) {
       let text = '';
@@ -197,7 +243,11 @@ describe('walkJson: syntax errors', () => {
   });
 
   it('agrees with JSON.parse on mutations of a real entry', () => {
-    const base = JSON.stringify({ firewall_name: 'fw', event_timestamp: 1719943304, event: { src_port: '443', n: [1.5, -2e3, true, null], s: 'a\\"\u00e9' } });
+    const base = JSON.stringify({
+      firewall_name: 'fw',
+      event_timestamp: 1719943304,
+      event: { src_port: '443', n: [1.5, -2e3, true, null], s: 'a\\"\u00e9' },
+    });
     const next = random(11);
     const chars = '{}[]:,"\\ 0123456789.eE+-tfnaul\u0000\u2028\t';
     for (let i = 0; i < 5000; i++) {
@@ -206,7 +256,12 @@ describe('walkJson: syntax errors', () => {
         const at = Math.floor(next() * (text.length + 1));
         const ch = chars[Math.floor(next() * chars.length)];
         const op = next();
-        text = op < 0.33 ? text.slice(0, at) + text.slice(at + 1) : op < 0.66 ? text.slice(0, at) + ch + text.slice(at) : text.slice(0, at) + ch + text.slice(at + 1);
+        text =
+          op < 0.33
+            ? text.slice(0, at) + text.slice(at + 1)
+            : op < 0.66
+              ? text.slice(0, at) + ch + text.slice(at)
+              : text.slice(0, at) + ch + text.slice(at + 1);
       }
       const walk = walkJson(text);
       assert.equal(walk.error === undefined, parses(text), JSON.stringify(text));
@@ -230,14 +285,39 @@ describe('walkJson: syntax errors', () => {
 
 /** Everything a walk found, in a form deepEqual compares whole (a Map compares by its entries). */
 function summary(text: string, walk = walkJson(text)): unknown {
-  return { error: walk.error, rootStart: walk.rootStart, rootEnd: walk.rootEnd, fields: [...walk.fields.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) };
+  return {
+    error: walk.error,
+    rootStart: walk.rootStart,
+    rootEnd: walk.rootEnd,
+    fields: [...walk.fields.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  };
 }
 
 describe('walkJson: the fast reading of valid JSON agrees with the scanner', () => {
   /** Keys chosen to collide: dots that spell nested paths, "[]", escapes that spell the same key, duplicates. */
   const KEYS = ['event', 'sni', 'a', 'b', 'a.b', 'event.sni', 'x[]', '[]', '', 'tls_error', 'k"q', 'back\\slash', 'é', '😀'];
   const SPACES = ['', '', '', ' ', '  ', '\t', '\r', '\n', ' \r\n '];
-  const SCALARS = ['0', '-0', '1', '-12', '3.25', '1e5', '-2.5E-3', '7e+2', 'true', 'false', 'null', '""', '"x"', '"a\\"b"', '"\\u00e9\\n"', '"\\\\"', '"\u2028"', '"\ud800"', '"\\/"'];
+  const SCALARS = [
+    '0',
+    '-0',
+    '1',
+    '-12',
+    '3.25',
+    '1e5',
+    '-2.5E-3',
+    '7e+2',
+    'true',
+    'false',
+    'null',
+    '""',
+    '"x"',
+    '"a\\"b"',
+    '"\\u00e9\\n"',
+    '"\\\\"',
+    '"\u2028"',
+    '"\ud800"',
+    '"\\/"',
+  ];
 
   /** A random JSON text, spelled with random white space and escapes, nested up to `depth`. */
   function spell(next: () => number, depth: number): string {
@@ -281,7 +361,12 @@ describe('walkJson: the fast reading of valid JSON agrees with the scanner', () 
         const at = Math.floor(next() * (text.length + 1));
         const ch = chars[Math.floor(next() * chars.length)];
         const op = next();
-        text = op < 0.33 ? text.slice(0, at) + text.slice(at + 1) : op < 0.66 ? text.slice(0, at) + ch + text.slice(at) : text.slice(0, at) + ch + text.slice(at + 1);
+        text =
+          op < 0.33
+            ? text.slice(0, at) + text.slice(at + 1)
+            : op < 0.66
+              ? text.slice(0, at) + ch + text.slice(at)
+              : text.slice(0, at) + ch + text.slice(at + 1);
       }
       if (!parses(text)) invalid++;
       assert.deepEqual(summary(text), summary(text, walkJsonTokens(text)), JSON.stringify(text));
@@ -306,6 +391,7 @@ describe('walkJson: the fast reading of valid JSON agrees with the scanner', () 
       '{"n":12345678901234567890123,"m":1E400}',
     ];
     const fixture = readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'engine', 'bad.log'), 'utf8').split(/\r?\n/);
-    for (const text of [...cases, ...fixture]) assert.deepEqual(summary(text), summary(text, walkJsonTokens(text)), JSON.stringify(text).slice(0, 200));
+    for (const text of [...cases, ...fixture])
+      assert.deepEqual(summary(text), summary(text, walkJsonTokens(text)), JSON.stringify(text).slice(0, 200));
   });
 });

@@ -96,7 +96,10 @@ describe('LineSplitter', () => {
   });
 
   it('counts lines as they are delivered', () => {
-    const splitter = new LineSplitter(() => undefined, () => undefined);
+    const splitter = new LineSplitter(
+      () => undefined,
+      () => undefined,
+    );
     splitter.push('a\nb\nc');
     assert.equal(splitter.linesSeen, 2);
     splitter.end();
@@ -116,14 +119,21 @@ describe('LineSplitter', () => {
       ['line', 7, 'end'],
     ];
     assert.deepEqual(splitInChunks([text], 5), expected);
-    for (let at = 0; at <= text.length; at++) assert.deepEqual(splitInChunks([text.slice(0, at), text.slice(at)], 5), expected, `split at ${at}`);
+    for (let at = 0; at <= text.length; at++)
+      assert.deepEqual(splitInChunks([text.slice(0, at), text.slice(at)], 5), expected, `split at ${at}`);
     const next = random(2);
     for (let round = 0; round < 200; round++) assert.deepEqual(splitInChunks(randomChunks(text, next, 4), 5), expected);
   });
 
   it('reports an over-long last line without a line break', () => {
-    assert.deepEqual(splitInChunks(['ok\n', '123', '456'], 5), [['line', 0, 'ok'], ['long', 1]]);
-    assert.deepEqual(splitInChunks(['ok\n123456'], 5), [['line', 0, 'ok'], ['long', 1]]);
+    assert.deepEqual(splitInChunks(['ok\n', '123', '456'], 5), [
+      ['line', 0, 'ok'],
+      ['long', 1],
+    ]);
+    assert.deepEqual(splitInChunks(['ok\n123456'], 5), [
+      ['line', 0, 'ok'],
+      ['long', 1],
+    ]);
   });
 
   it('keeps a line of exactly the limit, with or without a CRLF ending, whatever the chunking', () => {
@@ -197,11 +207,17 @@ describe('readLogFile', () => {
   });
 
   it('rejects with ENOENT for a missing file', async () => {
-    await assert.rejects(readLogFile(join(dir(), 'no-such-file.log'), () => assert.fail('no lines')), (err: NodeJS.ErrnoException) => err.code === 'ENOENT');
+    await assert.rejects(
+      readLogFile(join(dir(), 'no-such-file.log'), () => assert.fail('no lines')),
+      (err: NodeJS.ErrnoException) => err.code === 'ENOENT',
+    );
   });
 
   it('rejects for a directory', async () => {
-    await assert.rejects(readLogFile(dir(), () => undefined), (err: NodeJS.ErrnoException) => err.code === 'EISDIR');
+    await assert.rejects(
+      readLogFile(dir(), () => undefined),
+      (err: NodeJS.ErrnoException) => err.code === 'EISDIR',
+    );
   });
 
   it('reads a gzip file, recognised by its bytes whatever its name', async () => {
@@ -243,13 +259,28 @@ describe('readLogFile', () => {
       const tinyGz = gzipSync('{"a":1}\n{"b":2}\n');
       return [
         { name: 'after one member', content: Buffer.concat([firstGz, garbage]), lines: first, offset: firstGz.length },
-        { name: 'after the second of two members', content: Buffer.concat([firstGz, secondGz, garbage]), lines: [...first, ...second], offset: firstGz.length + secondGz.length },
+        {
+          name: 'after the second of two members',
+          content: Buffer.concat([firstGz, secondGz, garbage]),
+          lines: [...first, ...second],
+          offset: firstGz.length + secondGz.length,
+        },
         { name: 'between two members', content: Buffer.concat([firstGz, garbage, secondGz]), lines: first, offset: firstGz.length },
-        { name: 'after zero padding', content: Buffer.concat([firstGz, Buffer.alloc(5), garbage]), lines: first, offset: firstGz.length + 5 },
+        {
+          name: 'after zero padding',
+          content: Buffer.concat([firstGz, Buffer.alloc(5), garbage]),
+          lines: first,
+          offset: firstGz.length + 5,
+        },
         { name: 'a tiny file', content: Buffer.concat([tinyGz, Buffer.from('!')]), lines: ['{"a":1}', '{"b":2}'], offset: tinyGz.length },
         { name: 'a big file', content: Buffer.concat([bigGz, garbage]), lines: big, offset: bigGz.length },
         // Bytes that start like a gzip header but are not one.
-        { name: 'a false gzip header', content: Buffer.concat([firstGz, Buffer.from([0x1f, 0x8b, 0x07, 0, 0, 0, 0, 0, 0, 0, 1, 2])]), lines: first, offset: firstGz.length },
+        {
+          name: 'a false gzip header',
+          content: Buffer.concat([firstGz, Buffer.from([0x1f, 0x8b, 0x07, 0, 0, 0, 0, 0, 0, 0, 1, 2])]),
+          lines: first,
+          offset: firstGz.length,
+        },
       ];
     }
 
@@ -264,7 +295,11 @@ describe('readLogFile', () => {
           assert.equal(summary.gzip, true, label);
           assert.equal(summary.cancelled, false, label);
           assert.ok(summary.incomplete, label);
-          assert.match(summary.incomplete, new RegExp(`unreadable data after the end of its gzip data, from byte ${c.offset} \\(${c.content.length - c.offset} bytes\\)`), label);
+          assert.match(
+            summary.incomplete,
+            new RegExp(`unreadable data after the end of its gzip data, from byte ${c.offset} \\(${c.content.length - c.offset} bytes\\)`),
+            label,
+          );
         }
       }
     });
@@ -273,7 +308,12 @@ describe('readLogFile', () => {
       const lines = sampleLines(200, 10);
       const plain = gzipSync(lines.join('\n') + '\n');
       const extra = Buffer.from([4, 0, 0x41, 0x42, 0, 0]);
-      const head = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 4 | 8 | 16 | 2]), plain.subarray(4, 10), extra, Buffer.from('tls.log\0a comment\0')]);
+      const head = Buffer.concat([
+        Buffer.from([0x1f, 0x8b, 8, 4 | 8 | 16 | 2]),
+        plain.subarray(4, 10),
+        extra,
+        Buffer.from('tls.log\0a comment\0'),
+      ]);
       const headerCrc = Buffer.alloc(2);
       headerCrc.writeUInt16LE(crc32(head) & 0xffff);
       const member = Buffer.concat([head, headerCrc, plain.subarray(10)]);
@@ -463,7 +503,10 @@ describe('readLogFile', () => {
   it('reads a lone surrogate in UTF-16 as U+FFFD and keeps whole pairs, whatever the read size', async () => {
     const lines = sampleLines(20).map((l, i) => (i % 3 === 0 ? `\uDC00${l}\uD800` : i % 3 === 1 ? l.replace('😀', '\uD83D') : l));
     const expected = lines.map((l) => l.replace(/\uDC00|\uD83D(?!\uDE00)|\uD800/g, '\uFFFD'));
-    assert.ok(expected.every((l, i) => l.length === lines[i].length), 'columns do not move');
+    assert.ok(
+      expected.every((l, i) => l.length === lines[i].length),
+      'columns do not move',
+    );
     assert.ok(expected.join('').includes('😀'), 'whole pairs are kept');
     const le = Buffer.from('\uFEFF' + lines.join('\r\n'), 'utf16le');
     for (const [content, encoding] of [
@@ -573,7 +616,10 @@ describe('readLogFile', () => {
   it('skips over-long lines, reporting their numbers, and keeps counting after them', async () => {
     const lines = ['short', 'x'.repeat(5000), 'after', 'y'.repeat(100_000), 'z'.repeat(1000), 'end'];
     const got: Array<[number, string]> = [];
-    const summary = await readLogFile(file(lines.join('\n')), (text, line) => got.push([line, text]), { maxLineLength: 1000, chunkSize: 333 });
+    const summary = await readLogFile(file(lines.join('\n')), (text, line) => got.push([line, text]), {
+      maxLineLength: 1000,
+      chunkSize: 333,
+    });
     assert.deepEqual(got, [
       [0, 'short'],
       [2, 'after'],

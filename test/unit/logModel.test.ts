@@ -20,10 +20,23 @@ const BAD_PORT = TLS_ERROR.replace('"dest_port":"443"', '"dest_port":"70000"');
 /** One information (undocumented message). */
 const ODD_MESSAGE = TLS_ERROR.replace('Server name is not found in client hello.', 'Something new.');
 /** An error, a warning and an information on one line. */
-const MIXED = REVOCATION.replace('"firewall_name":"egress-fw",', '').replace('"status":"REVOKED"', '"status":"GOOD"').replace('"1234567890EXAMPLE0987654321"', '""');
+const MIXED = REVOCATION.replace('"firewall_name":"egress-fw",', '')
+  .replace('"status":"REVOKED"', '"status":"GOOD"')
+  .replace('"1234567890EXAMPLE0987654321"', '""');
 
-const POOL = [TLS_ERROR, REVOCATION, BROKEN, BAD_PORT, ODD_MESSAGE, MIXED, '', '   ', '[1]', 'garbage', REVOCATION.replace('"DROP"', '"ALLOW"')];
-
+const POOL = [
+  TLS_ERROR,
+  REVOCATION,
+  BROKEN,
+  BAD_PORT,
+  ODD_MESSAGE,
+  MIXED,
+  '',
+  '   ',
+  '[1]',
+  'garbage',
+  REVOCATION.replace('"DROP"', '"ALLOW"'),
+];
 
 function modelOf(lines: string[]): LogModel {
   const model = new LogModel();
@@ -69,7 +82,6 @@ function assertMatchesFresh(model: LogModel, lines: string[], context = ''): voi
   assert.deepEqual([...model.entries()], [...fresh.entries()], `entries ${context}`);
   assertMatchesLines(model, lines, context);
 }
-
 
 describe('LogModel.reset and problems()', () => {
   const lines = [TLS_ERROR, ODD_MESSAGE, BAD_PORT, '', BROKEN, MIXED, REVOCATION, BROKEN, ODD_MESSAGE];
@@ -186,7 +198,12 @@ describe('LogModel.reset and problems()', () => {
     const many = Array.from({ length: 3000 }, (_, i) => POOL[i % POOL.length]);
     const model = new LogModel();
     const batches: EntryBatch[] = [];
-    for (const _ of model.resetInSteps(many.length, (i) => many[i], 25, (entries) => batches.push(entries))) {
+    for (const _ of model.resetInSteps(
+      many.length,
+      (i) => many[i],
+      25,
+      (entries) => batches.push(entries),
+    )) {
       // Steps run between hand-overs.
     }
     const handed = batches.flatMap(batchToRefs);
@@ -202,7 +219,12 @@ describe('LogModel.reset and problems()', () => {
     for (const b of batches.slice(0, -1)) assert.ok(b.count >= 250 && b.count < 250 + 25, `a batch of ${b.count}`);
     // A parse of nothing still ends with a (empty) hand-over.
     const none: EntryBatch[] = [];
-    for (const _ of new LogModel().resetInSteps(2, () => '', 25, (entries) => none.push(entries))) {
+    for (const _ of new LogModel().resetInSteps(
+      2,
+      () => '',
+      25,
+      (entries) => none.push(entries),
+    )) {
       // No steps.
     }
     assert.deepEqual(
@@ -261,7 +283,11 @@ describe('LogModel.applyChanges', () => {
     const lines = [TLS_ERROR, TLS_ERROR.slice(0, -1), REVOCATION];
     const model = modelOf(lines);
     assert.equal(model.problemCounts().error, 1);
-    const change = applyEdit(lines, { start: { line: 1, character: lines[1].length }, end: { line: 1, character: lines[1].length }, text: '}' });
+    const change = applyEdit(lines, {
+      start: { line: 1, character: lines[1].length },
+      end: { line: 1, character: lines[1].length },
+      text: '}',
+    });
     model.applyChanges([change], (i) => lines[i]);
     assert.deepEqual({ ...model.problemCounts() }, { error: 0, warning: 0, information: 0 });
     assertMatchesFresh(model, lines);
@@ -271,7 +297,11 @@ describe('LogModel.applyChanges', () => {
     const lines = [TLS_ERROR, BROKEN, BAD_PORT];
     const model = modelOf(lines);
     // Press Enter at the end of line 0 and paste two lines.
-    const change = applyEdit(lines, { start: { line: 0, character: TLS_ERROR.length }, end: { line: 0, character: TLS_ERROR.length }, text: `\n${ODD_MESSAGE}\n${BROKEN}` });
+    const change = applyEdit(lines, {
+      start: { line: 0, character: TLS_ERROR.length },
+      end: { line: 0, character: TLS_ERROR.length },
+      text: `\n${ODD_MESSAGE}\n${BROKEN}`,
+    });
     assert.deepEqual(change, { startLine: 0, endLine: 0, newLineCount: 3 });
     const parsed = model.applyChanges([change], (i) => lines[i]);
     assert.equal(parsed, 3);
@@ -292,7 +322,11 @@ describe('LogModel.applyChanges', () => {
     const lines = [TLS_ERROR, BROKEN, ODD_MESSAGE, MIXED, BAD_PORT];
     const model = modelOf(lines);
     // Select from the end of line 0 to the end of line 3 and delete.
-    const change = applyEdit(lines, { start: { line: 0, character: TLS_ERROR.length }, end: { line: 3, character: MIXED.length }, text: '' });
+    const change = applyEdit(lines, {
+      start: { line: 0, character: TLS_ERROR.length },
+      end: { line: 3, character: MIXED.length },
+      text: '',
+    });
     assert.deepEqual(change, { startLine: 0, endLine: 3, newLineCount: 1 });
     model.applyChanges([change], (i) => lines[i]);
     assert.equal(model.lineCount, 2);
@@ -307,7 +341,8 @@ describe('LogModel.applyChanges', () => {
     const port = TLS_ERROR.indexOf('"443"') + 1;
     const changes: LineChange[] = [];
     // Cursors on lines 4, 2 and 0 type "000" after the port: "443" becomes "443000", out of range.
-    for (const line of [4, 2, 0]) changes.push(applyEdit(lines, { start: { line, character: port + 3 }, end: { line, character: port + 3 }, text: '000' }));
+    for (const line of [4, 2, 0])
+      changes.push(applyEdit(lines, { start: { line, character: port + 3 }, end: { line, character: port + 3 }, text: '000' }));
     model.applyChanges(changes, (i) => lines[i]);
     assert.equal(model.problemCounts().warning, 3);
     assert.deepEqual(
@@ -345,7 +380,10 @@ describe('LogModel.applyChanges', () => {
   it('handles an empty batch', () => {
     const lines = [TLS_ERROR, BROKEN];
     const model = modelOf(lines);
-    assert.equal(model.applyChanges([], (i) => lines[i]), 0);
+    assert.equal(
+      model.applyChanges([], (i) => lines[i]),
+      0,
+    );
     assertMatchesFresh(model, lines);
   });
 
@@ -369,7 +407,21 @@ describe('LogModel.applyChanges', () => {
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
     const lines = Array.from({ length: 40 }, () => pick(POOL));
     const model = modelOf(lines);
-    const fragments = ['', '}', '{', '"', ',', '9', 'x', '\n', '\n\n', `\n${TLS_ERROR}`, `${BROKEN}\n`, `\n${BAD_PORT}\n${MIXED}`, '"dest_port":"1"'];
+    const fragments = [
+      '',
+      '}',
+      '{',
+      '"',
+      ',',
+      '9',
+      'x',
+      '\n',
+      '\n\n',
+      `\n${TLS_ERROR}`,
+      `${BROKEN}\n`,
+      `\n${BAD_PORT}\n${MIXED}`,
+      '"dest_port":"1"',
+    ];
     let edits = 0;
     let multiChangeBatches = 0;
     for (let batch = 0; edits < 500; batch++) {
@@ -404,7 +456,11 @@ describe('LogModel.applyChanges', () => {
         for (const e of [...batchEdits].reverse()) {
           // An edit on the line where the previous one ended would need its characters shifted too; skip it.
           if (e.start.line === lastEndLine) continue;
-          const shifted = { start: { line: e.start.line + lineShift, character: e.start.character }, end: { line: e.end.line + lineShift, character: e.end.character }, text: e.text };
+          const shifted = {
+            start: { line: e.start.line + lineShift, character: e.start.character },
+            end: { line: e.end.line + lineShift, character: e.end.character },
+            text: e.text,
+          };
           changes.push(applyEdit(lines, shifted));
           lineShift += e.text.split('\n').length - 1 - (e.end.line - e.start.line);
           lastEndLine = e.end.line;
@@ -415,7 +471,11 @@ describe('LogModel.applyChanges', () => {
       model.applyChanges(changes, (i) => lines[i]);
       assertMatchesFresh(model, lines, `after batch ${batch} (${JSON.stringify(changes)})`);
       if (lines.length > 200) {
-        const cut = applyEdit(lines, { start: { line: 100, character: 0 }, end: { line: lines.length - 1, character: lines[lines.length - 1].length }, text: '' });
+        const cut = applyEdit(lines, {
+          start: { line: 100, character: 0 },
+          end: { line: lines.length - 1, character: lines[lines.length - 1].length },
+          text: '',
+        });
         model.applyChanges([cut], (i) => lines[i]);
       }
     }
@@ -427,7 +487,10 @@ describe('LogModel.applyChanges', () => {
     const model = modelOf(lines);
     const before: Problem = model.lineResult(1)!.problems[0];
     const change = applyEdit(lines, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 }, text: `${BROKEN}\n` });
-    assert.equal(model.applyChanges([change], (i) => lines[i]), 2);
+    assert.equal(
+      model.applyChanges([change], (i) => lines[i]),
+      2,
+    );
     const afterEdit = model.lineResult(2)!.problems[0];
     assert.equal(afterEdit, before, 'the moved line was not parsed again');
     assert.equal(afterEdit.line, 2);

@@ -56,7 +56,11 @@ const commands = contributes.commands ?? [];
 const menus = contributes.menus ?? {};
 const views = Object.values(contributes.views ?? {}).flat();
 const containers = Object.values(contributes.viewsContainers ?? {}).flat();
-const configurations = Array.isArray(contributes.configuration) ? contributes.configuration : contributes.configuration ? [contributes.configuration] : [];
+const configurations = Array.isArray(contributes.configuration)
+  ? contributes.configuration
+  : contributes.configuration
+    ? [contributes.configuration]
+    : [];
 const settings: Record<string, SettingContribution> = Object.assign({}, ...configurations.map((c) => c.properties));
 
 /** Every `when` clause in the manifest. */
@@ -118,17 +122,22 @@ describe('manifest ids agree with src/editor/ids.ts', () => {
     for (const key of Object.keys(contributes.views ?? {})) {
       assert.ok(builtIn.has(key) || idValues(ids.ViewContainers).includes(key), `views are contributed to an unknown container ${key}`);
     }
-    for (const container of containers) assert.match(container.id, /^[A-Za-z0-9_-]+$/, 'container ids may hold only letters, digits, _ and -');
+    for (const container of containers)
+      assert.match(container.id, /^[A-Za-z0-9_-]+$/, 'container ids may hold only letters, digits, _ and -');
   });
 
   it('uses every context key in a when clause, and only known ids of ours in when clauses', () => {
     const clauses = whenClauses();
     for (const key of Object.values(ids.ContextKeys)) {
-      assert.ok(clauses.some((w) => w.includes(key)), `context key ${key} is set but no when clause reads it`);
+      assert.ok(
+        clauses.some((w) => w.includes(key)),
+        `context key ${key} is set but no when clause reads it`,
+      );
     }
     const known = new Set<string>([...Object.values(ids.ContextKeys), ...Object.values(ids.Views), ...Object.values(ids.Settings)]);
     for (const clause of clauses) {
-      for (const m of clause.matchAll(/nfwTlsLogs\.[A-Za-z0-9_.]+/g)) assert.ok(known.has(m[0]), `unknown id ${m[0]} in when clause "${clause}"`);
+      for (const m of clause.matchAll(/nfwTlsLogs\.[A-Za-z0-9_.]+/g))
+        assert.ok(known.has(m[0]), `unknown id ${m[0]} in when clause "${clause}"`);
     }
   });
 });

@@ -2,7 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Explanation } from '../../src/core/explain/explanation';
 import { explainField, FIELD_PATHS } from '../../src/core/explain/fields';
-import { codeSpan, escapeMarkdown, MAX_VALUE_LENGTH, MAX_VALUES_LISTED, renderExplanation, showInvisibles } from '../../src/core/explain/markdown';
+import {
+  codeSpan,
+  escapeMarkdown,
+  MAX_VALUE_LENGTH,
+  MAX_VALUES_LISTED,
+  renderExplanation,
+  showInvisibles,
+} from '../../src/core/explain/markdown';
 import type { TlsEntry } from '../../src/core/parse/types';
 
 const HOSTILE = [
@@ -162,10 +169,7 @@ describe('renderExplanation', () => {
         { label: 'Action taken', value: 'DROP', untrusted: true },
         { label: 'Decided by', value: '`RevokedStatusAction`', untrusted: false },
       ],
-      sections: [
-        { text: 'Our **own** text.' },
-        { heading: 'Names', text: 'Listed:', values: ['a.example', 'b.example'] },
-      ],
+      sections: [{ text: 'Our **own** text.' }, { heading: 'Names', text: 'Listed:', values: ['a.example', 'b.example'] }],
     };
     assert.equal(
       renderExplanation(explanation, ['Status "REVOKED" is fine.']),
@@ -195,7 +199,13 @@ describe('renderExplanation', () => {
   });
 
   it('does not cut a character in half', () => {
-    const explanation: Explanation = { field: 'event.sni', title: 'SNI', value: '😀'.repeat(MAX_VALUE_LENGTH + 1), facts: [], sections: [] };
+    const explanation: Explanation = {
+      field: 'event.sni',
+      title: 'SNI',
+      value: '😀'.repeat(MAX_VALUE_LENGTH + 1),
+      facts: [],
+      sections: [],
+    };
     assert.ok(!/[\uD800-\uDFFF](?![\uDC00-\uDFFF])/.test(renderExplanation(explanation).replace(/\uD83D\uDE00/g, '')));
   });
 
@@ -235,7 +245,13 @@ describe('renderExplanation', () => {
   });
 
   it('renders a real explanation of every field without error', () => {
-    const entry: TlsEntry = { kind: 'revocation', sni: 'revoked-rsa-dv.ssl.com', status: 'UNKNOWN', action: 'REJECT', eventTimestamp: 1708361189 };
+    const entry: TlsEntry = {
+      kind: 'revocation',
+      sni: 'revoked-rsa-dv.ssl.com',
+      status: 'UNKNOWN',
+      action: 'REJECT',
+      eventTimestamp: 1708361189,
+    };
     for (const field of FIELD_PATHS) {
       const explanation = explainField(field, entry, 'REJECT', { now: NOW });
       assert.ok(explanation);
@@ -246,7 +262,13 @@ describe('renderExplanation', () => {
   it('our prose never holds raw HTML outside code', () => {
     const entry: TlsEntry = { kind: 'tlsError', sni: 'a.example', errorMessage: 'Server name is not found in client hello.' };
     for (const field of FIELD_PATHS) {
-      for (const raw of ['a.example', 'Server name is not found in client hello.', 'SNI: a.example Match Failed to server certificate names: *.a.example ', '443', '10.0.0.1']) {
+      for (const raw of [
+        'a.example',
+        'Server name is not found in client hello.',
+        'SNI: a.example Match Failed to server certificate names: *.a.example ',
+        '443',
+        '10.0.0.1',
+      ]) {
         const explanation = explainField(field, entry, raw, { now: NOW, timeZone: 'America/New_York' });
         assert.ok(explanation);
         const { outside } = outsideCodeSpans(renderExplanation(explanation));

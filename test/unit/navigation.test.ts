@@ -33,7 +33,15 @@ import { random } from './random';
 const BASE_MS = Date.UTC(2024, 6, 2, 18, 0, 0);
 
 function tlsError(sni: string, ms: number, message = 'Server name is not found in client hello.'): string {
-  const event = { timestamp: new Date(ms).toISOString(), src_ip: '10.0.2.53', src_port: '59844', dest_ip: '54.92.160.72', dest_port: '443', sni, tls_error: { error_message: message } };
+  const event = {
+    timestamp: new Date(ms).toISOString(),
+    src_ip: '10.0.2.53',
+    src_port: '59844',
+    dest_ip: '54.92.160.72',
+    dest_port: '443',
+    sni,
+    tls_error: { error_message: message },
+  };
   return JSON.stringify({ firewall_name: 'fw', availability_zone: 'us-east-1a', event_timestamp: Math.floor(ms / 1000), event });
 }
 
@@ -143,7 +151,10 @@ describe('go to entry by time', () => {
       { line: 2, entry: { kind: 'tlsError', eventTimestamp: 1 } },
       { line: 3, entry: { kind: 'tlsError', timeMs: 1000 } },
     ]);
-    assert.deepEqual(sorted.map((e) => e.line), [2, 3, 0, 1]);
+    assert.deepEqual(
+      sorted.map((e) => e.line),
+      [2, 3, 0, 1],
+    );
   });
 
   it('lists up to the limit as entries', () => {
@@ -159,7 +170,14 @@ describe('go to entry by time', () => {
     const top = timePickLevel(entries, 50);
     assert.equal(top.kind, 'buckets');
     if (top.kind !== 'buckets') return;
-    assert.deepEqual(top.buckets.map(bucketLabel), ['2024-07-02 18:00', '2024-07-02 18:01', '2024-07-02 18:02', '2024-07-02 18:03', '2024-07-02 18:04', '(no time)']);
+    assert.deepEqual(top.buckets.map(bucketLabel), [
+      '2024-07-02 18:00',
+      '2024-07-02 18:01',
+      '2024-07-02 18:02',
+      '2024-07-02 18:03',
+      '2024-07-02 18:04',
+      '(no time)',
+    ]);
     assert.equal(top.buckets[0].entries.length, 40);
     // A minute of 40 entries fits the limit: its entries are listed.
     const minute = timePickLevel(top.buckets[0].entries, 50, finerWidths(top.buckets[0].widthMs));
@@ -201,7 +219,12 @@ describe('the same moves, a step at a time', () => {
   function randomLines(next: () => number, n: number): string[] {
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
     return Array.from({ length: n }, () => {
-      const ms = BASE_MS + Math.floor(next() * 4) * 3_600_000 + Math.floor(next() * 3) * 60_000 + Math.floor(next() * 5) * 1000 + Math.floor(next() * 3);
+      const ms =
+        BASE_MS +
+        Math.floor(next() * 4) * 3_600_000 +
+        Math.floor(next() * 3) * 60_000 +
+        Math.floor(next() * 5) * 1000 +
+        Math.floor(next() * 3);
       const sni = pick(['-', 'a.example', 'b.example']);
       switch (Math.floor(next() * 9)) {
         case 0:
@@ -212,7 +235,9 @@ describe('the same moves, a step at a time', () => {
           return tlsError(sni, ms).replace('"dest_port":"443"', '"dest_port":"70000"');
         case 3:
           // No time at all.
-          return tlsError(sni, ms).replace(/"timestamp":"[^"]*",/, '').replace(/"event_timestamp":\d+,/, '');
+          return tlsError(sni, ms)
+            .replace(/"timestamp":"[^"]*",/, '')
+            .replace(/"event_timestamp":\d+,/, '');
         case 4:
         case 5:
           return tlsError(sni, ms, pick(['Server name is not found in client hello.', 'Certificate does not match server name', 'odd']));
@@ -350,11 +375,17 @@ describe('the same moves, a step at a time', () => {
       for (const b of level.buckets) seen.add(b.startMs === undefined ? 'no time' : `width ${b.widthMs}`);
       const line = Math.floor(next() * 420);
       const { details, holding } = drain(bucketDetailsInSteps(level.buckets, line, perStep)).value;
-      assert.deepEqual(details, level.buckets.map((b) => countByKind(b.entries)));
-      assert.equal(holding, level.buckets.findIndex((b) => b.entries.some((e) => e.line === line)));
+      assert.deepEqual(
+        details,
+        level.buckets.map((b) => countByKind(b.entries)),
+      );
+      assert.equal(
+        holding,
+        level.buckets.findIndex((b) => b.entries.some((e) => e.line === line)),
+      );
       if (holding >= 0) seen.add('holding');
       // The levels below, as the picker asks for them when an interval is picked.
-      for (let above: TimePickLevel = level; above.kind === 'buckets'; ) {
+      for (let above: TimePickLevel = level; above.kind === 'buckets';) {
         const bucket: TimeBucket = above.buckets[Math.floor(next() * above.buckets.length)];
         const finer = finerWidths(bucket.widthMs, widths);
         const below = drain(timePickLevelInSteps(bucket.entries, limit, finer, perStep)).value;
@@ -364,14 +395,25 @@ describe('the same moves, a step at a time', () => {
       }
     }
     // Entries without a time never split a level, alongside timed ones or on their own.
-    const oneSecond = timedEntries([BASE_MS, BASE_MS + 1, undefined, BASE_MS + 2, undefined].map((timeMs, line) => ({ line, entry: { kind: 'tlsError', timeMs } })));
+    const oneSecond = timedEntries(
+      [BASE_MS, BASE_MS + 1, undefined, BASE_MS + 2, undefined].map((timeMs, line) => ({ line, entry: { kind: 'tlsError', timeMs } })),
+    );
     for (const entries of [oneSecond, oneSecond.filter((e) => e.timeMs === undefined)]) {
       const level = drain(timePickLevelInSteps(entries, 1, [60_000, 1000], 2)).value;
       assert.equal(level.kind, 'entries');
       assert.deepEqual(level, timePickLevel(entries, 1, [60_000, 1000]));
     }
     // The random cases reach every kind of level and interval.
-    assert.deepEqual([...seen].sort(), ['buckets', 'entries', 'holding', 'no time', 'width 1', 'width 1000', 'width 3600000', 'width 60000']);
+    assert.deepEqual([...seen].sort(), [
+      'buckets',
+      'entries',
+      'holding',
+      'no time',
+      'width 1',
+      'width 1000',
+      'width 3600000',
+      'width 60000',
+    ]);
   });
 });
 
@@ -387,7 +429,11 @@ describe('outline', () => {
         ['odd.example.com', '1 entry: 1 other status', 5, 5, 1],
       ],
     );
-    assert.deepEqual(groups[1].entries[0], { line: 1, name: '2024-07-02 18:00:01.000', detail: 'REVOKED → DROP · 10.0.2.60:55930 → 104.18.30.5:443' });
+    assert.deepEqual(groups[1].entries[0], {
+      line: 1,
+      name: '2024-07-02 18:00:01.000',
+      detail: 'REVOKED → DROP · 10.0.2.60:55930 → 104.18.30.5:443',
+    });
   });
 
   it('lists at most so many entries per SNI and in all, and says so', () => {
@@ -406,7 +452,13 @@ describe('outline', () => {
     const builder = new OutlineBuilder({ snis: 2, perSni: 10, entries: 10 });
     ['a', 'b', 'a', 'c', 'd', 'c'].forEach((sni, line) => builder.add(line, { kind: 'tlsError', sni }));
     const { groups, omittedSnis } = builder.finish();
-    assert.deepEqual(groups.map((g) => [g.name, g.total]), [['a', 2], ['b', 1]]);
+    assert.deepEqual(
+      groups.map((g) => [g.name, g.total]),
+      [
+        ['a', 2],
+        ['b', 1],
+      ],
+    );
     assert.equal(omittedSnis, 2);
   });
 });
@@ -415,7 +467,14 @@ describe('status bar counts', () => {
   it('counts errors from the model and entries by kind', () => {
     const m = model(LINES);
     const summary = summarizeDocument(m);
-    assert.deepEqual(summary, { problems: { error: 1, warning: 2, information: 0 }, entries: 5, tlsErrors: 2, revoked: 1, unknown: 1, otherStatus: 1 });
+    assert.deepEqual(summary, {
+      problems: { error: 1, warning: 2, information: 0 },
+      entries: 5,
+      tlsErrors: 2,
+      revoked: 1,
+      unknown: 1,
+      otherStatus: 1,
+    });
     assert.equal(statusText(summary), '$(error) 1 error · $(workspace-untrusted) 1 revoked · $(question) 1 unknown');
     const tooltip = statusTooltip(summary);
     assert.match(tooltip, /1 error, 2 warnings, 0 information/);
@@ -424,7 +483,14 @@ describe('status bar counts', () => {
   });
 
   it('groups thousands', () => {
-    const summary = { problems: { error: 12345, warning: 0, information: 0 }, entries: 0, tlsErrors: 0, revoked: 2, unknown: 0, otherStatus: 0 };
+    const summary = {
+      problems: { error: 12345, warning: 0, information: 0 },
+      entries: 0,
+      tlsErrors: 0,
+      revoked: 2,
+      unknown: 0,
+      otherStatus: 0,
+    };
     assert.equal(statusText(summary), '$(error) 12,345 errors · $(workspace-untrusted) 2 revoked · $(question) 0 unknown');
   });
 });

@@ -6,7 +6,15 @@ import { generateLogLines } from '../../bench/generate';
 import { LogModel } from '../../src/core/document/logModel';
 import { describeKindCounts } from '../../src/core/document/navigation';
 import { entryEndpoints, entryOutcome, entryTimeMs, formatEntryTime, thousands } from '../../src/core/text';
-import { FINISH_ITEMS_PER_STEP, GROUP_ITEMS, OUTLINE_LIMITS, OutlineBuilder, type OutlineGroup, type OutlineLimits, type OutlineResult } from '../../src/core/document/outline';
+import {
+  FINISH_ITEMS_PER_STEP,
+  GROUP_ITEMS,
+  OUTLINE_LIMITS,
+  OutlineBuilder,
+  type OutlineGroup,
+  type OutlineLimits,
+  type OutlineResult,
+} from '../../src/core/document/outline';
 import { kindOf } from '../../src/core/parse/entryKind';
 import type { TlsEntry } from '../../src/core/parse/types';
 
@@ -36,11 +44,18 @@ function drain(b: OutlineBuilder, itemsPerStep?: number): { result: OutlineResul
 }
 
 /** The outline written plainly with navigation.ts's functions, entry by entry and SNI by SNI. */
-function reference(entries: readonly Entry[], limits: Readonly<OutlineLimits> = OUTLINE_LIMITS): { groups: OutlineGroup[]; omittedSnis: number } {
+function reference(
+  entries: readonly Entry[],
+  limits: Readonly<OutlineLimits> = OUTLINE_LIMITS,
+): { groups: OutlineGroup[]; omittedSnis: number } {
   const bySni = new Map<string | undefined, { group: OutlineGroup; listed: Entry[]; kinds: Record<ReturnType<typeof kindOf>, number> }>();
   const left = new Set<string | undefined>();
   // The names of the SNIs are OutlineBuilder.add's; take them from a real builder.
-  const names = new Map(builder(entries, limits).finish().groups.map((g) => [g.sni, g.name]));
+  const names = new Map(
+    builder(entries, limits)
+      .finish()
+      .groups.map((g) => [g.sni, g.name]),
+  );
   for (const { line, entry } of entries) {
     let g = bySni.get(entry.sni);
     if (!g) {
@@ -48,7 +63,11 @@ function reference(entries: readonly Entry[], limits: Readonly<OutlineLimits> = 
         left.add(entry.sni);
         continue;
       }
-      g = { group: { sni: entry.sni, name: names.get(entry.sni) ?? '', detail: '', firstLine: line, lastLine: line, entries: [], total: 0 }, listed: [], kinds: { tlsError: 0, revoked: 0, unknown: 0, other: 0 } };
+      g = {
+        group: { sni: entry.sni, name: names.get(entry.sni) ?? '', detail: '', firstLine: line, lastLine: line, entries: [], total: 0 },
+        listed: [],
+        kinds: { tlsError: 0, revoked: 0, unknown: 0, other: 0 },
+      };
       bySni.set(entry.sni, g);
     }
     g.group.lastLine = line;
@@ -61,7 +80,11 @@ function reference(entries: readonly Entry[], limits: Readonly<OutlineLimits> = 
   for (const { group, listed, kinds } of bySni.values()) {
     const shown = listed.slice(0, Math.max(0, budget));
     budget -= shown.length;
-    group.entries = shown.map(({ line, entry }) => ({ line, name: formatEntryTime(entryTimeMs(entry)), detail: `${entryOutcome(entry)} · ${entryEndpoints(entry)}` }));
+    group.entries = shown.map(({ line, entry }) => ({
+      line,
+      name: formatEntryTime(entryTimeMs(entry)),
+      detail: `${entryOutcome(entry)} · ${entryEndpoints(entry)}`,
+    }));
     const counts = describeKindCounts(kinds, group.total);
     group.detail = group.entries.length < group.total ? `${counts} (first ${thousands(group.entries.length)} listed)` : counts;
     groups.push(group);
@@ -71,7 +94,12 @@ function reference(entries: readonly Entry[], limits: Readonly<OutlineLimits> = 
 
 describe('outline finished in steps', () => {
   const entries = generatedEntries(6000, 11);
-  const limitsList: OutlineLimits[] = [OUTLINE_LIMITS, { snis: 300, perSni: 40, entries: 2500 }, { snis: 50, perSni: 500, entries: 700 }, { snis: 5000, perSni: 3, entries: 100_000 }];
+  const limitsList: OutlineLimits[] = [
+    OUTLINE_LIMITS,
+    { snis: 300, perSni: 40, entries: 2500 },
+    { snis: 50, perSni: 500, entries: 700 },
+    { snis: 5000, perSni: 3, entries: 100_000 },
+  ];
 
   it('gives what finish gives, and what navigation.ts writes for each entry', () => {
     assert.ok(entries.length > 5000);
@@ -112,7 +140,10 @@ describe('outline finished in steps', () => {
         const bound = Math.max(itemsPerStep, GROUP_ITEMS);
         const listed = next.value.groups.reduce((n, g) => n + g.entries.length, 0);
         const work = listed + GROUP_ITEMS * next.value.groups.length;
-        assert.equal(perStep.reduce((a, n) => a + n, 0), listed);
+        assert.equal(
+          perStep.reduce((a, n) => a + n, 0),
+          listed,
+        );
         assert.ok(Math.max(...perStep) <= bound, `${Math.max(...perStep)} entries named in one step`);
         assert.ok(claimed.every((n) => n > 0 && n <= bound));
         // The steps are full, but for the last: as few as the bound allows, give or take a split SNI.
@@ -125,11 +156,41 @@ describe('outline finished in steps', () => {
   it('names times, addresses and outcomes as navigation.ts does, also at the edges', () => {
     const day = 86_400_000;
     const times = [
-      0, -0, 0.4, -0.4, 1.9, -1.9, -1, 999, 1000, day - 1, day, -day, -day - 1, Date.UTC(2024, 6, 2, 18, 0, 1, 5), Date.UTC(2024, 1, 29, 23, 59, 59, 999), Date.UTC(1969, 11, 31, 23, 59, 59, 999) + 0.5,
-      -62_167_219_200_000, -62_167_219_200_001, -62_167_219_199_999.5, 253_402_300_799_999, 253_402_300_799_999.9, 253_402_300_800_000, 8.64e15, -8.64e15,
+      0,
+      -0,
+      0.4,
+      -0.4,
+      1.9,
+      -1.9,
+      -1,
+      999,
+      1000,
+      day - 1,
+      day,
+      -day,
+      -day - 1,
+      Date.UTC(2024, 6, 2, 18, 0, 1, 5),
+      Date.UTC(2024, 1, 29, 23, 59, 59, 999),
+      Date.UTC(1969, 11, 31, 23, 59, 59, 999) + 0.5,
+      -62_167_219_200_000,
+      -62_167_219_200_001,
+      -62_167_219_199_999.5,
+      253_402_300_799_999,
+      253_402_300_799_999.9,
+      253_402_300_800_000,
+      8.64e15,
+      -8.64e15,
     ];
     const odd: TlsEntry[] = [
-      ...times.map((timeMs): TlsEntry => ({ kind: 'tlsError', sni: 't', timeMs, srcIp: '10.0.0.1', srcPort: 1, destIp: '10.0.0.2', destPort: 443 })),
+      ...times.map((timeMs): TlsEntry => ({
+        kind: 'tlsError',
+        sni: 't',
+        timeMs,
+        srcIp: '10.0.0.1',
+        srcPort: 1,
+        destIp: '10.0.0.2',
+        destPort: 443,
+      })),
       { kind: 'tlsError', sni: 't', eventTimestamp: 1_720_000_000.5 },
       { kind: 'tlsError', sni: 't', timeMs: Number.NaN, eventTimestamp: Number.POSITIVE_INFINITY },
       { kind: 'tlsError', sni: 't', timeMs: Number.POSITIVE_INFINITY },

@@ -34,11 +34,17 @@ function packagedFiles(): string[] {
 
 describe('the .vsix file list', () => {
   it('holds the bundles, grammar, manifest, docs and the images the manifest and README use, and nothing else', () => {
-    for (const f of ['dist/extension.js', 'dist/worker.js', 'dist/cli.js']) assert.ok(existsSync(join(root, f)), `${f} is missing: build first`);
-    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { icon?: string; contributes: { viewsContainers?: Record<string, { icon: string }[]> } };
+    for (const f of ['dist/extension.js', 'dist/worker.js', 'dist/cli.js'])
+      assert.ok(existsSync(join(root, f)), `${f} is missing: build first`);
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      icon?: string;
+      contributes: { viewsContainers?: Record<string, { icon: string }[]> };
+    };
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const readmeImages = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((link) => !/^\w+:/.test(link));
-    const containerIcons = Object.values(manifest.contributes.viewsContainers ?? {}).flat().map((c) => c.icon);
+    const containerIcons = Object.values(manifest.contributes.viewsContainers ?? {})
+      .flat()
+      .map((c) => c.icon);
     assert.ok(manifest.icon, 'package.json names no marketplace icon');
     const expected = new Set([...ALWAYS, manifest.icon, 'media/icon.svg', ...containerIcons, ...readmeImages]);
     assert.deepEqual(packagedFiles(), [...expected].sort());

@@ -124,10 +124,15 @@ describe('parsing a document on the worker thread', () => {
     model.reset(1, () => '{');
     const reset = model.startReset(lines.length);
     let runs = 0;
-    const outcome = await worker.parse(sourceOf(lines, '\n'), {}, (parsed) => {
-      runs++;
-      reset.add(parsed);
-    }, () => runs >= 2);
+    const outcome = await worker.parse(
+      sourceOf(lines, '\n'),
+      {},
+      (parsed) => {
+        runs++;
+        reset.add(parsed);
+      },
+      () => runs >= 2,
+    );
     assert.equal(outcome, 'stopped');
     assert.ok(runs >= 2 && runs <= 4, `${runs} runs came back`);
     assert.equal(model.lineCount, 1);
@@ -140,8 +145,14 @@ describe('parsing a document on the worker thread', () => {
 
   it('fails a parse whose text does not hold the lines it should, and goes on with the next', async () => {
     const lines = sampleLines(3000, 6);
-    const wrong: LineSource = { ...sourceOf(lines, '\n'), readLines: (start, end) => lines.slice(start, end).join('\r\n') + (start === 0 ? '\nextra' : '') };
-    await assert.rejects(worker.parse(wrong, {}, () => undefined), /expected 500 lines from line 1, got 501/);
+    const wrong: LineSource = {
+      ...sourceOf(lines, '\n'),
+      readLines: (start, end) => lines.slice(start, end).join('\r\n') + (start === 0 ? '\nextra' : ''),
+    };
+    await assert.rejects(
+      worker.parse(wrong, {}, () => undefined),
+      /expected 500 lines from line 1, got 501/,
+    );
     const next = await parseOnWorker(worker, lines);
     assertMatchesLines(next.model, lines);
   });
@@ -165,7 +176,10 @@ describe('parsing a document on the worker thread', () => {
   it('fails every parse when the worker cannot start', async () => {
     const broken = new DocumentParseWorker(resolve('dist', 'no-such-worker.js'));
     try {
-      await assert.rejects(broken.parse(sourceOf(sampleLines(10, 7), '\n'), {}, () => undefined), /Cannot find module|no-such-worker/);
+      await assert.rejects(
+        broken.parse(sourceOf(sampleLines(10, 7), '\n'), {}, () => undefined),
+        /Cannot find module|no-such-worker/,
+      );
     } finally {
       broken.dispose();
     }

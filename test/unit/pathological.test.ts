@@ -16,7 +16,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { open } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
-import { binaryBytes, deepJson, entryWithDeepField, entryWithSni, gzipBomb, invalidUtf8Log, longLine, writeGeneratedLog } from '../../bench/pathological';
+import {
+  binaryBytes,
+  deepJson,
+  entryWithDeepField,
+  entryWithSni,
+  gzipBomb,
+  invalidUtf8Log,
+  longLine,
+  writeGeneratedLog,
+} from '../../bench/pathological';
 import { generateLogLines } from '../../bench/generate';
 import { analyzeLine } from '../../src/core/parse/analyze';
 import { hoverAt } from '../../src/core/explain/hover';
@@ -55,7 +64,10 @@ const codes = (problems: readonly Problem[]): string[] => problems.map((p) => p.
 function assertInside(problems: readonly Problem[], lineLength: (line: number) => number): void {
   for (const p of problems) {
     const length = lineLength(p.line);
-    assert.ok(p.startColumn >= 0 && p.startColumn < p.endColumn && p.endColumn <= Math.max(1, length), `${p.code} at ${p.line}:${p.startColumn}-${p.endColumn} of ${length}`);
+    assert.ok(
+      p.startColumn >= 0 && p.startColumn < p.endColumn && p.endColumn <= Math.max(1, length),
+      `${p.code} at ${p.line}:${p.startColumn}-${p.endColumn} of ${length}`,
+    );
   }
 }
 
@@ -372,7 +384,9 @@ describe('gzip', () => {
     const lines = generateLogLines(5000, { seed: 8 });
     const gz = gzipSync(lines.join('\n') + '\n');
     for (const fraction of [0.01, 0.5, 0.99]) {
-      const { value: report } = await bounded(20_000, () => checkFile(write('cut.log.gz', gz.subarray(0, Math.floor(gz.length * fraction)))));
+      const { value: report } = await bounded(20_000, () =>
+        checkFile(write('cut.log.gz', gz.subarray(0, Math.floor(gz.length * fraction)))),
+      );
       const incomplete = report.problems.filter((p) => p.code === 'file-incomplete');
       assert.equal(incomplete.length, 1);
       assert.match(incomplete[0].message, /damaged or cut off/);
@@ -422,7 +436,7 @@ describe('a file that changes while it is read', () => {
     const options: CheckOptions = {
       chunkSize: 256 * 1024,
       onProgress: () => {
-        if (appends < 20) appendFileSync(path, extra.join('\n') + '\n'), appends++;
+        if (appends < 20) (appendFileSync(path, extra.join('\n') + '\n'), appends++);
       },
     };
     const { value: report } = await bounded(20_000, () => checkFile(path, options));
@@ -456,25 +470,29 @@ describe('a file that changes while it is read', () => {
   });
 
   // Named pipes and a one-byte first read are POSIX behaviour.
-  it('a gzip log through a pipe that delivers its first byte alone is still recognised as gzip', { skip: process.platform === 'win32' }, async () => {
-    const fifo = join(dir, 'pipe.log.gz');
-    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
-    const lines = generateLogLines(300, { seed: 11 });
-    const gz = gzipSync('\uFEFF' + lines.join('\n'));
-    const writer = (async (): Promise<void> => {
-      const handle = await open(fifo, 'w');
-      await handle.write(gz.subarray(0, 1));
-      await new Promise((done) => setTimeout(done, 100));
-      await handle.write(gz.subarray(1, 2));
-      await new Promise((done) => setTimeout(done, 100));
-      await handle.write(gz.subarray(2));
-      await handle.close();
-    })();
-    const { value: report } = await bounded(20_000, () => checkFile(fifo));
-    await writer;
-    assert.ok(report.read.gzip);
-    assert.deepEqual([report.read.lines, report.entries, report.problems.length], [300, 300, 0]);
-  });
+  it(
+    'a gzip log through a pipe that delivers its first byte alone is still recognised as gzip',
+    { skip: process.platform === 'win32' },
+    async () => {
+      const fifo = join(dir, 'pipe.log.gz');
+      assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+      const lines = generateLogLines(300, { seed: 11 });
+      const gz = gzipSync('\uFEFF' + lines.join('\n'));
+      const writer = (async (): Promise<void> => {
+        const handle = await open(fifo, 'w');
+        await handle.write(gz.subarray(0, 1));
+        await new Promise((done) => setTimeout(done, 100));
+        await handle.write(gz.subarray(1, 2));
+        await new Promise((done) => setTimeout(done, 100));
+        await handle.write(gz.subarray(2));
+        await handle.close();
+      })();
+      const { value: report } = await bounded(20_000, () => checkFile(fifo));
+      await writer;
+      assert.ok(report.read.gzip);
+      assert.deepEqual([report.read.lines, report.entries, report.problems.length], [300, 300, 0]);
+    },
+  );
 
   it('deleted between listing and reading: the reader rejects with the reason, which the CLI reports', async () => {
     const path = write('gone.log', generateLogLines(3).join('\n'));
@@ -482,7 +500,10 @@ describe('a file that changes while it is read', () => {
     assert.ok(files.includes(path));
     unlinkSync(path);
     await assert.rejects(checkFile(path), { code: 'ENOENT' });
-    await assert.rejects(readLogFile(path, () => undefined), { code: 'ENOENT' });
+    await assert.rejects(
+      readLogFile(path, () => undefined),
+      { code: 'ENOENT' },
+    );
   });
 });
 
@@ -499,24 +520,28 @@ describe('paths that cannot be read', () => {
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
   };
 
-  it(`a folder and a file without read permission${isRoot ? ' (the CLI run as user nobody, since root ignores permissions)' : ''}`, { skip: process.platform === 'win32' }, () => {
-    chmodSync(dir, 0o755);
-    const locked = join(dir, 'locked');
-    mkdirSync(locked, { recursive: true });
-    writeFileSync(join(locked, 'a.log'), generateLogLines(2).join('\n'));
-    const secret = write('secret.log', generateLogLines(2).join('\n'));
-    chmodSync(locked, 0o000);
-    chmodSync(secret, 0o000);
-    try {
-      const run = cli(['check', locked, secret], true);
-      assert.equal(run.status, 2, run.stderr);
-      assert.match(run.stderr, new RegExp(`cannot read ${escapeRegExp(locked)}: permission denied`));
-      assert.match(run.stderr, new RegExp(`cannot read ${escapeRegExp(secret)}: permission denied`));
-    } finally {
-      chmodSync(locked, 0o755);
-      chmodSync(secret, 0o644);
-    }
-  });
+  it(
+    `a folder and a file without read permission${isRoot ? ' (the CLI run as user nobody, since root ignores permissions)' : ''}`,
+    { skip: process.platform === 'win32' },
+    () => {
+      chmodSync(dir, 0o755);
+      const locked = join(dir, 'locked');
+      mkdirSync(locked, { recursive: true });
+      writeFileSync(join(locked, 'a.log'), generateLogLines(2).join('\n'));
+      const secret = write('secret.log', generateLogLines(2).join('\n'));
+      chmodSync(locked, 0o000);
+      chmodSync(secret, 0o000);
+      try {
+        const run = cli(['check', locked, secret], true);
+        assert.equal(run.status, 2, run.stderr);
+        assert.match(run.stderr, new RegExp(`cannot read ${escapeRegExp(locked)}: permission denied`));
+        assert.match(run.stderr, new RegExp(`cannot read ${escapeRegExp(secret)}: permission denied`));
+      } finally {
+        chmodSync(locked, 0o755);
+        chmodSync(secret, 0o644);
+      }
+    },
+  );
 
   it('a path that does not exist, and a file where a folder is expected', async () => {
     const missing = join(dir, 'no-such-file.log');
@@ -546,7 +571,9 @@ describe('paths that cannot be read', () => {
     const bad = cli(['check', '--json', '--max-decompressed', '8', bomb, join(FIXTURES, 'image.log')]);
     assert.equal(bad.status, 1, bad.stderr);
     const report = JSON.parse(bad.stdout) as { files: Array<{ problems: Array<{ code: string; message: string }> }> };
-    assert.ok(report.files[0].problems.some((p) => p.code === 'file-incomplete' && /decompression stopped at the limit of 8\.4 MB/.test(p.message)));
+    assert.ok(
+      report.files[0].problems.some((p) => p.code === 'file-incomplete' && /decompression stopped at the limit of 8\.4 MB/.test(p.message)),
+    );
     assert.ok(report.files[1].problems.every((p) => p.code === 'invalid-json'));
 
     const missing = join(dir, 'missing.log');
@@ -555,7 +582,17 @@ describe('paths that cannot be read', () => {
     assert.match(gone.stderr, new RegExp(`cannot read ${escapeRegExp(missing)}: no such file or directory`));
     assert.match(gone.stdout, /1 file .* 20 entries: 0 errors/);
     // Hostile bytes never reach the terminal as control characters.
-    const hostile = write('hostile.log', '{"a":\u001bc}\n' + JSON.stringify({ firewall_name: 'fw', availability_zone: 'a', event_timestamp: 1, event: { event_type: '\u001b]52;c;AAAA\u0007' } }) + '\n');
+    const hostile = write(
+      'hostile.log',
+      '{"a":\u001bc}\n' +
+        JSON.stringify({
+          firewall_name: 'fw',
+          availability_zone: 'a',
+          event_timestamp: 1,
+          event: { event_type: '\u001b]52;c;AAAA\u0007' },
+        }) +
+        '\n',
+    );
     const text = cli(['check', hostile]);
     assert.equal(text.status, 1);
     assert.doesNotMatch(text.stdout.replace(/\n/g, ''), /[\u0000-\u001f\u007f-\u009f]/);

@@ -44,17 +44,22 @@ function expected(lines: readonly string[], cap: number): Array<[number, Severit
 describe('LogModel.problemsInSteps', () => {
   it('gives what problems() gives, for any cap and step size, and yields between steps only', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...POOL), { maxLength: 40 }), fc.nat(25), fc.integer({ min: 1, max: 12 }), (lines, cap, linesPerStep) => {
-        const model = modelOf(lines);
-        const { value, yields } = stepped(model.problemsInSteps(cap, linesPerStep));
-        assert.deepEqual(value, model.problems(cap));
-        assert.equal(value.total, lines.flatMap((text, i) => analyzeLine(text, i).problems).length);
-        assert.deepEqual(
-          value.problems.map((p) => [p.line, p.severity, p.code]),
-          expected(lines, cap),
-        );
-        assert.equal(yields, Math.max(0, Math.ceil(lines.length / linesPerStep) - 1));
-      }),
+      fc.property(
+        fc.array(fc.constantFrom(...POOL), { maxLength: 40 }),
+        fc.nat(25),
+        fc.integer({ min: 1, max: 12 }),
+        (lines, cap, linesPerStep) => {
+          const model = modelOf(lines);
+          const { value, yields } = stepped(model.problemsInSteps(cap, linesPerStep));
+          assert.deepEqual(value, model.problems(cap));
+          assert.equal(value.total, lines.flatMap((text, i) => analyzeLine(text, i).problems).length);
+          assert.deepEqual(
+            value.problems.map((p) => [p.line, p.severity, p.code]),
+            expected(lines, cap),
+          );
+          assert.equal(yields, Math.max(0, Math.ceil(lines.length / linesPerStep) - 1));
+        },
+      ),
       { seed: 20261201, numRuns: 300 },
     );
   });

@@ -16,7 +16,9 @@ export function sampleLogLines(count: number, seed: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     const sni = Math.floor(next() * 1e9).toString(36) + '.example.com';
-    out.push(`{"firewall_name":"fw","event_timestamp":${1719943304 + i},"event":{"sni":"${sni}","src_port":"${Math.floor(next() * 65536)}","n":${i},"é":"😀"}}`);
+    out.push(
+      `{"firewall_name":"fw","event_timestamp":${1719943304 + i},"event":{"sni":"${sni}","src_port":"${Math.floor(next() * 65536)}","n":${i},"é":"😀"}}`,
+    );
   }
   return out;
 }

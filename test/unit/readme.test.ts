@@ -31,7 +31,12 @@ function tableRows(heading: string): string[][] {
   const section = readme.slice(start, end < 0 ? undefined : end);
   const lines = section.split('\n').filter((l) => l.startsWith('|'));
   // Drop the header and the separator row.
-  return lines.slice(2).map((l) => l.slice(1, -1).split(' | ').map((c) => c.trim()));
+  return lines.slice(2).map((l) =>
+    l
+      .slice(1, -1)
+      .split(' | ')
+      .map((c) => c.trim()),
+  );
 }
 
 /** `` `nfwTlsLogs.x` `` → `nfwTlsLogs.x` */
@@ -65,7 +70,11 @@ describe('README documents the manifest', () => {
     const documented = new Map(rows.map(([id, title]) => [codeValue(id), title]));
     assert.equal(documented.size, rows.length, 'a command is listed twice');
     for (const c of commands) assert.equal(documented.get(c.command), c.title, `${c.command} in the README's Commands table`);
-    for (const id of documented.keys()) assert.ok(commands.some((c) => c.command === id), `the README lists ${id}, which package.json does not contribute`);
+    for (const id of documented.keys())
+      assert.ok(
+        commands.some((c) => c.command === id),
+        `the README lists ${id}, which package.json does not contribute`,
+      );
   });
 
   it('lists every setting with its default, and only contributed settings', () => {
@@ -97,7 +106,10 @@ describe('src/ wires up the manifest', () => {
     for (const c of commands) {
       const name = constantFor(ids.Commands, c.command);
       const pattern = new RegExp(`registerCommand\\(\\s*Commands\\.${name}\\b`);
-      assert.ok(code.some((f) => pattern.test(f.text)), `no src/ file registers Commands.${name} (${c.command})`);
+      assert.ok(
+        code.some((f) => pattern.test(f.text)),
+        `no src/ file registers Commands.${name} (${c.command})`,
+      );
     }
   });
 
@@ -105,14 +117,20 @@ describe('src/ wires up the manifest', () => {
     for (const v of views) {
       const name = constantFor(ids.Views, v.id);
       const pattern = new RegExp(`(createTreeView|registerTreeDataProvider|registerWebviewViewProvider)\\(\\s*Views\\.${name}\\b`);
-      assert.ok(code.some((f) => pattern.test(f.text)), `no src/ file creates Views.${name} (${v.id})`);
+      assert.ok(
+        code.some((f) => pattern.test(f.text)),
+        `no src/ file creates Views.${name} (${v.id})`,
+      );
     }
   });
 
   it('reads every setting through its ids.ts constant', () => {
     for (const key of Object.keys(settings)) {
       const name = constantFor(ids.Settings, key);
-      assert.ok(code.some((f) => new RegExp(`Settings\\.${name}\\b`).test(f.text)), `no src/ file reads Settings.${name} (${key})`);
+      assert.ok(
+        code.some((f) => new RegExp(`Settings\\.${name}\\b`).test(f.text)),
+        `no src/ file reads Settings.${name} (${key})`,
+      );
     }
   });
 });

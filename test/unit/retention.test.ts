@@ -32,7 +32,15 @@ describe('memory kept after checking a file', () => {
     const base = generateLogLines(1000, { seed: 8, reorderKeys: 0 });
     const lines: string[] = [];
     // A new SNI (never seen before by this process) once every thousand lines, in every chunk of the file.
-    for (let n = 0; n < 70; n++) for (const [i, line] of base.entries()) lines.push(i === 0 ? line.replace(/"sni":"[^"]*"/, `"sni":"retained-${n}-${process.pid}.example"`).replace(/SNI: [^ ]* Match/, `SNI: retained-${n}-${process.pid}.example Match`) : line);
+    for (let n = 0; n < 70; n++)
+      for (const [i, line] of base.entries())
+        lines.push(
+          i === 0
+            ? line
+                .replace(/"sni":"[^"]*"/, `"sni":"retained-${n}-${process.pid}.example"`)
+                .replace(/SNI: [^ ]* Match/, `SNI: retained-${n}-${process.pid}.example Match`)
+            : line,
+        );
     const file = join(dir, 'many-chunks.log');
     writeFileSync(file, `${lines.join('\n')}\n`);
     const size = statSync(file).size;

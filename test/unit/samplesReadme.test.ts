@@ -8,7 +8,9 @@ import { sampleSummary } from '../../bench/make-samples';
 const SAMPLES = join(__dirname, '..', '..', '..', 'samples');
 
 function logFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? logFiles(join(dir, d.name)) : /\.log(\.gz)?$/.test(d.name) ? [join(dir, d.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? logFiles(join(dir, d.name)) : /\.log(\.gz)?$/.test(d.name) ? [join(dir, d.name)] : [],
+  );
 }
 
 describe('samples/README.md', () => {

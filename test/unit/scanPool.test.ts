@@ -17,7 +17,13 @@ import { generateLogLines } from '../../bench/generate';
 import { EntryBatchBuilder, type EntryBatch } from '../../src/core/parse/entryBatch';
 import { batchToRefs } from './lineEntries';
 import { checkFile, collectLogFiles, formatProblemLine, formatTotals, toJsonReport, type FileReport } from '../../src/core/report/report';
-import { MAX_BATCHES_IN_FLIGHT, scanFiles, type ScanRequest, type ScanWorkerData, type WorkerMessage } from '../../src/core/threads/scanPool';
+import {
+  MAX_BATCHES_IN_FLIGHT,
+  scanFiles,
+  type ScanRequest,
+  type ScanWorkerData,
+  type WorkerMessage,
+} from '../../src/core/threads/scanPool';
 
 const MiB = 1024 * 1024;
 const WORKER = resolve('dist', 'worker.js');
@@ -47,7 +53,8 @@ describe('the CLI on a folder', () => {
     mkdirSync(join(folder, 'b'), { recursive: true });
     // A big file first and small ones after it: with two workers the small ones finish first.
     writeFileSync(join(folder, 'a-big.log.gz'), gzipSync(logText(60_000, 1)));
-    for (let i = 0; i < 12; i++) writeFileSync(join(folder, 'b', `small-${String(i).padStart(2, '0')}.log`), logText(40 + i * 10, 10 + i, 7 + i));
+    for (let i = 0; i < 12; i++)
+      writeFileSync(join(folder, 'b', `small-${String(i).padStart(2, '0')}.log`), logText(40 + i * 10, 10 + i, 7 + i));
     writeFileSync(join(folder, 'b', 'clean.log'), generateLogLines(30, { seed: 3 }).join('\n'));
     // Listed (a link with a log file's name) but not readable: the worker reports it.
     symlinkSync(join(folder, 'nowhere.log'), join(folder, 'b', 'dangling.log'));
@@ -80,7 +87,8 @@ describe('the CLI on a folder', () => {
   it('the text output lists the problems in the order of the files and ends with the totals of all', () => {
     const run = cli(['check', folder]);
     assert.equal(run.status, 2, run.stderr);
-    const expected = reports.flatMap((r) => r.problems.map((p) => `${formatProblemLine(r.path, p)}\n`)).join('') + `${formatTotals(reports)}\n`;
+    const expected =
+      reports.flatMap((r) => r.problems.map((p) => `${formatProblemLine(r.path, p)}\n`)).join('') + `${formatTotals(reports)}\n`;
     assert.equal(run.stdout, expected);
   });
 
@@ -223,7 +231,10 @@ describe('entry batches in flight', () => {
     builder.add(2, { kind: 'tlsError', sni: 'c.example.com' });
     const second = builder.take();
     assert.deepEqual([first.count, [...first.lines], first.strings], [2, [0, 1], ['a.example.com', 'b.example.com', 'REVOKED']]);
-    assert.deepEqual([second.count, [...second.lines], second.strings, [...second.sni], [...second.destPort]], [1, [2], ['c.example.com'], [0], [-1]]);
+    assert.deepEqual(
+      [second.count, [...second.lines], second.strings, [...second.sni], [...second.destPort]],
+      [1, [2], ['c.example.com'], [0], [-1]],
+    );
     assert.notEqual(first.lines.buffer, second.lines.buffer);
   });
 

@@ -49,8 +49,14 @@ describe('the severity setting', () => {
   });
 
   it('keeps only known codes with a valid choice from whatever settings.json holds', () => {
-    assert.deepEqual(parseSeverityOverrides({ 'invalid-port': 'off', 'invalid-ip': 'information' }), { 'invalid-port': 'off', 'invalid-ip': 'information' });
-    assert.deepEqual(parseSeverityOverrides({ 'no-such-code': 'off', 'invalid-port': 'fatal', 'invalid-ip': 3, toString: 'off', constructor: 'off' }), {});
+    assert.deepEqual(parseSeverityOverrides({ 'invalid-port': 'off', 'invalid-ip': 'information' }), {
+      'invalid-port': 'off',
+      'invalid-ip': 'information',
+    });
+    assert.deepEqual(
+      parseSeverityOverrides({ 'no-such-code': 'off', 'invalid-port': 'fatal', 'invalid-ip': 3, toString: 'off', constructor: 'off' }),
+      {},
+    );
     for (const value of [undefined, null, 'off', 7, ['invalid-port'], true]) assert.deepEqual(parseSeverityOverrides(value), {});
   });
 
@@ -72,7 +78,10 @@ describe('the severity setting', () => {
     off.reset(lines.length, read);
     assert.deepEqual(codes(off), []);
     // The entry with the bad port is still an entry; only its problem is gone.
-    assert.deepEqual([...off.entries()].map((e) => e.line), [0, 1]);
+    assert.deepEqual(
+      [...off.entries()].map((e) => e.line),
+      [0, 1],
+    );
   });
 
   it('changes or drops the problems of reading a file', () => {
@@ -86,8 +95,11 @@ describe('the severity setting', () => {
       incomplete: 'the gzip data ends early',
       cancelled: false,
     };
-    const describe = (severities?: Parameters<typeof readProblems>[1]): string[] => readProblems(summary, severities).map((p) => `${p.code}:${p.severity}`);
+    const describe = (severities?: Parameters<typeof readProblems>[1]): string[] =>
+      readProblems(summary, severities).map((p) => `${p.code}:${p.severity}`);
     assert.deepEqual(describe(), ['line-too-long:error', 'file-incomplete:error', 'unusual-format:information']);
-    assert.deepEqual(describe({ 'line-too-long': 'warning', 'file-incomplete': 'off', 'unusual-format': 'off' }), ['line-too-long:warning']);
+    assert.deepEqual(describe({ 'line-too-long': 'warning', 'file-incomplete': 'off', 'unusual-format': 'off' }), [
+      'line-too-long:warning',
+    ]);
   });
 });

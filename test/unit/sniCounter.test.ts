@@ -27,7 +27,11 @@ describe('SniCounter', () => {
 
   it('orders ties by name without regard to case, entries without an SNI field first', () => {
     const counter = new SniCounter();
-    const entry = (sni: string | undefined, extra: Partial<TlsEntry> = {}): TlsEntry => ({ kind: 'tlsError', ...(sni === undefined ? {} : { sni }), ...extra });
+    const entry = (sni: string | undefined, extra: Partial<TlsEntry> = {}): TlsEntry => ({
+      kind: 'tlsError',
+      ...(sni === undefined ? {} : { sni }),
+      ...extra,
+    });
     const entries = [
       ...['b.example', 'A.example', 'a.example', undefined, '-'].map((sni) => entry(sni)),
       entry('-', { kind: 'revocation', status: 'REVOKED' }),
@@ -36,7 +40,10 @@ describe('SniCounter', () => {
     ];
     for (const e of entries) counter.add(e);
     const model = new SniModel();
-    model.setSourceEntries('file', entries.map((e, line) => ({ line, entry: e })));
+    model.setSourceEntries(
+      'file',
+      entries.map((e, line) => ({ line, entry: e })),
+    );
     assert.deepEqual(counter.summary(), model.summary());
     assert.deepEqual(counter.summary(), [
       { sni: '-', entries: 4, tlsErrors: 1, revoked: 1, unknown: 1 },

@@ -16,13 +16,21 @@ function tlsError(sni: string | undefined, extra: Partial<TlsEntry> = {}): TlsEn
   return { kind: 'tlsError', sni, firewallName: 'fw-a', destIp: '10.0.1.27', destPort: 443, errorMessage: 'x', ...extra };
 }
 
-function revocation(sni: string | undefined, status: string | undefined, action: string | undefined, extra: Partial<TlsEntry> = {}): TlsEntry {
+function revocation(
+  sni: string | undefined,
+  status: string | undefined,
+  action: string | undefined,
+  extra: Partial<TlsEntry> = {},
+): TlsEntry {
   return { kind: 'revocation', sni, status, action, firewallName: 'fw-a', destIp: '54.92.160.72', destPort: 443, ...extra };
 }
 
 /** Refs on consecutive lines from `first`, each with a time `T0 + line seconds`. */
 function refs(entries: TlsEntry[], first = 0): LineEntry[] {
-  return entries.map((entry, i) => ({ line: first + i, entry: entry.timeMs === undefined ? { ...entry, timeMs: T0 + (first + i) * 1000 } : entry }));
+  return entries.map((entry, i) => ({
+    line: first + i,
+    entry: entry.timeMs === undefined ? { ...entry, timeMs: T0 + (first + i) * 1000 } : entry,
+  }));
 }
 
 function counts(model: SniModel, sni: SniKey, scope?: Scope): [number, number, number, number, number] | undefined {
@@ -97,7 +105,13 @@ describe('SniModel counts', () => {
 
   it('details: destinations, ports, firewalls and per-source counts', () => {
     const model = new SniModel({ distinctLimit: 3 });
-    model.setSourceEntries('a', refs([tlsError('x', { destIp: '1.1.1.1', destPort: 443 }), tlsError('x', { destIp: '2.2.2.2', destPort: 8443, firewallName: 'fw-b' })]));
+    model.setSourceEntries(
+      'a',
+      refs([
+        tlsError('x', { destIp: '1.1.1.1', destPort: 443 }),
+        tlsError('x', { destIp: '2.2.2.2', destPort: 8443, firewallName: 'fw-b' }),
+      ]),
+    );
     model.setSourceEntries('b', refs([tlsError('x', { destIp: '2.2.2.2', destPort: 443, firewallName: undefined })]));
     const d = model.details('x');
     assert.deepEqual(d?.destIps, { values: ['1.1.1.1', '2.2.2.2'], total: 2, complete: true });
@@ -132,7 +146,10 @@ describe('SniModel incremental updates', () => {
     // Same result as building from scratch.
     const fresh = new SniModel();
     fresh.setSourceEntries('a.log', refs([tlsError('example.com'), tlsError('new.net')]));
-    fresh.setSourceEntries('b.log', refs([revocation('example.com', 'REVOKED', 'REJECT'), revocation('other.org', 'GOOD', 'PASS'), tlsError('example.com')], 10));
+    fresh.setSourceEntries(
+      'b.log',
+      refs([revocation('example.com', 'REVOKED', 'REJECT'), revocation('other.org', 'GOOD', 'PASS'), tlsError('example.com')], 10),
+    );
     assert.deepEqual(model.groups(), fresh.groups());
   });
 
@@ -182,7 +199,14 @@ describe('SniModel incremental updates', () => {
   it('rejects invalid lines before changing anything', () => {
     const model = twoSources();
     const version = model.version;
-    assert.throws(() => model.addEntries('a.log', [{ line: 100, entry: tlsError('q') }, { line: -1, entry: tlsError('q') }]), RangeError);
+    assert.throws(
+      () =>
+        model.addEntries('a.log', [
+          { line: 100, entry: tlsError('q') },
+          { line: -1, entry: tlsError('q') },
+        ]),
+      RangeError,
+    );
     assert.throws(() => model.setSourceEntries('a.log', [{ line: 1.5, entry: tlsError('q') }]), RangeError);
     assert.equal(model.version, version);
     assert.deepEqual(counts(model, 'example.com'), [5, 2, 2, 1, 0]);
@@ -280,7 +304,10 @@ describe('SniModel queries', () => {
 
   it('groups by source and by firewall', () => {
     const model = twoSources();
-    model.setSourceEntries('c.log', refs([tlsError('example.com', { firewallName: 'fw-b' }), tlsError('x.org', { firewallName: undefined })]));
+    model.setSourceEntries(
+      'c.log',
+      refs([tlsError('example.com', { firewallName: 'fw-b' }), tlsError('x.org', { firewallName: undefined })]),
+    );
     const bySource = model.containers('source');
     assert.deepEqual(
       bySource.map((c) => [c.id, c.entries, c.groups]),
@@ -346,7 +373,10 @@ describe('SniModel paging and navigation', () => {
       const list: LineEntry[] = [];
       for (let line = 0; line < 500; line++) {
         const timeMs = key === 'a' ? T0 + line * 2 : T0 + line * 2 + 1; // interleaved in time
-        list.push({ line, entry: line % 2 === 0 ? tlsError('big.com', { timeMs }) : revocation('small.com', 'REVOKED', 'DROP', { timeMs }) });
+        list.push({
+          line,
+          entry: line % 2 === 0 ? tlsError('big.com', { timeMs }) : revocation('small.com', 'REVOKED', 'DROP', { timeMs }),
+        });
       }
       model.setSourceEntries(key, list);
     }
@@ -502,7 +532,15 @@ describe('SniModel paging and navigation', () => {
         if (next === undefined) break;
         parent = next;
       }
-      assert.deepEqual(listed, ['host6.example', 'host5.example', 'host4.example', 'host3.example', 'host2.example', 'host1.example', 'host0.example']);
+      assert.deepEqual(listed, [
+        'host6.example',
+        'host5.example',
+        'host4.example',
+        'host3.example',
+        'host2.example',
+        'host1.example',
+        'host0.example',
+      ]);
       assert.equal(pages, 3);
       assert.deepEqual(tree.node(`${prefix}more:3`, view), { type: 'more', id: `${prefix}more:3`, scope, offset: 3, remaining: 4 });
       // Off-page offsets and offsets past the end are not nodes.
@@ -512,7 +550,13 @@ describe('SniModel paging and navigation', () => {
       const entryId = tree.findNodeForLine('a.log', 0, view) as string;
       const chain: string[] = [];
       for (let id: string | undefined = entryId; id !== undefined; id = tree.parentOf(id, view)) chain.push(id);
-      assert.deepEqual(chain.slice(1), [`${prefix}sni:host0.example/kind:tlsError`, `${prefix}sni:host0.example`, `${prefix}more:6`, `${prefix}more:3`, ...(top ? [top] : [])]);
+      assert.deepEqual(chain.slice(1), [
+        `${prefix}sni:host0.example/kind:tlsError`,
+        `${prefix}sni:host0.example`,
+        `${prefix}more:6`,
+        `${prefix}more:3`,
+        ...(top ? [top] : []),
+      ]);
     }
     // The default page is big enough for small models: no "more" node.
     assert.equal(tree.children(undefined).filter((n) => n.type === 'more').length, 0);
@@ -553,7 +597,20 @@ describe('SniModel paging and navigation', () => {
 });
 
 describe('node ids', () => {
-  const hostile = ['a/b:c#d', 'evil.com](command:x)', '', '-', 'ünïcødé.例え.jp', '😀', '\ud800', '%0041', '!', 'sni:x/kind:revoked', ' spaced out ', '\n\t'];
+  const hostile = [
+    'a/b:c#d',
+    'evil.com](command:x)',
+    '',
+    '-',
+    'ünïcødé.例え.jp',
+    '😀',
+    '\ud800',
+    '%0041',
+    '!',
+    'sni:x/kind:revoked',
+    ' spaced out ',
+    '\n\t',
+  ];
 
   it('encodes and decodes any string, and null', () => {
     for (const s of hostile) {
@@ -573,7 +630,12 @@ describe('node ids', () => {
   it('round-trips every node kind for hostile values, and ids are unique', () => {
     const refsList: NodeRef[] = [];
     const snis: SniKey[] = [...hostile, null];
-    const scopes: Scope[] = [{ by: 'all' }, { by: 'source', source: 'file:///a/b#c.log' }, { by: 'firewall', firewall: null }, { by: 'firewall', firewall: 'fw/1' }];
+    const scopes: Scope[] = [
+      { by: 'all' },
+      { by: 'source', source: 'file:///a/b#c.log' },
+      { by: 'firewall', firewall: null },
+      { by: 'firewall', firewall: 'fw/1' },
+    ];
     for (const scope of scopes) {
       refsList.push({ type: 'more', scope, offset: 500 });
       for (const sni of snis) {
@@ -595,7 +657,20 @@ describe('node ids', () => {
   });
 
   it('rejects malformed ids', () => {
-    for (const bad of ['', 'sni', 'x:y', 'sni:a/kind:bad', 'sni:a/kind:revoked/page:01', 'sni:a/kind:revoked/page:-1', 'sni:a/kind:revoked/entry:s', 'sni:a/kind:revoked/entry:!#1', 'src:!', 'sni:a/b', 'src:a/src:b/sni:c', 'sni:a/kind:revoked/page:1/x:y']) {
+    for (const bad of [
+      '',
+      'sni',
+      'x:y',
+      'sni:a/kind:bad',
+      'sni:a/kind:revoked/page:01',
+      'sni:a/kind:revoked/page:-1',
+      'sni:a/kind:revoked/entry:s',
+      'sni:a/kind:revoked/entry:!#1',
+      'src:!',
+      'sni:a/b',
+      'src:a/src:b/sni:c',
+      'sni:a/kind:revoked/page:1/x:y',
+    ]) {
       assert.equal(parseNodeId(bad), undefined, bad);
     }
   });
@@ -603,7 +678,10 @@ describe('node ids', () => {
   it('hostile SNIs work end to end in the tree', () => {
     const model = new SniModel();
     const tree = new SniTreeProjection(model);
-    model.setSourceEntries('file:///logs/a#1.log', refs(['a/b:c#d', 'evil.com](command:x)', '', '😀'].map((s) => revocation(s, 'REVOKED', 'DROP'))));
+    model.setSourceEntries(
+      'file:///logs/a#1.log',
+      refs(['a/b:c#d', 'evil.com](command:x)', '', '😀'].map((s) => revocation(s, 'REVOKED', 'DROP'))),
+    );
     for (let line = 0; line < 4; line++) {
       const id = tree.findNodeForLine('file:///logs/a#1.log', line);
       assert.ok(id);

@@ -26,14 +26,29 @@ const FIREWALLS: (string | undefined)[] = ['fw-1', 'fw-2', undefined];
 const STATUSES: (string | undefined)[] = ['REVOKED', 'UNKNOWN', 'GOOD', undefined];
 const ACTIONS: (string | undefined)[] = ['PASS', 'DROP', 'REJECT', 'ALERT', undefined];
 /** IPv4 at the edges of its range, spellings that are not the usual one (kept verbatim), IPv6, junk. */
-const ODD_ADDRESSES = ['0.0.0.0', '255.255.255.255', '010.0.0.1', '10.0.0.256', '1.2.3.4.5', '1.2.3', '2001:db8::1', '::ffff:10.0.0.1', '', 'x.y.z.w', '1..2.3'];
+const ODD_ADDRESSES = [
+  '0.0.0.0',
+  '255.255.255.255',
+  '010.0.0.1',
+  '10.0.0.256',
+  '1.2.3.4.5',
+  '1.2.3',
+  '2001:db8::1',
+  '::ffff:10.0.0.1',
+  '',
+  'x.y.z.w',
+  '1..2.3',
+];
 
 function pick<T>(rand: () => number, values: readonly T[]): T {
   return values[Math.floor(rand() * values.length)];
 }
 
 function randomEntry(rand: () => number, fractional: boolean): TlsEntry {
-  const base = rand() < 0.5 ? ({ kind: 'tlsError', errorMessage: 'x' } as TlsEntry) : ({ kind: 'revocation', status: pick(rand, STATUSES), action: pick(rand, ACTIONS) } as TlsEntry);
+  const base =
+    rand() < 0.5
+      ? ({ kind: 'tlsError', errorMessage: 'x' } as TlsEntry)
+      : ({ kind: 'revocation', status: pick(rand, STATUSES), action: pick(rand, ACTIONS) } as TlsEntry);
   const entry: TlsEntry = { ...base };
   const sni = pick(rand, SNIS);
   if (sni !== undefined) entry.sni = sni;
@@ -96,7 +111,13 @@ class Reference {
 }
 
 function location(r: Row): EntryLocation {
-  const loc: EntryLocation = { sourceKey: r.source, line: r.line, sni: r.entry.sni ?? null, kind: kindOf(r.entry), firewall: r.entry.firewallName ?? null };
+  const loc: EntryLocation = {
+    sourceKey: r.source,
+    line: r.line,
+    sni: r.entry.sni ?? null,
+    kind: kindOf(r.entry),
+    firewall: r.entry.firewallName ?? null,
+  };
   const t = timeOf(r.entry);
   return t === undefined ? loc : { ...loc, timeMs: t };
 }
@@ -121,11 +142,20 @@ function check(model: SniModel, ref: Reference, rand: () => number): void {
     const groups = model.groups({ scope, sort: 'name' });
     assert.deepEqual(new Set(groups.map((g) => g.sni)), new Set(bySni.keys()), `SNIs of ${JSON.stringify(scope)}`);
     // Name order: the missing SNI first, then case-insensitive, then by code units; count order: most first, then by name.
-    const byName = (a: SniKey, b: SniKey): number => (a === null || b === null ? (a === b ? 0 : a === null ? -1 : 1) : byKey(a.toLowerCase(), b.toLowerCase()) || byKey(a, b));
+    const byName = (a: SniKey, b: SniKey): number =>
+      a === null || b === null ? (a === b ? 0 : a === null ? -1 : 1) : byKey(a.toLowerCase(), b.toLowerCase()) || byKey(a, b);
     const names = [...bySni.keys()].sort(byName);
-    assert.deepEqual(groups.map((g) => g.sni), names, `name order in ${JSON.stringify(scope)}`);
+    assert.deepEqual(
+      groups.map((g) => g.sni),
+      names,
+      `name order in ${JSON.stringify(scope)}`,
+    );
     const counted = [...names].sort((a, b) => (bySni.get(b) as Row[]).length - (bySni.get(a) as Row[]).length || byName(a, b));
-    assert.deepEqual(model.groups({ scope, sort: 'count' }).map((g) => g.sni), counted, `count order in ${JSON.stringify(scope)}`);
+    assert.deepEqual(
+      model.groups({ scope, sort: 'count' }).map((g) => g.sni),
+      counted,
+      `count order in ${JSON.stringify(scope)}`,
+    );
     for (const g of groups) {
       const mine = bySni.get(g.sni) as Row[];
       const kinds = mine.map((r) => kindOf(r.entry));
@@ -137,7 +167,12 @@ function check(model: SniModel, ref: Reference, rand: () => number): void {
         `counts of ${String(g.sni)} in ${JSON.stringify(scope)}`,
       );
       const revocations = mine.filter((r) => r.entry.kind === 'revocation').length;
-      assert.deepEqual(g.actions, { PASS: actions('PASS'), DROP: actions('DROP'), REJECT: actions('REJECT'), other: revocations - actions('PASS') - actions('DROP') - actions('REJECT') });
+      assert.deepEqual(g.actions, {
+        PASS: actions('PASS'),
+        DROP: actions('DROP'),
+        REJECT: actions('REJECT'),
+        other: revocations - actions('PASS') - actions('DROP') - actions('REJECT'),
+      });
       const times = mine.map((r) => timeOf(r.entry)).filter((t): t is number => t !== undefined);
       assert.equal(g.firstSeen, times.length ? Math.min(...times) : undefined, `firstSeen of ${String(g.sni)}`);
       assert.equal(g.lastSeen, times.length ? Math.max(...times) : undefined, `lastSeen of ${String(g.sni)}`);
@@ -145,10 +180,18 @@ function check(model: SniModel, ref: Reference, rand: () => number): void {
       for (const kind of GROUP_KINDS) {
         const list = mine.filter((r) => kindOf(r.entry) === kind);
         const byLine = [...list].sort((a, b) => byKey(a.source, b.source) || a.line - b.line).map(location);
-        assert.deepEqual(model.entriesOf(g.sni, kind, 0, 1000, { scope, order: 'line' }).items, byLine, `${kind} of ${String(g.sni)} by line`);
+        assert.deepEqual(
+          model.entriesOf(g.sni, kind, 0, 1000, { scope, order: 'line' }).items,
+          byLine,
+          `${kind} of ${String(g.sni)} by line`,
+        );
         const t = (r: Row): number => timeOf(r.entry) ?? Infinity;
         const byTime = [...list].sort((a, b) => t(a) - t(b) || byKey(a.source, b.source) || a.line - b.line).map(location);
-        assert.deepEqual(model.entriesOf(g.sni, kind, 0, 1000, { scope, order: 'time' }).items, byTime, `${kind} of ${String(g.sni)} by time`);
+        assert.deepEqual(
+          model.entriesOf(g.sni, kind, 0, 1000, { scope, order: 'time' }).items,
+          byTime,
+          `${kind} of ${String(g.sni)} by time`,
+        );
         if (byTime.length > 0) {
           const i = Math.floor(rand() * byTime.length);
           assert.equal(new SniTreeProjection(model).rankOf(scope, g.sni, kind, byTime[i].sourceKey, byTime[i].line, 'time'), i);
@@ -163,7 +206,10 @@ function check(model: SniModel, ref: Reference, rand: () => number): void {
       assert.deepEqual(d?.firewalls, [...fws.filter((x) => x !== null).sort(byKey), ...fws.filter((x) => x === null)]);
       const perSource = new Map<string, number>();
       for (const r of mine) perSource.set(r.source, (perSource.get(r.source) ?? 0) + 1);
-      assert.deepEqual(d?.sources, [...perSource].sort((a, b) => byKey(a[0], b[0])).map(([sourceKey, entries]) => ({ sourceKey, entries })));
+      assert.deepEqual(
+        d?.sources,
+        [...perSource].sort((a, b) => byKey(a[0], b[0])).map(([sourceKey, entries]) => ({ sourceKey, entries })),
+      );
     }
   }
   // Containers with a kind filter.
@@ -220,7 +266,12 @@ describe('SniModel against a direct computation', () => {
         } else if (op < 0.8) {
           const builder = new EntryBatchBuilder(64);
           for (const r of refs) builder.add(r.line, r.entry);
-          assert.equal(model.addBatch(source, builder.take()), refs.filter((r, i) => !ref.rows.some((x) => x.source === source && x.line === r.line) && refs.findIndex((y) => y.line === r.line) === i).length);
+          assert.equal(
+            model.addBatch(source, builder.take()),
+            refs.filter(
+              (r, i) => !ref.rows.some((x) => x.source === source && x.line === r.line) && refs.findIndex((y) => y.line === r.line) === i,
+            ).length,
+          );
           ref.add(source, refs);
         } else if (op < 0.97) {
           model.removeSource(source);

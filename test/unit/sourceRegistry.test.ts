@@ -117,88 +117,92 @@ describe('SourceRegistry, model-based', () => {
 
   it('counts every file once and lists each problem once, whatever the order of opens, edits, closes, scans, clears and refreshes', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ initial: content }), { minLength: FILES.length, maxLength: FILES.length }), fc.array(action, { maxLength: 40 }), (disks, actions) => {
-        // The world: each file on disk, and the documents open in the editor.
-        const disk: Content[] = disks.map((d) => d.initial);
-        const documents = new Map<number, { content: Content }>();
-        // The reference: what each file's last scan (since the last clear) read.
-        const scanned = new Map<number, Content>();
+      fc.property(
+        fc.array(fc.record({ initial: content }), { minLength: FILES.length, maxLength: FILES.length }),
+        fc.array(action, { maxLength: 40 }),
+        (disks, actions) => {
+          // The world: each file on disk, and the documents open in the editor.
+          const disk: Content[] = disks.map((d) => d.initial);
+          const documents = new Map<number, { content: Content }>();
+          // The reference: what each file's last scan (since the last clear) read.
+          const scanned = new Map<number, Content>();
 
-        const registry = new SourceRegistry<{ content: Content }, { content: Content }>();
-        const model = new SniModel();
-        const published = new Map<string, string[]>();
-        const show = (id: string): void => {
-          const live = registry.live(id);
-          const c = live === 'document' ? registry.document(id)?.content : live === 'scan' ? registry.scan(id)?.content : undefined;
-          if (c === undefined) {
-            model.removeSource(id);
-            published.delete(id);
-          } else {
-            model.setSourceEntries(id, refs(c));
-            published.set(id, problems(id, c));
-          }
-        };
-        registry.onDidChange(({ id }) => show(id));
-
-        for (const [step, a] of actions.entries()) {
-          switch (a.type) {
-            case 'open':
-              if (!documents.has(a.file)) documents.set(a.file, { content: [...disk[a.file]] });
-              registry.openDocument(FILES[a.file], documents.get(a.file) as { content: Content });
-              break;
-            case 'edit': {
-              const d = documents.get(a.file);
-              if (d === undefined) break;
-              d.content = a.content;
-              // The editor regroups and republishes an edited document that is its file's live source.
-              if (registry.live(FILES[a.file]) === 'document') show(FILES[a.file]);
-              break;
+          const registry = new SourceRegistry<{ content: Content }, { content: Content }>();
+          const model = new SniModel();
+          const published = new Map<string, string[]>();
+          const show = (id: string): void => {
+            const live = registry.live(id);
+            const c = live === 'document' ? registry.document(id)?.content : live === 'scan' ? registry.scan(id)?.content : undefined;
+            if (c === undefined) {
+              model.removeSource(id);
+              published.delete(id);
+            } else {
+              model.setSourceEntries(id, refs(c));
+              published.set(id, problems(id, c));
             }
-            case 'close':
-              documents.delete(a.file);
-              registry.closeDocument(FILES[a.file]);
-              break;
-            case 'scan':
-              for (const f of a.files) {
-                scanned.set(f, [...disk[f]]);
-                registry.setScan(FILES[f], { content: [...disk[f]] });
-              }
-              break;
-            case 'clear':
-              scanned.clear();
-              registry.clearScans();
-              break;
-            case 'refresh':
-              registry.refresh();
-              break;
-            case 'write':
-              disk[a.file] = a.content;
-              break;
-          }
+          };
+          registry.onDidChange(({ id }) => show(id));
 
-          const expected = new Map<string, Content>();
-          FILES.forEach((id, f) => {
-            const c = documents.get(f)?.content ?? scanned.get(f);
-            if (c !== undefined) expected.set(id, c);
-          });
-          const where = `after step ${step} (${a.type})`;
-          assert.deepEqual(registry.ids(), [...expected.keys()].sort(), `sources ${where}`);
-          assert.deepEqual([...model.sourceKeys()], [...expected.keys()].sort(), `SNI model sources ${where}`);
-          let total = 0;
-          const bySni = new Map<string, number>();
-          for (const c of expected.values()) {
-            total += c.length;
-            for (const l of c) bySni.set(l.sni, (bySni.get(l.sni) ?? 0) + 1);
+          for (const [step, a] of actions.entries()) {
+            switch (a.type) {
+              case 'open':
+                if (!documents.has(a.file)) documents.set(a.file, { content: [...disk[a.file]] });
+                registry.openDocument(FILES[a.file], documents.get(a.file) as { content: Content });
+                break;
+              case 'edit': {
+                const d = documents.get(a.file);
+                if (d === undefined) break;
+                d.content = a.content;
+                // The editor regroups and republishes an edited document that is its file's live source.
+                if (registry.live(FILES[a.file]) === 'document') show(FILES[a.file]);
+                break;
+              }
+              case 'close':
+                documents.delete(a.file);
+                registry.closeDocument(FILES[a.file]);
+                break;
+              case 'scan':
+                for (const f of a.files) {
+                  scanned.set(f, [...disk[f]]);
+                  registry.setScan(FILES[f], { content: [...disk[f]] });
+                }
+                break;
+              case 'clear':
+                scanned.clear();
+                registry.clearScans();
+                break;
+              case 'refresh':
+                registry.refresh();
+                break;
+              case 'write':
+                disk[a.file] = a.content;
+                break;
+            }
+
+            const expected = new Map<string, Content>();
+            FILES.forEach((id, f) => {
+              const c = documents.get(f)?.content ?? scanned.get(f);
+              if (c !== undefined) expected.set(id, c);
+            });
+            const where = `after step ${step} (${a.type})`;
+            assert.deepEqual(registry.ids(), [...expected.keys()].sort(), `sources ${where}`);
+            assert.deepEqual([...model.sourceKeys()], [...expected.keys()].sort(), `SNI model sources ${where}`);
+            let total = 0;
+            const bySni = new Map<string, number>();
+            for (const c of expected.values()) {
+              total += c.length;
+              for (const l of c) bySni.set(l.sni, (bySni.get(l.sni) ?? 0) + 1);
+            }
+            assert.equal(model.totalEntries, total, `entries ${where}`);
+            for (const g of model.groups()) assert.equal(g.entries, bySni.get(g.sni as string), `entries of ${String(g.sni)} ${where}`);
+            const listed = [...published.values()].flat().sort();
+            const reference = [...expected].flatMap(([id, c]) => problems(id, c)).sort();
+            assert.deepEqual(listed, reference, `problems ${where}`);
+            assert.equal(new Set(listed).size, listed.length, `each problem once ${where}`);
+            for (const [f] of documents) assert.equal(registry.isSetAside(FILES[f]), scanned.has(f), `scan set aside ${where}`);
           }
-          assert.equal(model.totalEntries, total, `entries ${where}`);
-          for (const g of model.groups()) assert.equal(g.entries, bySni.get(g.sni as string), `entries of ${String(g.sni)} ${where}`);
-          const listed = [...published.values()].flat().sort();
-          const reference = [...expected].flatMap(([id, c]) => problems(id, c)).sort();
-          assert.deepEqual(listed, reference, `problems ${where}`);
-          assert.equal(new Set(listed).size, listed.length, `each problem once ${where}`);
-          for (const [f] of documents) assert.equal(registry.isSetAside(FILES[f]), scanned.has(f), `scan set aside ${where}`);
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });

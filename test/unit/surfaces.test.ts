@@ -58,7 +58,7 @@ const ATTACKS = [
   'line1\nline2\r\nline3\u2028line4\u2029line5\u0085',
   '\u202eevil\u202c \u2066iso\u2069 zero\u200bwidth \ufeffbom',
   '\u0000\u0007\u001b[31m\u001b]52;c;AAAA\u0007\u009b2J',
-  '=cmd|\' /C calc\'!A0',
+  "=cmd|' /C calc'!A0",
   '+1+1',
   '-2+3',
   '@SUM(1)',
@@ -74,13 +74,70 @@ const ATTACKS = [
 /** Strings drawn mostly from markup characters. */
 const markup = fc.string({
   unit: fc.oneof(
-    { weight: 8, arbitrary: fc.constantFrom('`', '*', '_', '[', ']', '(', ')', '<', '>', '!', '#', '|', '\\', '&', ':', '/', '~', '$', '{', '}', '-', '+', '=', '@', '.', ' ', '"', "'", ',', ';') },
+    {
+      weight: 8,
+      arbitrary: fc.constantFrom(
+        '`',
+        '*',
+        '_',
+        '[',
+        ']',
+        '(',
+        ')',
+        '<',
+        '>',
+        '!',
+        '#',
+        '|',
+        '\\',
+        '&',
+        ':',
+        '/',
+        '~',
+        '$',
+        '{',
+        '}',
+        '-',
+        '+',
+        '=',
+        '@',
+        '.',
+        ' ',
+        '"',
+        "'",
+        ',',
+        ';',
+      ),
+    },
     { weight: 3, arbitrary: fc.constantFrom('h', 't', 'p', 's', 'w', 'x', 'a', '1', '0') },
-    { weight: 2, arbitrary: fc.constantFrom('\n', '\r', '\t', '\u0000', '\u001b', '\u007f', '\u0085', '\u009b', '\u2028', '\u2029', '\u202e', '\u200b', '\ufeff', '\ud800', '😀') },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        '\n',
+        '\r',
+        '\t',
+        '\u0000',
+        '\u001b',
+        '\u007f',
+        '\u0085',
+        '\u009b',
+        '\u2028',
+        '\u2029',
+        '\u202e',
+        '\u200b',
+        '\ufeff',
+        '\ud800',
+        '😀',
+      ),
+    },
   ),
   maxLength: 40,
 });
-const hostile = fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...ATTACKS) }, { weight: 3, arbitrary: markup }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 30 }) });
+const hostile = fc.oneof(
+  { weight: 1, arbitrary: fc.constantFrom(...ATTACKS) },
+  { weight: 3, arbitrary: markup },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 30 }) },
+);
 
 // ---------------------------------------------------------------------------------------------------------
 // Reading markdown back
@@ -158,12 +215,19 @@ function assertInert(md: string, what: string): string[] {
     ['a theme icon', /\$\(/],
     ['an entity reference', /&(?!#32;)/],
     ['a stray backtick', /`/],
-    ['a control or invisible character', /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff]/],
+    [
+      'a control or invisible character',
+      /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff]/,
+    ],
   ] as const) {
     assert.doesNotMatch(outside, pattern, `${name} outside code spans in ${context}`);
   }
   for (const line of outside.split('\n')) {
-    assert.doesNotMatch(line, /^( {4}|\t|#|>|\||```|~~~|=+\s*$|[*+] |\d+[.)]( |$)|<)/, `a block marker at the start of ${JSON.stringify(line)} in ${context}`);
+    assert.doesNotMatch(
+      line,
+      /^( {4}|\t|#|>|\||```|~~~|=+\s*$|[*+] |\d+[.)]( |$)|<)/,
+      `a block marker at the start of ${JSON.stringify(line)} in ${context}`,
+    );
   }
   for (const span of spans) assert.doesNotMatch(span, /[\n\r\u2028\u2029]/, `a line break in a code span in ${context}`);
   return spans;
@@ -196,7 +260,15 @@ function revocationLine(v: Values): string {
     firewall_name: v.firewall,
     availability_zone: v.zone,
     event_timestamp: 1708361189,
-    event: { src_ip: v.srcIp, src_port: v.port, revocation_check: { leaf_cert_fpr: v.fpr, status: v.status, action: v.action }, dest_ip: '54.92.160.72', dest_port: '443', timestamp: v.timestamp, sni: v.sni },
+    event: {
+      src_ip: v.srcIp,
+      src_port: v.port,
+      revocation_check: { leaf_cert_fpr: v.fpr, status: v.status, action: v.action },
+      dest_ip: '54.92.160.72',
+      dest_port: '443',
+      timestamp: v.timestamp,
+      sni: v.sni,
+    },
   });
 }
 
@@ -206,7 +278,15 @@ function errorLine(v: Values, documented: boolean): string {
     firewall_name: v.firewall,
     availability_zone: v.zone,
     event_timestamp: 1719943304,
-    event: { timestamp: v.timestamp, src_ip: v.srcIp, src_port: v.port, dest_ip: '10.0.1.27', dest_port: '443', sni: v.sni, tls_error: { error_message: message } },
+    event: {
+      timestamp: v.timestamp,
+      src_ip: v.srcIp,
+      src_port: v.port,
+      dest_ip: '10.0.1.27',
+      dest_port: '443',
+      sni: v.sni,
+      tls_error: { error_message: message },
+    },
   });
 }
 
@@ -240,7 +320,18 @@ function checkHovers(text: string): void {
 describe('hover markdown with hostile values', () => {
   it('the hand-written attacks in every field of both kinds of entry', () => {
     for (const attack of ATTACKS) {
-      const v: Values = { firewall: attack, zone: attack, sni: attack, message: attack, fpr: attack, status: attack, action: attack, timestamp: attack, srcIp: attack, port: attack };
+      const v: Values = {
+        firewall: attack,
+        zone: attack,
+        sni: attack,
+        message: attack,
+        fpr: attack,
+        status: attack,
+        action: attack,
+        timestamp: attack,
+        srcIp: attack,
+        port: attack,
+      };
       checkHovers(revocationLine(v));
       checkHovers(errorLine(v, true));
       checkHovers(errorLine(v, false));
@@ -258,21 +349,43 @@ describe('hover markdown with hostile values', () => {
 
   it('shows each value whole in one code span: nothing breaks out of it', () => {
     fc.assert(
-      fc.property(hostile, fc.constantFrom('firewall_name', 'event.sni', 'event.revocation_check.leaf_cert_fpr', 'event.revocation_check.status', 'event.tls_error.error_message'), (value, field) => {
-        const v: Values = { firewall: 'fw', zone: 'us-east-1a', sni: 'a.example', message: 'x', fpr: 'AB', status: 'REVOKED', action: 'DROP', timestamp: '2024-07-02T18:01:44.412778Z', srcIp: '10.0.2.53', port: '59844' };
-        if (field === 'firewall_name') v.firewall = value;
-        else if (field === 'event.sni') v.sni = value;
-        else if (field === 'event.revocation_check.leaf_cert_fpr') v.fpr = value;
-        else if (field === 'event.revocation_check.status') v.status = value;
-        else v.message = value;
-        const text = field === 'event.tls_error.error_message' ? errorLine(v, false) : revocationLine(v);
-        const loc = walkJson(text).fields.get(field);
-        assert.ok(loc);
-        const hover = hoverAt(text, loc.valueStart, analyzeLine(text, 0), CONTEXT);
-        assert.ok(hover);
-        const spans = assertInert(hover.markdown, `${field} = ${JSON.stringify(value)}`);
-        if (value !== '') assert.ok(spans.includes(shown(value)), `${JSON.stringify(shown(value))} is not one of the spans ${JSON.stringify(spans)}`);
-      }),
+      fc.property(
+        hostile,
+        fc.constantFrom(
+          'firewall_name',
+          'event.sni',
+          'event.revocation_check.leaf_cert_fpr',
+          'event.revocation_check.status',
+          'event.tls_error.error_message',
+        ),
+        (value, field) => {
+          const v: Values = {
+            firewall: 'fw',
+            zone: 'us-east-1a',
+            sni: 'a.example',
+            message: 'x',
+            fpr: 'AB',
+            status: 'REVOKED',
+            action: 'DROP',
+            timestamp: '2024-07-02T18:01:44.412778Z',
+            srcIp: '10.0.2.53',
+            port: '59844',
+          };
+          if (field === 'firewall_name') v.firewall = value;
+          else if (field === 'event.sni') v.sni = value;
+          else if (field === 'event.revocation_check.leaf_cert_fpr') v.fpr = value;
+          else if (field === 'event.revocation_check.status') v.status = value;
+          else v.message = value;
+          const text = field === 'event.tls_error.error_message' ? errorLine(v, false) : revocationLine(v);
+          const loc = walkJson(text).fields.get(field);
+          assert.ok(loc);
+          const hover = hoverAt(text, loc.valueStart, analyzeLine(text, 0), CONTEXT);
+          assert.ok(hover);
+          const spans = assertInert(hover.markdown, `${field} = ${JSON.stringify(value)}`);
+          if (value !== '')
+            assert.ok(spans.includes(shown(value)), `${JSON.stringify(shown(value))} is not one of the spans ${JSON.stringify(spans)}`);
+        },
+      ),
       params(300),
     );
   });
@@ -292,7 +405,8 @@ describe('hover markdown with hostile values', () => {
         };
         const md = renderExplanation(explanation, problems);
         const spans = assertInert(md, JSON.stringify([value, list, problems]));
-        for (const v of [value, ...list.slice(0, 25)]) if (v !== '') assert.ok(spans.includes(shown(v)), `${JSON.stringify(v)} not shown whole`);
+        for (const v of [value, ...list.slice(0, 25)])
+          if (v !== '') assert.ok(spans.includes(shown(v)), `${JSON.stringify(v)} not shown whole`);
       }),
       params(300),
     );
@@ -311,9 +425,20 @@ describe('hover markdown with hostile values', () => {
   });
 
   it('the checker itself catches what it should: links, HTML, broken-out spans and block starts', () => {
-    const cases = ['[a](http://x)', '<b>', 'x `` ` `` [a](b) ` y', '`a` [b](c)', '# title', 'ok\n> quote', 'http://x', '`unclosed', '&amp;'];
+    const cases = [
+      '[a](http://x)',
+      '<b>',
+      'x `` ` `` [a](b) ` y',
+      '`a` [b](c)',
+      '# title',
+      'ok\n> quote',
+      'http://x',
+      '`unclosed',
+      '&amp;',
+    ];
     for (const md of cases) assert.throws(() => assertInert(md, 'self-test'), assert.AssertionError, md);
-    for (const md of ['`` [a](http://x) ` ``', '\\[a\\]\\(http\\:\\/\\/x\\)', '**bold** and `<b>`', '- item', '&#32;x']) assertInert(md, md);
+    for (const md of ['`` [a](http://x) ` ``', '\\[a\\]\\(http\\:\\/\\/x\\)', '**bold** and `<b>`', '- item', '&#32;x'])
+      assertInert(md, md);
     assert.deepEqual(readMarkdown('a ``b`c`` d ` e').spans, ['b`c']);
     assert.deepEqual(readMarkdown('` `` `').spans, ['``']);
     assert.deepEqual(readMarkdown('\\`a`').outside, ' a`');
@@ -334,9 +459,9 @@ function readCsv(text: string): string[][] {
   while (i < text.length) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-      else if (c === '"') (quoted = false), i++;
-      else (field += c), i++;
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), (i += 2));
+      else if (c === '"') ((quoted = false), i++);
+      else ((field += c), i++);
       continue;
     }
     if (c === '"' && atFieldStart) {
@@ -378,18 +503,21 @@ function expectedCell(sni: string): string {
 describe('the SNI summary as CSV', () => {
   it('reads back to the values, one record per row, and no cell starts a formula', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(hostile, fc.constantFrom('-', '', '=1', '+1', '-1', '@a', '\t=1', '\r=1', '\n=1', '"=1"')), { maxLength: 12 }), (snis) => {
-        const csv = toCsv(snis.map((s) => row(s)));
-        const records = readCsv(csv);
-        assert.deepEqual(records[0], ['sni', 'entries', 'tlsErrors', 'revoked', 'unknown']);
-        assert.equal(records.length, snis.length + 1);
-        snis.forEach((sni, i) => {
-          const cell = records[i + 1][0];
-          assert.equal(records[i + 1].length, 5);
-          assert.equal(cell, expectedCell(sni));
-          if (sni !== '-') assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `a formula-looking cell ${JSON.stringify(cell)}`);
-        });
-      }),
+      fc.property(
+        fc.array(fc.oneof(hostile, fc.constantFrom('-', '', '=1', '+1', '-1', '@a', '\t=1', '\r=1', '\n=1', '"=1"')), { maxLength: 12 }),
+        (snis) => {
+          const csv = toCsv(snis.map((s) => row(s)));
+          const records = readCsv(csv);
+          assert.deepEqual(records[0], ['sni', 'entries', 'tlsErrors', 'revoked', 'unknown']);
+          assert.equal(records.length, snis.length + 1);
+          snis.forEach((sni, i) => {
+            const cell = records[i + 1][0];
+            assert.equal(records[i + 1].length, 5);
+            assert.equal(cell, expectedCell(sni));
+            if (sni !== '-') assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `a formula-looking cell ${JSON.stringify(cell)}`);
+          });
+        },
+      ),
       params(400),
     );
   });
@@ -423,7 +551,18 @@ describe('the SNI summary as CSV', () => {
       fc.property(fc.array(hostile, { minLength: 1, maxLength: 8 }), (snis) => {
         const model = new SniModel();
         const refs = snis.map((sni, line) => {
-          const v: Values = { firewall: 'fw', zone: 'us-east-1a', sni, message: 'x', fpr: 'AB', status: 'REVOKED', action: 'DROP', timestamp: '2024-07-02T18:01:44.412778Z', srcIp: '10.0.2.53', port: '59844' };
+          const v: Values = {
+            firewall: 'fw',
+            zone: 'us-east-1a',
+            sni,
+            message: 'x',
+            fpr: 'AB',
+            status: 'REVOKED',
+            action: 'DROP',
+            timestamp: '2024-07-02T18:01:44.412778Z',
+            srcIp: '10.0.2.53',
+            port: '59844',
+          };
           const entry = analyzeLine(revocationLine(v), line).entry;
           assert.ok(entry);
           return { line, entry };
@@ -495,7 +634,11 @@ function assertTable(md: string, rows: readonly SniSummaryRow[]): void {
     assert.equal(cells.length, 5, `five cells in ${JSON.stringify(line)}`);
     assert.deepEqual(cells.slice(1), [String(r.entries), String(r.tlsErrors), String(r.revoked), String(r.unknown)]);
     const { outside } = readMarkdown(cells[0]);
-    assert.doesNotMatch(outside.replace(/&#32;/g, ''), /[<>[\]`&]|:\/\/|\bwww\.|@|\$\(|[\u0000-\u001f\u007f-\u009f]/, `live markup in the cell ${JSON.stringify(cells[0])}`);
+    assert.doesNotMatch(
+      outside.replace(/&#32;/g, ''),
+      /[<>[\]`&]|:\/\/|\bwww\.|@|\$\(|[\u0000-\u001f\u007f-\u009f]/,
+      `live markup in the cell ${JSON.stringify(cells[0])}`,
+    );
     if (r.sni !== null && r.sni !== '' && r.sni !== '-') assert.equal(cellText(cells[0]), tableDisplay(r.sni));
   });
 }
@@ -515,7 +658,10 @@ describe('the SNI summary as a Markdown table', () => {
 
   it('marks the special SNIs in words that an escaped value cannot produce', () => {
     const md = toMarkdown([row(null), row(''), row('-'), row('*(empty SNI)*')]);
-    const cells = md.split('\n').slice(2, 6).map((l) => cellsOf(l)[0]);
+    const cells = md
+      .split('\n')
+      .slice(2, 6)
+      .map((l) => cellsOf(l)[0]);
     assert.deepEqual(cells.slice(0, 3), ['*(no SNI field)*', '*(empty SNI)*', '\\- *(no SNI in client hello)*']);
     assert.equal(cells[3], '\\*\\(empty SNI\\)\\*');
   });

@@ -39,7 +39,12 @@ describe('text', () => {
     const noSni: TlsEntry = { ...BASE, kind: 'tlsError', sni: '-', errorMessage: 'Server name is not found in client hello.' };
     assert.equal(entryOutcome(noSni), 'TLS error: no SNI');
     assert.equal(entryOutcome(noSni, 'underKind'), 'no SNI');
-    const mismatch: TlsEntry = { ...BASE, kind: 'tlsError', sni: 'a.example', errorMessage: 'SNI: a.example Match Failed to server certificate names: b.example ' };
+    const mismatch: TlsEntry = {
+      ...BASE,
+      kind: 'tlsError',
+      sni: 'a.example',
+      errorMessage: 'SNI: a.example Match Failed to server certificate names: b.example ',
+    };
     assert.equal(entryOutcome(mismatch), 'TLS error: name mismatch');
     assert.equal(entryOutcome(mismatch, 'underKind'), 'name mismatch');
   });

@@ -8,13 +8,25 @@ import { isDocumentedAction, isDocumentedStatus, REVOCATION_ACTIONS, REVOCATION_
 const NOW = Date.parse('2024-07-04T00:00:00Z');
 
 function line(timestamp: string): string {
-  const event = { timestamp, src_ip: '10.0.2.53', src_port: '59844', dest_ip: '10.0.1.27', dest_port: '443', sni: '-', tls_error: { error_message: 'Server name is not found in client hello.' } };
+  const event = {
+    timestamp,
+    src_ip: '10.0.2.53',
+    src_port: '59844',
+    dest_ip: '10.0.1.27',
+    dest_port: '443',
+    sni: '-',
+    tls_error: { error_message: 'Server name is not found in client hello.' },
+  };
   return JSON.stringify({ firewall_name: 'fw', availability_zone: 'us-east-1d', event_timestamp: 1719943304, event });
 }
 
 describe('parseIsoTimestamp', () => {
   it('reads the AWS spelling to the millisecond and keeps the fraction as written', () => {
-    assert.deepEqual(parseIsoTimestamp('2024-07-02T18:01:44.412778Z'), { ms: Date.UTC(2024, 6, 2, 18, 1, 44, 412), fraction: '412778', zulu: true });
+    assert.deepEqual(parseIsoTimestamp('2024-07-02T18:01:44.412778Z'), {
+      ms: Date.UTC(2024, 6, 2, 18, 1, 44, 412),
+      fraction: '412778',
+      zulu: true,
+    });
     assert.deepEqual(parseIsoTimestamp('2024-07-02T18:01:44Z'), { ms: Date.UTC(2024, 6, 2, 18, 1, 44), fraction: '', zulu: true });
     assert.deepEqual(parseIsoTimestamp('2024-07-02T18:01:44.4Z'), { ms: Date.UTC(2024, 6, 2, 18, 1, 44, 400), fraction: '4', zulu: true });
   });
@@ -77,12 +89,18 @@ describe('the validator and the hover read event.timestamp alike', () => {
       assert.equal(result.entry?.timeMs !== undefined, valid);
       const explanation = explainField('event.timestamp', result.entry, timestamp, { now: NOW, timeZone: 'UTC' });
       assert.ok(explanation);
-      assert.equal(explanation.facts.some((f) => f.label === 'UTC'), valid);
+      assert.equal(
+        explanation.facts.some((f) => f.label === 'UTC'),
+        valid,
+      );
       const placed = explanation.sections.some((s) => s.text.includes('cannot be placed in time'));
       assert.equal(placed, !valid);
       // event_timestamp's hover compares with event.timestamp only when that one is valid.
       const seconds = explainField('event_timestamp', result.entry, 1719943304, { now: NOW, timeZone: 'UTC' });
-      assert.equal(seconds?.sections.some((s) => s.heading === 'Agreement' || s.heading === 'Disagreement'), valid);
+      assert.equal(
+        seconds?.sections.some((s) => s.heading === 'Agreement' || s.heading === 'Disagreement'),
+        valid,
+      );
     });
   }
 });

@@ -22,11 +22,7 @@ describe('parseTlsErrorMessage', () => {
     assert.deepEqual(parsed, {
       kind: 'certMismatch',
       sni: 'test.com',
-      names: [
-        'aaacertificateservices.comodoca.com',
-        'aaacertificateservices.comodoca.com',
-        'www.aaacertificateservices.comodoca.com',
-      ],
+      names: ['aaacertificateservices.comodoca.com', 'aaacertificateservices.comodoca.com', 'www.aaacertificateservices.comodoca.com'],
       uniqueNames: ['aaacertificateservices.comodoca.com', 'www.aaacertificateservices.comodoca.com'],
     });
   });
@@ -75,7 +71,9 @@ describe('parseTlsErrorMessage', () => {
   });
 
   it('reports the first name that would have covered the SNI', () => {
-    const parsed = parseTlsErrorMessage('SNI: WWW.Example.com. Match Failed to server certificate names: other.example/*.example.com/www.example.com ');
+    const parsed = parseTlsErrorMessage(
+      'SNI: WWW.Example.com. Match Failed to server certificate names: other.example/*.example.com/www.example.com ',
+    );
     assert.equal(parsed.kind === 'certMismatch' && parsed.matchingName, '*.example.com');
   });
 

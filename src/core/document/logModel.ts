@@ -168,7 +168,12 @@ export class LogModel {
    * end of a step, and once more (perhaps with none) when the parse ends: for a caller that groups them as
    * the parse goes, instead of reading them all again afterwards.
    */
-  *resetInSteps(lineCount: number, read: LineReader, linesPerStep = 100, onEntries?: (entries: EntryBatch) => void): Generator<number, void, void> {
+  *resetInSteps(
+    lineCount: number,
+    read: LineReader,
+    linesPerStep = 100,
+    onEntries?: (entries: EntryBatch) => void,
+  ): Generator<number, void, void> {
     const parser = new LineParser(this.options, onEntries !== undefined);
     const reset = this.startReset(lineCount);
     for (let i = 0; i < lineCount; i += linesPerStep) {

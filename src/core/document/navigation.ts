@@ -88,9 +88,7 @@ export interface TimeBucket {
 }
 
 /** What one step of the picker lists: entries, or intervals to narrow down first. */
-export type TimePickLevel =
-  | { kind: 'entries'; entries: TimedEntry[]; omitted: number }
-  | { kind: 'buckets'; buckets: TimeBucket[] };
+export type TimePickLevel = { kind: 'entries'; entries: TimedEntry[]; omitted: number } | { kind: 'buckets'; buckets: TimeBucket[] };
 
 /** The most items one step of the picker lists. */
 export const TIME_PICK_LIMIT = 1000;
@@ -119,13 +117,17 @@ export const TIME_ENTRIES_PER_STEP = 2000;
  * `timedEntries` returns (entries on different lines, as a document's are, have one order). `entries`
  * must not change in between.
  */
-export function* timedEntriesInSteps(entries: Iterable<{ line: number; entry: TlsEntry }>, perStep = TIME_ENTRIES_PER_STEP): Generator<void, TimedEntry[], void> {
+export function* timedEntriesInSteps(
+  entries: Iterable<{ line: number; entry: TlsEntry }>,
+  perStep = TIME_ENTRIES_PER_STEP,
+): Generator<void, TimedEntry[], void> {
   const size = Math.max(1, Math.trunc(perStep));
   const runs: TimedEntry[][] = [];
   const it = entries[Symbol.iterator]();
   for (;;) {
     const run: TimedEntry[] = [];
-    for (let next; run.length < size && !(next = it.next()).done; ) run.push({ line: next.value.line, timeMs: entryTimeMs(next.value.entry), entry: next.value.entry });
+    for (let next; run.length < size && !(next = it.next()).done;)
+      run.push({ line: next.value.line, timeMs: entryTimeMs(next.value.entry), entry: next.value.entry });
     // A log is mostly in time order already, which the built-in sort makes short work of; a sorted part
     // that follows on from the one before joins it, so an ordered log needs no merging.
     if (run.length > 0) {
@@ -175,7 +177,11 @@ function* mergeRunsInSteps(runs: TimedEntry[][], perStep: number): Generator<voi
  * entries; a single second holding more than `limit` entries lists its first `limit`, and says how many
  * it left out.
  */
-export function timePickLevel(entries: readonly TimedEntry[], limit = TIME_PICK_LIMIT, widths: readonly number[] = TIME_BUCKET_WIDTHS): TimePickLevel {
+export function timePickLevel(
+  entries: readonly TimedEntry[],
+  limit = TIME_PICK_LIMIT,
+  widths: readonly number[] = TIME_BUCKET_WIDTHS,
+): TimePickLevel {
   return runToEnd(timePickLevelInSteps(entries, limit, widths, Number.POSITIVE_INFINITY));
 }
 
@@ -254,7 +260,11 @@ export interface BucketDetails {
  * The {@link countByKind} of every bucket, and the first bucket with an entry on `line` (where the
  * picker starts), a step at a time: each `next()` looks at up to `perStep` entries.
  */
-export function* bucketDetailsInSteps(buckets: readonly TimeBucket[], line: number, perStep = TIME_ENTRIES_PER_STEP): Generator<void, BucketDetails, void> {
+export function* bucketDetailsInSteps(
+  buckets: readonly TimeBucket[],
+  line: number,
+  perStep = TIME_ENTRIES_PER_STEP,
+): Generator<void, BucketDetails, void> {
   const size = Math.max(1, Math.trunc(perStep));
   const details: string[] = [];
   let holding = -1;

@@ -235,7 +235,10 @@ function pad2(n: number): string {
 }
 
 /** The outline of a document's entries (given in line order), at once. */
-export function buildOutline(entries: Iterable<{ line: number; entry: TlsEntry }>, limits: Readonly<OutlineLimits> = OUTLINE_LIMITS): OutlineGroup[] {
+export function buildOutline(
+  entries: Iterable<{ line: number; entry: TlsEntry }>,
+  limits: Readonly<OutlineLimits> = OUTLINE_LIMITS,
+): OutlineGroup[] {
   const builder = new OutlineBuilder(limits);
   for (const { line, entry } of entries) builder.add(line, entry);
   return builder.finish().groups;

@@ -40,7 +40,15 @@ export function typedTime(query: string, referenceMs: number | undefined): numbe
   return utc(Number(full[1]), Number(full[2]), Number(full[3]), full[4] ?? '0', full[5] ?? '0', full[6], full[7]);
 }
 
-function utc(year: number, month: number, day: number, h: string, m: string, s: string | undefined, ms: string | undefined): number | undefined {
+function utc(
+  year: number,
+  month: number,
+  day: number,
+  h: string,
+  m: string,
+  s: string | undefined,
+  ms: string | undefined,
+): number | undefined {
   const [hour, minute, second] = [Number(h), Number(m), Number(s ?? '0')];
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
   const time = Date.UTC(year, month - 1, day, hour, minute, second, Number((ms ?? '0').padEnd(3, '0')));

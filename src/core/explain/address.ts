@@ -112,7 +112,12 @@ function classifyV4(o: number[]): IpClassification {
       'Meant for carrier-grade NAT. VPCs may also use it as a secondary CIDR block (often for container or pod addresses), so in AWS it is usually a private address.',
     );
   }
-  if (a === 127) return v('loopback', 'loopback (127.0.0.0/8)', 'The host talking to itself. Loopback traffic never crosses a network, so it is odd to see in a firewall log.');
+  if (a === 127)
+    return v(
+      'loopback',
+      'loopback (127.0.0.0/8)',
+      'The host talking to itself. Loopback traffic never crosses a network, so it is odd to see in a firewall log.',
+    );
   if (a === 169 && b === 254) {
     const service = AWS_LINK_LOCAL_V4.get(text);
     return v(
@@ -123,7 +128,8 @@ function classifyV4(o: number[]): IpClassification {
         : 'Valid only on one network link and never routed, so it is odd to see in a firewall log.',
     );
   }
-  if (a === 192 && b === 0 && c === 0) return v('reserved', 'IETF protocol assignments (192.0.0.0/24)', 'Reserved for special protocol uses; not normal traffic.');
+  if (a === 192 && b === 0 && c === 0)
+    return v('reserved', 'IETF protocol assignments (192.0.0.0/24)', 'Reserved for special protocol uses; not normal traffic.');
   if ((a === 192 && b === 0 && c === 2) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) {
     return v(
       'documentation',
@@ -131,11 +137,22 @@ function classifyV4(o: number[]): IpClassification {
       'Reserved for examples in documentation; real traffic never uses it, so this line probably comes from an example or test data.',
     );
   }
-  if (a === 198 && (b === 18 || b === 19)) return v('benchmarking', 'benchmarking (198.18.0.0/15, RFC 2544)', 'Reserved for network benchmark tests; not normal traffic.');
-  if (a >= 224 && a <= 239) return v('multicast', 'multicast (224.0.0.0/4)', 'A group address. TLS runs over TCP, which cannot be multicast, so it cannot be an end of this connection.');
-  if (a === 255 && b === 255 && c === 255 && d === 255) return v('broadcast', 'limited broadcast', 'The broadcast address; it cannot be an end of a TCP connection.');
+  if (a === 198 && (b === 18 || b === 19))
+    return v('benchmarking', 'benchmarking (198.18.0.0/15, RFC 2544)', 'Reserved for network benchmark tests; not normal traffic.');
+  if (a >= 224 && a <= 239)
+    return v(
+      'multicast',
+      'multicast (224.0.0.0/4)',
+      'A group address. TLS runs over TCP, which cannot be multicast, so it cannot be an end of this connection.',
+    );
+  if (a === 255 && b === 255 && c === 255 && d === 255)
+    return v('broadcast', 'limited broadcast', 'The broadcast address; it cannot be an end of a TCP connection.');
   if (a >= 240) return v('reserved', 'reserved (240.0.0.0/4)', 'Reserved for future use and not routed; not normal traffic.');
-  return v('public', 'public', 'A public internet address. To see who holds it, use `whois`; AWS publishes its own ranges in `ip-ranges.json`.');
+  return v(
+    'public',
+    'public',
+    'A public internet address. To see who holds it, use `whois`; AWS publishes its own ranges in `ip-ranges.json`.',
+  );
 }
 
 function classifyV6(h: number[], zone: string | undefined): IpClassification {
@@ -147,7 +164,12 @@ function classifyV6(h: number[], zone: string | undefined): IpClassification {
     return { address: octets.join('.'), classification: classifyV4(octets) };
   };
   if (zeroUpTo(8)) return v('unspecified', 'unspecified (::)', 'Means "no address". It cannot be an end of a real TCP connection.');
-  if (zeroUpTo(7) && h[7] === 1) return v('loopback', 'loopback (::1)', 'The host talking to itself. Loopback traffic never crosses a network, so it is odd to see in a firewall log.');
+  if (zeroUpTo(7) && h[7] === 1)
+    return v(
+      'loopback',
+      'loopback (::1)',
+      'The host talking to itself. Loopback traffic never crosses a network, so it is odd to see in a firewall log.',
+    );
   if (zeroUpTo(5) && h[5] === 0xffff) {
     const inner = embedded();
     return {
@@ -180,8 +202,18 @@ function classifyV6(h: number[], zone: string | undefined): IpClassification {
         : 'The IPv6 counterpart of a private address: not routable on the internet, so a host in your own or a connected network.',
     );
   }
-  if ((h[0] & 0xffc0) === 0xfe80) return v('linkLocal', 'link-local (fe80::/10)', 'Valid only on one network link and never routed, so it is odd to see in a firewall log.');
-  if ((h[0] & 0xff00) === 0xff00) return v('multicast', 'multicast (ff00::/8)', 'A group address. TLS runs over TCP, which cannot be multicast, so it cannot be an end of this connection.');
+  if ((h[0] & 0xffc0) === 0xfe80)
+    return v(
+      'linkLocal',
+      'link-local (fe80::/10)',
+      'Valid only on one network link and never routed, so it is odd to see in a firewall log.',
+    );
+  if ((h[0] & 0xff00) === 0xff00)
+    return v(
+      'multicast',
+      'multicast (ff00::/8)',
+      'A group address. TLS runs over TCP, which cannot be multicast, so it cannot be an end of this connection.',
+    );
   if ((h[0] === 0x2001 && h[1] === 0x0db8) || (h[0] === 0x3fff && (h[1] & 0xf000) === 0)) {
     return v(
       'documentation',
@@ -189,8 +221,14 @@ function classifyV6(h: number[], zone: string | undefined): IpClassification {
       'Reserved for examples in documentation; real traffic never uses it, so this line probably comes from an example or test data.',
     );
   }
-  if (h[0] === 0x2001 && h[1] === 0x0002 && h[2] === 0) return v('benchmarking', 'benchmarking (2001:2::/48, RFC 5180)', 'Reserved for network benchmark tests; not normal traffic.');
-  if ((h[0] & 0xe000) === 0x2000) return v('public', 'public (global unicast)', 'A public internet address. To see who holds it, use `whois`; AWS publishes its own ranges in `ip-ranges.json`.');
+  if (h[0] === 0x2001 && h[1] === 0x0002 && h[2] === 0)
+    return v('benchmarking', 'benchmarking (2001:2::/48, RFC 5180)', 'Reserved for network benchmark tests; not normal traffic.');
+  if ((h[0] & 0xe000) === 0x2000)
+    return v(
+      'public',
+      'public (global unicast)',
+      'A public internet address. To see who holds it, use `whois`; AWS publishes its own ranges in `ip-ranges.json`.',
+    );
   return v('reserved', 'reserved', 'Not in a range in use for ordinary addresses (IANA reserved or deprecated), so not normal traffic.');
 }
 
@@ -226,7 +264,10 @@ export function explainAddress(field: 'event.src_ip' | 'event.dest_ip', raw: unk
       title,
       value: raw,
       facts: [],
-      sections: [{ heading: 'Not an address', text: 'This is neither an IPv4 nor an IPv6 address, so the connection cannot be traced by it.' }, role],
+      sections: [
+        { heading: 'Not an address', text: 'This is neither an IPv4 nor an IPv6 address, so the connection cannot be traced by it.' },
+        role,
+      ],
     };
   }
   const facts: ExplanationFact[] = [ours('Kind', `IPv${kind.version}, ${kind.label}`)];

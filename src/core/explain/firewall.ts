@@ -42,7 +42,7 @@ export function explainAvailabilityZone(raw: unknown): Explanation {
     {
       text:
         'The Availability Zone of the firewall endpoint that logged this entry. A firewall has one endpoint in each zone ' +
-        'it is deployed to, and each endpoint inspects the traffic that the route tables send to it, so one firewall\'s ' +
+        "it is deployed to, and each endpoint inspects the traffic that the route tables send to it, so one firewall's " +
         'entries can come from several zones.',
     },
   ];

@@ -134,11 +134,7 @@ export function renderExplanation(explanation: Explanation, problems: readonly s
   }
 
   if (explanation.facts.length > 0) {
-    blocks.push(
-      explanation.facts
-        .map((fact) => `- **${fact.label}:** ${fact.untrusted ? valueSpan(fact.value) : fact.value}`)
-        .join('\n'),
-    );
+    blocks.push(explanation.facts.map((fact) => `- **${fact.label}:** ${fact.untrusted ? valueSpan(fact.value) : fact.value}`).join('\n'));
   }
 
   for (const section of explanation.sections) {

@@ -34,7 +34,12 @@ const REVOCATION_SUMMARY =
 function tlsErrorFacts(entry: TlsEntry): ExplanationFact[] {
   if (entry.errorMessage === undefined) return [];
   const parsed = parseTlsErrorMessage(entry.errorMessage, { sni: entry.sni });
-  const error = parsed.kind === 'noSni' ? 'no SNI in the client hello' : parsed.kind === 'certMismatch' ? 'certificate does not cover the SNI' : 'undocumented message';
+  const error =
+    parsed.kind === 'noSni'
+      ? 'no SNI in the client hello'
+      : parsed.kind === 'certMismatch'
+        ? 'certificate does not cover the SNI'
+        : 'undocumented message';
   return [ours('Error', error)];
 }
 
@@ -75,7 +80,11 @@ export function explainEventObject(entry: TlsEntry | undefined, context: Explain
   return {
     field: 'event',
     title,
-    facts: [ours('Kind', entry.kind === 'tlsError' ? 'TLS error' : 'revocation check failure'), ...kindFacts, ...connectionFacts(entry, context)],
+    facts: [
+      ours('Kind', entry.kind === 'tlsError' ? 'TLS error' : 'revocation check failure'),
+      ...kindFacts,
+      ...connectionFacts(entry, context),
+    ],
     sections: [{ text: entry.kind === 'tlsError' ? TLS_ERROR_SUMMARY : REVOCATION_SUMMARY }],
   };
 }

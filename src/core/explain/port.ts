@@ -78,7 +78,10 @@ export function explainPort(field: 'event.src_port' | 'event.dest_port', raw: un
   const { port } = read;
   const facts: ExplanationFact[] = [];
   if (typeof raw === 'number') {
-    sections.push({ heading: 'Spelling', text: 'Written as a number, the way alert and flow logs write ports; TLS logs write a string of digits.' });
+    sections.push({
+      heading: 'Spelling',
+      text: 'Written as a number, the way alert and flow logs write ports; TLS logs write a string of digits.',
+    });
   }
   const service = PORT_SERVICES.get(port);
   if (port === 0) {
@@ -106,6 +109,6 @@ function sourcePortRange(port: number, service: PortService | undefined): string
   }
   return (
     `A well-known port${service ? ` (${service.name})` : ''} used as a source port, which is unusual for a client: ` +
-    'the packet may be a server\'s reply, or the program binds a fixed source port.'
+    "the packet may be a server's reply, or the program binds a fixed source port."
   );
 }

@@ -49,7 +49,7 @@ export function explainStatus(entry: TlsEntry | undefined, raw: unknown): Explan
       {
         heading: 'For this connection',
         text:
-          'Under TLS inspection the client never sees the server\'s real certificate (it gets one issued by the firewall\'s CA), ' +
+          "Under TLS inspection the client never sees the server's real certificate (it gets one issued by the firewall's CA), " +
           "so the firewall's check is the only revocation check this connection gets.",
       },
       {
@@ -77,9 +77,9 @@ export function explainStatus(entry: TlsEntry | undefined, raw: unknown): Explan
       {
         heading: 'What to check',
         text:
-          'Whether UNKNOWN shows up for many unrelated host names (then it is the firewall\'s path to OCSP and CRL servers: ' +
+          "Whether UNKNOWN shows up for many unrelated host names (then it is the firewall's path to OCSP and CRL servers: " +
           "check the route table of the firewall's subnet) or for one host only (then that CA's responder: fetch the " +
-          "certificate, read the OCSP URL from its Authority Information Access extension, and query it with `openssl ocsp`).",
+          'certificate, read the OCSP URL from its Authority Information Access extension, and query it with `openssl ocsp`).',
       },
     );
   } else {
@@ -102,18 +102,21 @@ export function explainStatus(entry: TlsEntry | undefined, raw: unknown): Explan
         heading: 'Worth acting on',
         text:
           'Clients exchanged data with a server whose certificate is revoked. If that is not intended, set `RevokedStatusAction` ' +
-          'to DROP or REJECT, and tell the server\'s owner to install a new certificate.',
+          "to DROP or REJECT, and tell the server's owner to install a new certificate.",
       });
     } else if (raw === 'UNKNOWN' && action !== 'PASS' && isDocumentedAction(action)) {
       sections.push({
         heading: 'Trade-off',
         text:
-          'With `UnknownStatusAction` set to DROP or REJECT the firewall fails closed: while a CA\'s responder is unreachable, ' +
+          "With `UnknownStatusAction` set to DROP or REJECT the firewall fails closed: while a CA's responder is unreachable, " +
           'every site with a certificate from that CA is blocked. PASS fails open instead.',
       });
     }
   } else if (setting) {
-    sections.push({ heading: 'What the firewall did', text: `This entry does not say; \`${setting}\` in the TLS inspection configuration decides it.` });
+    sections.push({
+      heading: 'What the firewall did',
+      text: `This entry does not say; \`${setting}\` in the TLS inspection configuration decides it.`,
+    });
   }
   return { field, title, value: raw, facts, sections };
 }
@@ -137,10 +140,16 @@ export function explainAction(entry: TlsEntry | undefined, raw: unknown): Explan
             'The firewall let the connection continue despite the failed revocation check and handed its packets to the ' +
             'stateful engine, which applies your stateful rules as for any other traffic.',
         },
-        { heading: 'What the client saw', text: 'Nothing unusual from the revocation check: the connection worked unless a stateful rule stopped it.' },
+        {
+          heading: 'What the client saw',
+          text: 'Nothing unusual from the revocation check: the connection worked unless a stateful rule stopped it.',
+        },
       );
       if (status === 'REVOKED') {
-        sections.push({ heading: 'Worth acting on', text: 'The client may have exchanged data with a server whose certificate is revoked.' });
+        sections.push({
+          heading: 'Worth acting on',
+          text: 'The client may have exchanged data with a server whose certificate is revoked.',
+        });
       }
       break;
     case 'DROP':
@@ -154,7 +163,9 @@ export function explainAction(entry: TlsEntry | undefined, raw: unknown): Explan
       break;
     case 'REJECT':
       sections.push(
-        { text: 'The firewall sent a TCP reset back to the client, closed the connection and dropped any further packets on it. REJECT works only for TCP traffic.' },
+        {
+          text: 'The firewall sent a TCP reset back to the client, closed the connection and dropped any further packets on it. REJECT works only for TCP traffic.',
+        },
         {
           heading: 'What the client saw',
           text: 'An immediate error: "Connection reset by peer" (curl: "Recv failure: Connection reset by peer").',
@@ -177,7 +188,7 @@ export function explainAction(entry: TlsEntry | undefined, raw: unknown): Explan
       heading: 'Which setting',
       text:
         `Because this entry's status is ${status}, the action comes from \`${setting}\` in the ` +
-        '`CheckCertificateRevocationStatus` settings of the TLS inspection configuration\'s server certificate configuration.',
+        "`CheckCertificateRevocationStatus` settings of the TLS inspection configuration's server certificate configuration.",
     });
   } else if (status !== undefined) {
     sections.push({
@@ -202,7 +213,8 @@ export function explainFingerprint(raw: unknown): Explanation {
   const facts: ExplanationFact[] = [];
   const hex = raw.replace(/:/g, '');
   if (/^[0-9A-Fa-f]+$/.test(hex)) {
-    const size = hex.length === 64 ? ' (the length of a SHA-256 fingerprint)' : hex.length === 40 ? ' (the length of a SHA-1 fingerprint)' : '';
+    const size =
+      hex.length === 64 ? ' (the length of a SHA-256 fingerprint)' : hex.length === 40 ? ' (the length of a SHA-1 fingerprint)' : '';
     facts.push(ours('Length', `${hex.length} hex digits${size}`));
   }
   return {

@@ -4,7 +4,15 @@ import { isIP } from 'node:net';
 import { domainToUnicode } from 'node:url';
 import { parseTlsErrorMessage } from '../parse/tlsMessage';
 import type { TlsEntry } from '../parse/types';
-import { absentOrWrongType, ours, untrusted, type ExplainContext, type Explanation, type ExplanationFact, type ExplanationSection } from './explanation';
+import {
+  absentOrWrongType,
+  ours,
+  untrusted,
+  type ExplainContext,
+  type Explanation,
+  type ExplanationFact,
+  type ExplanationSection,
+} from './explanation';
 
 function codePoint(ch: string): string {
   return `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
@@ -50,7 +58,10 @@ export function explainSni(entry: TlsEntry | undefined, raw: unknown, context: E
     },
   ];
   if (raw === '') {
-    sections.push({ heading: 'Empty', text: 'The SNI is empty. When a client sends no SNI the firewall writes `-`, so an empty value is unexpected.' });
+    sections.push({
+      heading: 'Empty',
+      text: 'The SNI is empty. When a client sends no SNI the firewall writes `-`, so an empty value is unexpected.',
+    });
     return { field, title, value: raw, facts, sections };
   }
   if (isIP(raw) !== 0) {
@@ -78,13 +89,22 @@ export function explainSni(entry: TlsEntry | undefined, raw: unknown, context: E
   const name = raw.endsWith('.') ? raw.slice(0, -1) : raw;
   const labels = name.split('.');
   if (raw.endsWith('.')) {
-    sections.push({ heading: 'Trailing dot', text: 'Ends with a dot (a fully qualified name). RFC 6066 says SNI must not; some servers then fail to match their certificates.' });
+    sections.push({
+      heading: 'Trailing dot',
+      text: 'Ends with a dot (a fully qualified name). RFC 6066 says SNI must not; some servers then fail to match their certificates.',
+    });
   }
   if (labels.some((label) => label === '')) {
-    sections.push({ heading: 'Empty label', text: 'Has an empty label (two dots in a row, or a leading dot), so it is not a valid host name.' });
+    sections.push({
+      heading: 'Empty label',
+      text: 'Has an empty label (two dots in a row, or a leading dot), so it is not a valid host name.',
+    });
   }
   if (raw.length > 253 || labels.some((label) => label.length > 63)) {
-    sections.push({ heading: 'Too long', text: 'Longer than DNS allows (253 characters in all, 63 per label), so no real host has this name.' });
+    sections.push({
+      heading: 'Too long',
+      text: 'Longer than DNS allows (253 characters in all, 63 per label), so no real host has this name.',
+    });
   }
   if (labels.length === 1 && odd.length === 0) {
     sections.push({

@@ -7,7 +7,16 @@
 import { parseIsoTimestamp } from '../parse/timestamp';
 import type { TlsEntry } from '../parse/types';
 import { eventTimeMs, formatEntryTime, plural } from '../text';
-import { absentOrWrongType, ours, valueText, type ExplainContext, type Explanation, type ExplanationFact, type ExplanationSection, type FieldPath } from './explanation';
+import {
+  absentOrWrongType,
+  ours,
+  valueText,
+  type ExplainContext,
+  type Explanation,
+  type ExplanationFact,
+  type ExplanationSection,
+  type FieldPath,
+} from './explanation';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -102,7 +111,11 @@ function timeFacts(ms: number, context: ExplainContext, fraction = ''): Explanat
 }
 
 /** Agreement between `event_timestamp` (seconds) and `event.timestamp` (ms), or undefined when one is missing. */
-function timestampAgreement(eventSeconds: number | undefined, timeMs: number | undefined, subject: FieldPath): ExplanationSection | undefined {
+function timestampAgreement(
+  eventSeconds: number | undefined,
+  timeMs: number | undefined,
+  subject: FieldPath,
+): ExplanationSection | undefined {
   if (eventSeconds === undefined || timeMs === undefined) return undefined;
   const other = subject === 'event_timestamp' ? '`event.timestamp`' : '`event_timestamp`';
   const diff = eventSeconds - Math.floor(timeMs / SECOND);

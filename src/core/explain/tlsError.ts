@@ -78,7 +78,11 @@ function sameName(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-function mismatchExplanation(raw: string, parsed: Extract<ParsedTlsError, { kind: 'certMismatch' }>, entry: TlsEntry | undefined): Explanation {
+function mismatchExplanation(
+  raw: string,
+  parsed: Extract<ParsedTlsError, { kind: 'certMismatch' }>,
+  entry: TlsEntry | undefined,
+): Explanation {
   const facts: ExplanationFact[] = [
     ours('Meaning', "the server's certificate does not cover the SNI"),
     untrusted('SNI in the message', parsed.sni),
@@ -117,7 +121,10 @@ function mismatchExplanation(raw: string, parsed: Extract<ParsedTlsError, { kind
       if (!name.startsWith('*.')) continue;
       const base = name.slice(2).toLowerCase();
       if (sni === base) {
-        sections.push({ text: 'A wildcard stands for exactly one label, so this wildcard does not cover the bare domain itself:', values: [name] });
+        sections.push({
+          text: 'A wildcard stands for exactly one label, so this wildcard does not cover the bare domain itself:',
+          values: [name],
+        });
       } else if (sni.endsWith(`.${base}`) && sni.slice(0, -base.length - 1).includes('.')) {
         sections.push({
           text:

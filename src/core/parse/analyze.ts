@@ -101,7 +101,16 @@ export function analyzeLine(text: string, line: number, options?: AnalyzeOptions
     // The rules read known fields of a parsed value and should not throw; if they ever do, the line is
     // reported rather than lost.
     return {
-      problems: [{ line, startColumn: 0, endColumn: Math.max(1, text.length), severity: 'error', code: 'invalid-json', message: `The entry could not be checked: ${String(err)}` }],
+      problems: [
+        {
+          line,
+          startColumn: 0,
+          endColumn: Math.max(1, text.length),
+          severity: 'error',
+          code: 'invalid-json',
+          message: `The entry could not be checked: ${String(err)}`,
+        },
+      ],
     };
   }
 }

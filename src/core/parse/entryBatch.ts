@@ -136,5 +136,7 @@ export class EntryBatchBuilder {
 
 /** The buffers of a batch, for `postMessage(batch, transferList)`. */
 export function batchTransferList(b: EntryBatch): ArrayBuffer[] {
-  return [b.lines, b.kinds, b.sni, b.firewall, b.status, b.action, b.destIp, b.destPort, b.timeMs, b.eventTimestamp].map((a) => a.buffer as ArrayBuffer);
+  return [b.lines, b.kinds, b.sni, b.firewall, b.status, b.action, b.destIp, b.destPort, b.timeMs, b.eventTimestamp].map(
+    (a) => a.buffer as ArrayBuffer,
+  );
 }

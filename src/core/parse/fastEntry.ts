@@ -191,7 +191,12 @@ function digitsValue(text: string, start: number, end: number, maxDigits: number
 function portValue(text: string, slot: Slot): number {
   const start = slotStart[slot];
   const end = slotEnd[slot];
-  const port = slotType[slot] === ValueType.String ? digitsValue(text, start + 1, end - 1, 5) : slotType[slot] === ValueType.Scalar ? digitsValue(text, start, end, 5) : -1;
+  const port =
+    slotType[slot] === ValueType.String
+      ? digitsValue(text, start + 1, end - 1, 5)
+      : slotType[slot] === ValueType.Scalar
+        ? digitsValue(text, start, end, 5)
+        : -1;
   return port <= 65535 ? port : -1;
 }
 
@@ -257,5 +262,20 @@ export function readCleanEntry(text: string): TlsEntry | undefined {
   const status = rawStatus === 'REVOKED' ? 'REVOKED' : rawStatus === 'UNKNOWN' ? 'UNKNOWN' : undefined;
   const action = rawAction === 'PASS' ? 'PASS' : rawAction === 'DROP' ? 'DROP' : rawAction === 'REJECT' ? 'REJECT' : undefined;
   if (status === undefined || action === undefined) return undefined;
-  return { kind, firewallName, availabilityZone, eventTimestamp, timestamp, timeMs, srcIp, srcPort, destIp, destPort, sni, status, action, leafCertFpr };
+  return {
+    kind,
+    firewallName,
+    availabilityZone,
+    eventTimestamp,
+    timestamp,
+    timeMs,
+    srcIp,
+    srcPort,
+    destIp,
+    destPort,
+    sni,
+    status,
+    action,
+    leafCertFpr,
+  };
 }

@@ -109,7 +109,13 @@ function stringEnd(text: string, i: number, plain: boolean): number {
     if (c === 92) {
       const e = text.charCodeAt(++j);
       if (e === 117) {
-        if (!(isHex(text.charCodeAt(j + 1)) && isHex(text.charCodeAt(j + 2)) && isHex(text.charCodeAt(j + 3)) && isHex(text.charCodeAt(j + 4)))) return -1;
+        if (!(
+          isHex(text.charCodeAt(j + 1)) &&
+          isHex(text.charCodeAt(j + 2)) &&
+          isHex(text.charCodeAt(j + 3)) &&
+          isHex(text.charCodeAt(j + 4))
+        ))
+          return -1;
         j += 4;
       } else if (e !== 34 && e !== 92 && e !== 47 && e !== 98 && e !== 102 && e !== 110 && e !== 114 && e !== 116) return -1;
     } else if (c < 32) return -1;
@@ -375,7 +381,13 @@ export function walkJsonTokens(text: string): JsonWalk {
     if (scanError !== ScanError.None) {
       switch (scanError) {
         case ScanError.UnexpectedEndOfString:
-          return fail(start, end, end >= text.trimEnd().length ? 'The entry is cut off inside a string: the line ends before the closing quote.' : 'Unterminated string: the closing quote is missing.');
+          return fail(
+            start,
+            end,
+            end >= text.trimEnd().length
+              ? 'The entry is cut off inside a string: the line ends before the closing quote.'
+              : 'Unterminated string: the closing quote is missing.',
+          );
         case ScanError.InvalidEscapeCharacter:
           return fail(start, end, 'Invalid escape sequence in a string.');
         case ScanError.InvalidUnicode:
@@ -383,7 +395,11 @@ export function walkJsonTokens(text: string): JsonWalk {
         case ScanError.UnexpectedEndOfNumber:
           return fail(start, end, 'Incomplete number.');
         case ScanError.InvalidCharacter:
-          return fail(start, end, kind === SyntaxKind.StringLiteral ? 'Control character inside a string; it must be escaped.' : 'Invalid character.');
+          return fail(
+            start,
+            end,
+            kind === SyntaxKind.StringLiteral ? 'Control character inside a string; it must be escaped.' : 'Invalid character.',
+          );
         default:
           return fail(start, end, 'Invalid token.');
       }
@@ -469,7 +485,13 @@ export function walkJsonTokens(text: string): JsonWalk {
           continue;
         }
         const parent = frameOf(depth);
-        const path = parent ? (states[depth - 1] === State.ObjectCommaOrEnd ? (parent.path === '' ? parent.key : `${parent.path}.${parent.key}`) : `${parent.path}[]`) : '';
+        const path = parent
+          ? states[depth - 1] === State.ObjectCommaOrEnd
+            ? parent.path === ''
+              ? parent.key
+              : `${parent.path}.${parent.key}`
+            : `${parent.path}[]`
+          : '';
         push(state, {
           path,
           key: '',

@@ -18,19 +18,29 @@ export const PROBLEM_CATALOG: Readonly<Record<ProblemCode, { severity: Severity;
   'wrong-type': { severity: 'error', description: 'A field has the wrong JSON type (for example a number where a string belongs).' },
   'unknown-entry-kind': { severity: 'error', description: 'The event has neither `tls_error` nor `revocation_check`.' },
   'line-too-long': { severity: 'error', description: 'The line is longer than the reader accepts and was not read.' },
-  'file-incomplete': { severity: 'error', description: 'The file ends early: damaged or truncated gzip data, or the decompression limit was reached. Everything before that point was read.' },
+  'file-incomplete': {
+    severity: 'error',
+    description:
+      'The file ends early: damaged or truncated gzip data, or the decompression limit was reached. Everything before that point was read.',
+  },
   'both-entry-kinds': { severity: 'warning', description: 'The event has both `tls_error` and `revocation_check`.' },
   'not-a-tls-entry': { severity: 'warning', description: 'An alert or flow log entry (Suricata `event_type`) in a TLS log.' },
   'invalid-ip': { severity: 'warning', description: 'An address that is neither IPv4 nor IPv6.' },
   'invalid-port': { severity: 'warning', description: 'A port that is not a whole number from 0 to 65535.' },
-  'invalid-timestamp': { severity: 'warning', description: 'A timestamp that is not ISO 8601 (`event.timestamp`) or not whole epoch seconds (`event_timestamp`).' },
+  'invalid-timestamp': {
+    severity: 'warning',
+    description: 'A timestamp that is not ISO 8601 (`event.timestamp`) or not whole epoch seconds (`event_timestamp`).',
+  },
   'timestamp-mismatch': { severity: 'warning', description: '`event_timestamp` and `event.timestamp` disagree by a second or more.' },
   'unknown-status': { severity: 'warning', description: 'A revocation status other than `REVOKED` or `UNKNOWN`.' },
   'unknown-action': { severity: 'warning', description: 'A revocation action other than `PASS`, `DROP` or `REJECT`.' },
-  'sni-disagrees': { severity: 'warning', description: 'The SNI named in the TLS error message is not the entry\'s `sni`.' },
+  'sni-disagrees': { severity: 'warning', description: "The SNI named in the TLS error message is not the entry's `sni`." },
   'unknown-error-message': { severity: 'information', description: 'A TLS error message that AWS does not document; shown verbatim.' },
   'empty-value': { severity: 'information', description: 'A field that is present but empty.' },
-  'unusual-format': { severity: 'information', description: 'A value in the spelling of alert/flow logs (string epoch, `+0000` offset) rather than TLS logs.' },
+  'unusual-format': {
+    severity: 'information',
+    description: 'A value in the spelling of alert/flow logs (string epoch, `+0000` offset) rather than TLS logs.',
+  },
 };
 
 /** Problem codes in catalog order, for settings and docs. */

@@ -10,7 +10,6 @@
 import { isIP } from 'node:net';
 import { MISMATCH_PREFIX, MISMATCH_SEPARATOR, NO_SNI_MESSAGE } from './format';
 
-
 /** What an `error_message` says, as far as the documented forms go. */
 export type ParsedTlsError =
   | { kind: 'noSni' }

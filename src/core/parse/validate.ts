@@ -60,7 +60,6 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-
 /** Whether text is an IPv4 address in dotted-quad form (no leading zeros), checked without a regular expression. */
 function isIPv4Fast(text: string): boolean {
   const n = text.length;
@@ -161,7 +160,11 @@ function check(value: unknown): TlsEntry | undefined {
   // An alert or flow entry: valid JSON of the firewall's other log types. Say so, once, and stop.
   if (isObject(event) && event.tls_error === undefined && event.revocation_check === undefined && typeof event.event_type === 'string') {
     const type = event.event_type;
-    add('not-a-tls-entry', 'event.event_type', `This is a Network Firewall ${type === 'netflow' ? 'flow' : type === 'alert' ? 'alert' : `"${messageText(type)}"`} log entry, not a TLS log entry. Alert and flow logs are delivered to separate files.`);
+    add(
+      'not-a-tls-entry',
+      'event.event_type',
+      `This is a Network Firewall ${type === 'netflow' ? 'flow' : type === 'alert' ? 'alert' : `"${messageText(type)}"`} log entry, not a TLS log entry. Alert and flow logs are delivered to separate files.`,
+    );
     return undefined;
   }
 
@@ -179,7 +182,11 @@ function check(value: unknown): TlsEntry | undefined {
     else add('invalid-timestamp', 'event_timestamp', `"event_timestamp" must be whole epoch seconds, not ${rawEventTimestamp}.`);
   } else if (typeof rawEventTimestamp === 'string' && DIGITS.test(rawEventTimestamp) && rawEventTimestamp.length <= 12) {
     eventTimestamp = +rawEventTimestamp;
-    add('unusual-format', 'event_timestamp', '"event_timestamp" is a string of digits, as in alert and flow logs; TLS logs write it as a number.');
+    add(
+      'unusual-format',
+      'event_timestamp',
+      '"event_timestamp" is a string of digits, as in alert and flow logs; TLS logs write it as a number.',
+    );
   } else {
     add('wrong-type', 'event_timestamp', `"event_timestamp" must be a number of epoch seconds, not ${jsonTypeName(rawEventTimestamp)}.`);
   }
@@ -198,11 +205,17 @@ function check(value: unknown): TlsEntry | undefined {
   let kind: TlsEntry['kind'];
   if (tlsError !== undefined) {
     kind = 'tlsError';
-    if (revocation !== undefined) add('both-entry-kinds', 'event', '"event" has both "tls_error" and "revocation_check"; it is read as a TLS error entry.', 'key');
+    if (revocation !== undefined)
+      add('both-entry-kinds', 'event', '"event" has both "tls_error" and "revocation_check"; it is read as a TLS error entry.', 'key');
   } else if (revocation !== undefined) {
     kind = 'revocation';
   } else {
-    add('unknown-entry-kind', 'event', '"event" has neither "tls_error" nor "revocation_check", so it is not a TLS log entry of a documented kind.', 'key');
+    add(
+      'unknown-entry-kind',
+      'event',
+      '"event" has neither "tls_error" nor "revocation_check", so it is not a TLS log entry of a documented kind.',
+      'key',
+    );
     return undefined;
   }
 
@@ -214,12 +227,21 @@ function check(value: unknown): TlsEntry | undefined {
       add('invalid-timestamp', 'event.timestamp', `"event.timestamp" is not an ISO 8601 time such as 2024-07-02T18:01:44.412778Z.`);
     } else {
       timeMs = ms;
-      if (timestamp.charCodeAt(timestamp.length - 1) !== 90) add('unusual-format', 'event.timestamp', '"event.timestamp" has a numeric UTC offset, as in alert and flow logs; TLS logs end in "Z".');
+      if (timestamp.charCodeAt(timestamp.length - 1) !== 90)
+        add(
+          'unusual-format',
+          'event.timestamp',
+          '"event.timestamp" has a numeric UTC offset, as in alert and flow logs; TLS logs end in "Z".',
+        );
       if (eventTimestamp !== undefined) {
         const seconds = Math.floor(ms / 1000);
         if (seconds !== eventTimestamp) {
           const diff = eventTimestamp - seconds;
-          add('timestamp-mismatch', 'event_timestamp', `"event_timestamp" is ${Math.abs(diff)} s ${diff > 0 ? 'after' : 'before'} "event.timestamp"; they should agree to the second.`);
+          add(
+            'timestamp-mismatch',
+            'event_timestamp',
+            `"event_timestamp" is ${Math.abs(diff)} s ${diff > 0 ? 'after' : 'before'} "event.timestamp"; they should agree to the second.`,
+          );
         }
       }
     }
@@ -242,7 +264,14 @@ function check(value: unknown): TlsEntry | undefined {
   const sni = SNIS.share(requireString(event, 'event', 'sni'));
   if (sni === '') add('empty-value', 'event.sni', '"event.sni" is empty; the firewall writes "-" when the client hello has no SNI.');
 
-  const common = timestamp !== undefined && timeMs !== undefined && srcIp !== undefined && srcPort !== undefined && destIp !== undefined && destPort !== undefined && sni !== undefined;
+  const common =
+    timestamp !== undefined &&
+    timeMs !== undefined &&
+    srcIp !== undefined &&
+    srcPort !== undefined &&
+    destIp !== undefined &&
+    destPort !== undefined &&
+    sni !== undefined;
 
   if (kind === 'tlsError') {
     let errorMessage: string | undefined;
@@ -257,9 +286,34 @@ function check(value: unknown): TlsEntry | undefined {
     }
     // Nearly every entry has every field: one object literal then, rather than a property at a time.
     if (common && errorMessage !== undefined) {
-      return { kind, firewallName, availabilityZone, eventTimestamp, timestamp, timeMs, srcIp, srcPort, destIp, destPort, sni, errorMessage };
+      return {
+        kind,
+        firewallName,
+        availabilityZone,
+        eventTimestamp,
+        timestamp,
+        timeMs,
+        srcIp,
+        srcPort,
+        destIp,
+        destPort,
+        sni,
+        errorMessage,
+      };
     }
-    const entry = partialEntry(kind, firewallName, availabilityZone, eventTimestamp, timestamp, timeMs, srcIp, srcPort, destIp, destPort, sni);
+    const entry = partialEntry(
+      kind,
+      firewallName,
+      availabilityZone,
+      eventTimestamp,
+      timestamp,
+      timeMs,
+      srcIp,
+      srcPort,
+      destIp,
+      destPort,
+      sni,
+    );
     if (errorMessage !== undefined) entry.errorMessage = errorMessage;
     return entry;
   }
@@ -269,15 +323,44 @@ function check(value: unknown): TlsEntry | undefined {
     return partialEntry(kind, firewallName, availabilityZone, eventTimestamp, timestamp, timeMs, srcIp, srcPort, destIp, destPort, sni);
   }
   const status = VALUES.share(requireString(revocation, 'event.revocation_check', 'status'));
-  if (status !== undefined && !isDocumentedStatus(status)) add('unknown-status', 'event.revocation_check.status', 'Revocation status is not one of the documented values REVOKED or UNKNOWN.');
+  if (status !== undefined && !isDocumentedStatus(status))
+    add('unknown-status', 'event.revocation_check.status', 'Revocation status is not one of the documented values REVOKED or UNKNOWN.');
   const action = VALUES.share(requireString(revocation, 'event.revocation_check', 'action'));
-  if (action !== undefined && !isDocumentedAction(action)) add('unknown-action', 'event.revocation_check.action', 'Revocation action is not one of the documented values PASS, DROP or REJECT.');
+  if (action !== undefined && !isDocumentedAction(action))
+    add('unknown-action', 'event.revocation_check.action', 'Revocation action is not one of the documented values PASS, DROP or REJECT.');
   const leafCertFpr = requireString(revocation, 'event.revocation_check', 'leaf_cert_fpr');
   if (leafCertFpr === '') add('empty-value', 'event.revocation_check.leaf_cert_fpr', '"leaf_cert_fpr" is empty.');
   if (common && status !== undefined && action !== undefined && leafCertFpr !== undefined) {
-    return { kind, firewallName, availabilityZone, eventTimestamp, timestamp, timeMs, srcIp, srcPort, destIp, destPort, sni, status, action, leafCertFpr };
+    return {
+      kind,
+      firewallName,
+      availabilityZone,
+      eventTimestamp,
+      timestamp,
+      timeMs,
+      srcIp,
+      srcPort,
+      destIp,
+      destPort,
+      sni,
+      status,
+      action,
+      leafCertFpr,
+    };
   }
-  const entry = partialEntry(kind, firewallName, availabilityZone, eventTimestamp, timestamp, timeMs, srcIp, srcPort, destIp, destPort, sni);
+  const entry = partialEntry(
+    kind,
+    firewallName,
+    availabilityZone,
+    eventTimestamp,
+    timestamp,
+    timeMs,
+    srcIp,
+    srcPort,
+    destIp,
+    destPort,
+    sni,
+  );
   if (status !== undefined) entry.status = status;
   if (action !== undefined) entry.action = action;
   if (leafCertFpr !== undefined) entry.leafCertFpr = leafCertFpr;
@@ -330,7 +413,8 @@ function checkErrorMessage(message: string, sni: string | undefined): void {
   // Nearly every message is one of the documented forms with the entry's own SNI: recognise those
   // without taking the certificate-name list apart (the hover does that).
   if (message === NO_SNI_MESSAGE) {
-    if (sni !== undefined && sni !== '-') add('sni-disagrees', 'event.sni', 'The error says the client hello had no server name, but "sni" holds one.');
+    if (sni !== undefined && sni !== '-')
+      add('sni-disagrees', 'event.sni', 'The error says the client hello had no server name, but "sni" holds one.');
     return;
   }
   if (
@@ -338,13 +422,18 @@ function checkErrorMessage(message: string, sni: string | undefined): void {
     // Slices compared with ===: startsWith at an offset costs several times as much.
     message.slice(0, MISMATCH_PREFIX.length) === MISMATCH_PREFIX &&
     message.slice(MISMATCH_PREFIX.length, MISMATCH_PREFIX.length + sni.length) === sni &&
-    message.slice(MISMATCH_PREFIX.length + sni.length, MISMATCH_PREFIX.length + sni.length + MISMATCH_SEPARATOR.length) === MISMATCH_SEPARATOR
+    message.slice(MISMATCH_PREFIX.length + sni.length, MISMATCH_PREFIX.length + sni.length + MISMATCH_SEPARATOR.length) ===
+      MISMATCH_SEPARATOR
   ) {
     return;
   }
   const parsed = parseTlsErrorMessage(message, { sni });
   if (parsed.kind === 'undocumented') {
-    add('unknown-error-message', 'event.tls_error.error_message', 'This TLS error message is not one of the forms AWS documents; it is shown as written.');
+    add(
+      'unknown-error-message',
+      'event.tls_error.error_message',
+      'This TLS error message is not one of the forms AWS documents; it is shown as written.',
+    );
   } else if (sni !== undefined) {
     if (parsed.kind === 'noSni' && sni !== '-') {
       add('sni-disagrees', 'event.sni', 'The error says the client hello had no server name, but "sni" holds one.');

@@ -15,7 +15,8 @@ export interface AwsLogName {
 }
 
 // <account>_network-firewall_<type>_<region>_<firewall>_<YYYYMMDDTHHmmZ | YYYYMMDDHHmm>_<hash>.log[.gz]
-const AWS_NAME = /^(\d{12})_network-firewall_(tls|alert|flow)_([a-z]{2}(?:-[a-z]+)+-\d+)_(.+)_(\d{8})T?(\d{4})Z?_([0-9a-zA-Z]+)\.log(\.gz)?$/;
+const AWS_NAME =
+  /^(\d{12})_network-firewall_(tls|alert|flow)_([a-z]{2}(?:-[a-z]+)+-\d+)_(.+)_(\d{8})T?(\d{4})Z?_([0-9a-zA-Z]+)\.log(\.gz)?$/;
 
 /** Reads account, log type, region, firewall and time from an S3 object name (or a path ending in one). */
 export function parseAwsLogName(path: string): AwsLogName | undefined {
@@ -26,7 +27,14 @@ export function parseAwsLogName(path: string): AwsLogName | undefined {
   const timeMs = Date.UTC(+day.slice(0, 4), +day.slice(4, 6) - 1, +day.slice(6, 8), +hm.slice(0, 2), +hm.slice(2, 4));
   // Date.UTC rolls month 13 or 30 February over into a real date; a time that does not round-trip is none.
   const real = new Date(timeMs).toISOString().replace(/[-:T]/g, '').slice(0, 12) === day + hm;
-  return { account, logType: logType as AwsLogName['logType'], region, firewall, timeMs: real ? timeMs : undefined, gzip: gz !== undefined };
+  return {
+    account,
+    logType: logType as AwsLogName['logType'],
+    region,
+    firewall,
+    timeMs: real ? timeMs : undefined,
+    gzip: gz !== undefined,
+  };
 }
 
 /** Whether a file name looks like a log file worth reading in a folder walk. */

@@ -72,13 +72,17 @@ export function gunzipFile(path: string, limit: number, options: GunzipOptions =
     // Compared at the end of the file: bytes that were there at open and could not be read were cut off.
     // The same words as the command line's reader (lines.ts).
     const shrunk = (): string | undefined =>
-      sizeAtOpen > bytesRead ? `the file was cut short while it was read: it had ${sizeAtOpen} bytes when opened but only ${bytesRead} could be read` : undefined;
+      sizeAtOpen > bytesRead
+        ? `the file was cut short while it was read: it had ${sizeAtOpen} bytes when opened but only ${bytesRead} could be read`
+        : undefined;
     // Keeps output up to the limit; false once the limit is reached (and the read is over).
     const keep = (chunk: Buffer): boolean => {
       if (size + chunk.length > limit) {
         chunks.push(chunk.subarray(0, limit - size));
         size = limit;
-        done(`only the first ${formatBytes(limit)} were ${gzip ? 'decompressed' : 'read'} (the decompression limit); the rest of the file is not shown`);
+        done(
+          `only the first ${formatBytes(limit)} were ${gzip ? 'decompressed' : 'read'} (the decompression limit); the rest of the file is not shown`,
+        );
         return false;
       }
       chunks.push(chunk);
@@ -96,7 +100,10 @@ export function gunzipFile(path: string, limit: number, options: GunzipOptions =
         // A file cut short while it was read ends in damaged gzip data: the cut is the better explanation.
         // Unreadable data found before the end of the file stops the read, which is not a cut.
         onEnd: (problem) =>
-          done((problem?.kind === 'trailing' || !readToEnd ? undefined : shrunk()) ?? (problem && describeGzipProblem(problem, size, sizeAtOpen, 'what came before is shown'))),
+          done(
+            (problem?.kind === 'trailing' || !readToEnd ? undefined : shrunk()) ??
+              (problem && describeGzipProblem(problem, size, sizeAtOpen, 'what came before is shown')),
+          ),
       });
     };
 

@@ -59,7 +59,8 @@ export function describeGzipProblem(problem: GzipProblem, textBytes: number, fil
     const part = problem.part === 'header' ? 'the header' : problem.part === 'data' ? 'the compressed data' : 'the checksum at the end';
     return `the gzip data is damaged or cut off: the file ends inside ${part} of ${member}, ${text}; ${read}`;
   }
-  if (problem.part === 'header') return `the gzip data is damaged: the header of ${member} at byte ${problem.offset} is not valid (${problem.detail}); ${read}`;
+  if (problem.part === 'header')
+    return `the gzip data is damaged: the header of ${member} at byte ${problem.offset} is not valid (${problem.detail}); ${read}`;
   if (problem.part === 'trailer') {
     return `the gzip data is damaged: the checksum at byte ${problem.offset} does not match the text of ${member}, so some of the text read from it is wrong; ${read}`;
   }
@@ -229,7 +230,13 @@ export class GzipDecoder {
         if (n < 0 || (n === 0 && data.length > MAX_GZIP_HEADER)) {
           // After a complete member, bytes that are not a gzip header are not gzip data at all.
           if (this.members > 0) this.done({ kind: 'trailing', offset: this.offset });
-          else this.damaged('header', this.offset, this.offset, n < 0 ? gzipHeaderFault(data) : `it is longer than ${formatBytes(MAX_GZIP_HEADER)}`);
+          else
+            this.damaged(
+              'header',
+              this.offset,
+              this.offset,
+              n < 0 ? gzipHeaderFault(data) : `it is longer than ${formatBytes(MAX_GZIP_HEADER)}`,
+            );
           return;
         }
         if (n === 0) {
@@ -297,7 +304,8 @@ export class GzipDecoder {
       this.truncated('data');
       return;
     }
-    if (this.busy) this.damaged('data', this.offset + (z.bytesWritten - this.writtenBefore), this.offset + this.sliceLength - 1, err.message);
+    if (this.busy)
+      this.damaged('data', this.offset + (z.bytesWritten - this.writtenBefore), this.offset + this.sliceLength - 1, err.message);
     else this.damaged('data', this.offset, this.offset, err.message);
   }
 
@@ -393,7 +401,13 @@ function gzipHeaderFault(b: Buffer): string {
  * it is not a gzip header (zlib's checks: magic, deflate method, no reserved flags, the header's CRC).
  */
 function gzipHeaderLength(b: Buffer): number {
-  if ((b.length >= 1 && b[0] !== 0x1f) || (b.length >= 2 && b[1] !== 0x8b) || (b.length >= 3 && b[2] !== 8) || (b.length >= 4 && (b[3] & 0xe0) !== 0)) return -1;
+  if (
+    (b.length >= 1 && b[0] !== 0x1f) ||
+    (b.length >= 2 && b[1] !== 0x8b) ||
+    (b.length >= 3 && b[2] !== 8) ||
+    (b.length >= 4 && (b[3] & 0xe0) !== 0)
+  )
+    return -1;
   if (b.length < 10) return 0;
   const flags = b[3];
   let p = 10;

@@ -290,7 +290,9 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
     };
     // Compared at the end of the file: bytes that were there at open and could not be read were cut off.
     const shrunk = (): string | undefined =>
-      sizeAtOpen > summary.bytesRead ? `the file was cut short while it was read: it had ${sizeAtOpen} bytes when opened but only ${summary.bytesRead} could be read` : undefined;
+      sizeAtOpen > summary.bytesRead
+        ? `the file was cut short while it was read: it had ${sizeAtOpen} bytes when opened but only ${summary.bytesRead} could be read`
+        : undefined;
 
     const start = (fd: number): void => {
       const stream = createReadStream('', { fd, highWaterMark: options.chunkSize ?? 1024 * 1024 });
@@ -355,7 +357,11 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
           // A file cut short while it was read ends in damaged gzip data: the cut is the better explanation.
           // Unreadable data found before the end of the file stops the read, which is not a cut. The text is
           // counted as the `.log.gz` view counts it, as it came out of zlib (a byte order mark included).
-          endAfterQueue(() => (problem?.kind === 'trailing' || !readToEnd ? undefined : shrunk()) ?? (problem && describeGzipProblem(problem, inflated, sizeAtOpen, 'everything before that was read')));
+          endAfterQueue(
+            () =>
+              (problem?.kind === 'trailing' || !readToEnd ? undefined : shrunk()) ??
+              (problem && describeGzipProblem(problem, inflated, sizeAtOpen, 'everything before that was read')),
+          );
         },
       });
       gunzip = z;

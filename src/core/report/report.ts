@@ -89,7 +89,9 @@ export function encodingNote(encoding: ReadSummary['encoding'], guessed: boolean
  * Expands the command line's paths: files as given, directories walked (sorted, depth first) for log
  * files, skipping the firewall's alert and flow logs that share a download folder with the TLS logs.
  */
-export async function collectLogFiles(paths: readonly string[]): Promise<{ files: string[]; unreadable: UnreadableFile[]; skipped: number }> {
+export async function collectLogFiles(
+  paths: readonly string[],
+): Promise<{ files: string[]; unreadable: UnreadableFile[]; skipped: number }> {
   const files: string[] = [];
   const unreadable: UnreadableFile[] = [];
   let skipped = 0;
@@ -179,5 +181,5 @@ export function formatTotals(reports: readonly FileReport[]): string {
     bytes += r.read.textBytes;
     for (const p of r.problems) counts[p.severity]++;
   }
-  return `${reports.length} file${reports.length === 1 ? '' : 's'} (${formatBytes(bytes)}), ${entries} ${entries === 1 ? "entry" : "entries"}: ${counts.error} errors, ${counts.warning} warnings, ${counts.information} information`;
+  return `${reports.length} file${reports.length === 1 ? '' : 's'} (${formatBytes(bytes)}), ${entries} ${entries === 1 ? 'entry' : 'entries'}: ${counts.error} errors, ${counts.warning} warnings, ${counts.information} information`;
 }

@@ -35,7 +35,13 @@ export class SniCounter {
     return [...this.rows.values()].sort(
       (a, b) =>
         b.entries - a.entries ||
-        (a.sni === null || b.sni === null ? (a.sni === b.sni ? 0 : a.sni === null ? -1 : 1) : compareStrings(lower(a.sni), lower(b.sni)) || compareStrings(a.sni, b.sni)),
+        (a.sni === null || b.sni === null
+          ? a.sni === b.sni
+            ? 0
+            : a.sni === null
+              ? -1
+              : 1
+          : compareStrings(lower(a.sni), lower(b.sni)) || compareStrings(a.sni, b.sni)),
     );
   }
 }

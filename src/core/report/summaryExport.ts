@@ -38,7 +38,13 @@ export function toMarkdown(rows: readonly SniSummaryRow[]): string {
   let out = '| SNI | Entries | TLS errors | Revoked | Unknown |\n| --- | ---: | ---: | ---: | ---: |\n';
   for (const r of rows) {
     const sni =
-      r.sni === null ? '*(no SNI field)*' : r.sni === '' ? '*(empty SNI)*' : r.sni === '-' ? '\\- *(no SNI in client hello)*' : escapeMarkdownTableCell(r.sni);
+      r.sni === null
+        ? '*(no SNI field)*'
+        : r.sni === ''
+          ? '*(empty SNI)*'
+          : r.sni === '-'
+            ? '\\- *(no SNI in client hello)*'
+            : escapeMarkdownTableCell(r.sni);
     out += `| ${sni} | ${r.entries} | ${r.tlsErrors} | ${r.revoked} | ${r.unknown} |\n`;
   }
   return out;

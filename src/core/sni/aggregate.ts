@@ -177,10 +177,29 @@ export function snapshot(agg: Agg, scope: Scope): SniGroup {
   }
   const id = nodeId({ type: 'sni', scope, sni: agg.sni });
   const actions = { PASS: c[C_ACTION], DROP: c[C_ACTION + 1], REJECT: c[C_ACTION + 2], other: c[C_ACTION + 3] };
-  const [entries, revoked, tlsErrors, unknown, otherStatus] = [c[C_ENTRIES], c[C_KIND + K_REVOKED], c[C_KIND + K_TLS], c[C_KIND + K_UNKNOWN], c[C_KIND + K_OTHER]];
+  const [entries, revoked, tlsErrors, unknown, otherStatus] = [
+    c[C_ENTRIES],
+    c[C_KIND + K_REVOKED],
+    c[C_KIND + K_TLS],
+    c[C_KIND + K_UNKNOWN],
+    c[C_KIND + K_OTHER],
+  ];
   const group: SniGroup = Number.isNaN(agg.first)
     ? { id, sni: agg.sni, scope, entries, tlsErrors, revoked, unknown, otherStatus, actions, worst }
-    : { id, sni: agg.sni, scope, entries, tlsErrors, revoked, unknown, otherStatus, actions, worst, firstSeen: agg.first, lastSeen: agg.last };
+    : {
+        id,
+        sni: agg.sni,
+        scope,
+        entries,
+        tlsErrors,
+        revoked,
+        unknown,
+        otherStatus,
+        actions,
+        worst,
+        firstSeen: agg.first,
+        lastSeen: agg.last,
+      };
   agg.snap = group;
   agg.snapRevision = agg.revision;
   return group;

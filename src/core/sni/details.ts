@@ -50,7 +50,10 @@ export function groupDetails(
   return {
     ...group,
     destIps: distinct(ipNames.sort(compareStrings), ipsComplete),
-    destPorts: distinct([...ports].sort((a, b) => a - b), portsComplete),
+    destPorts: distinct(
+      [...ports].sort((a, b) => a - b),
+      portsComplete,
+    ),
     firewalls: [...firewalls].map((id) => fwValues[id]).sort(compareNullLast),
     sources: perSource,
   };

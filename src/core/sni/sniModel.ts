@@ -263,7 +263,8 @@ export class SniModel {
     const out: Container[] = [];
     const push = (scope: Scope & { by: 'source' | 'firewall' }, entries: number, groups: number, meta?: SourceMeta): void => {
       if (groups === 0) return;
-      const id = scope.by === 'source' ? nodeId({ type: 'source', source: scope.source }) : nodeId({ type: 'firewall', firewall: scope.firewall });
+      const id =
+        scope.by === 'source' ? nodeId({ type: 'source', source: scope.source }) : nodeId({ type: 'firewall', firewall: scope.firewall });
       out.push(meta === undefined ? { id, scope, entries, groups } : { id, scope, entries, groups, meta });
     };
     if (by === 'source') {
@@ -409,7 +410,8 @@ export class SniModel {
     const scope = query.scope ?? ALL;
     const sort = query.sort ?? 'count';
     const key = JSON.stringify([scope, sort, query.text ?? '', query.kind ?? 'all']);
-    if (this.sortedCache !== undefined && this.sortedCache.version === this.versionCounter && this.sortedCache.key === key) return this.sortedCache.aggs;
+    if (this.sortedCache !== undefined && this.sortedCache.version === this.versionCounter && this.sortedCache.key === key)
+      return this.sortedCache.aggs;
     const map = this.aggMap(scope);
     if (map === undefined) return [];
     const matcher = groupMatcher(query, this.names);
@@ -538,7 +540,8 @@ export class SniModel {
         lastFw = fw;
       }
       const ipId = e.destIp === undefined ? -1 : ipCode(e.destIp, this.ipIds);
-      const port = e.destPort !== undefined && Number.isInteger(e.destPort) && e.destPort >= 0 && e.destPort <= 0x7fffffff ? e.destPort : -1;
+      const port =
+        e.destPort !== undefined && Number.isInteger(e.destPort) && e.destPort >= 0 && e.destPort <= 0x7fffffff ? e.destPort : -1;
       const code = rowCode(kindIndex(e), e.kind === 'revocation', e.action);
       if (this.appendRow(state, ref.line, sniId, fwId, code, timeFromFields(e.timeMs, e.eventTimestamp), ipId, port)) added++;
     }
@@ -571,7 +574,16 @@ export class SniModel {
   private cursor: { g: Agg; f: Agg } | undefined;
 
   /** Appends one row unless the source already holds its line. */
-  private appendRow(state: SourceState, line: number, sniId: number, fwId: number, code: number, time: number, ipId: number, port: number): boolean {
+  private appendRow(
+    state: SourceState,
+    line: number,
+    sniId: number,
+    fwId: number,
+    code: number,
+    time: number,
+    ipId: number,
+    port: number,
+  ): boolean {
     if (state.lineIndex === undefined && state.rows > 0 && line <= state.lines[state.rows - 1]) state.indexLines(this.maxLine);
     if (state.lineIndex !== undefined && state.lineIndex[line] !== 0) return false;
     const row = state.rows++;

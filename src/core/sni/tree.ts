@@ -164,7 +164,8 @@ export class SniTreeProjection {
     const page = this.model.groupsPage({ ...view, scope }, offset, size);
     const nodes = page.items.map(sniNode);
     const next = offset + size;
-    if (next < page.total) nodes.push({ type: 'more', id: nodeId({ type: 'more', scope, offset: next }), scope, offset: next, remaining: page.total - next });
+    if (next < page.total)
+      nodes.push({ type: 'more', id: nodeId({ type: 'more', scope, offset: next }), scope, offset: next, remaining: page.total - next });
     return nodes;
   }
 
@@ -179,7 +180,15 @@ export class SniTreeProjection {
     }));
     const next = page.offset + size;
     if (next < page.total) {
-      nodes.push({ type: 'page', id: nodeId({ type: 'page', scope, sni, kind, offset: next }), scope, sni, kind, offset: next, remaining: page.total - next });
+      nodes.push({
+        type: 'page',
+        id: nodeId({ type: 'page', scope, sni, kind, offset: next }),
+        scope,
+        sni,
+        kind,
+        offset: next,
+        remaining: page.total - next,
+      });
     }
     return nodes;
   }

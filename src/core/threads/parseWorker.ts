@@ -16,8 +16,7 @@ export type ParseRequest =
   | { type: 'parse-end'; id: number };
 
 export type ParseReply =
-  | { type: 'parsed'; id: number; parsed: ParsedLines; entries: EntryBatch }
-  | { type: 'parse-error'; id: number; reason: string };
+  { type: 'parsed'; id: number; parsed: ParsedLines; entries: EntryBatch } | { type: 'parse-error'; id: number; reason: string };
 
 /** What the parse worker gets when it starts (`workerData`). */
 export interface ParseWorkerData {
@@ -56,7 +55,11 @@ export class ParseHandler {
         try {
           const parsed = parser.parseText(message.start, message.count, message.text, message.eol);
           const entries = parser.takeEntries() as EntryBatch;
-          this.post({ type: 'parsed', id: message.id, parsed, entries }, [parsed.kinds.buffer as ArrayBuffer, parsed.sniIds.buffer as ArrayBuffer, ...batchTransferList(entries)]);
+          this.post({ type: 'parsed', id: message.id, parsed, entries }, [
+            parsed.kinds.buffer as ArrayBuffer,
+            parsed.sniIds.buffer as ArrayBuffer,
+            ...batchTransferList(entries),
+          ]);
         } catch (err) {
           this.parsers.delete(message.id);
           this.post({ type: 'parse-error', id: message.id, reason: err instanceof Error ? err.message : String(err) }, []);
@@ -210,7 +213,10 @@ export class DocumentParseWorker {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const workerData: ParseWorkerData = { niceness: NICENESS };
-    const worker = new Worker(this.workerPath, { workerData, resourceLimits: { maxOldGenerationSizeMb: HEAP_MB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    const worker = new Worker(this.workerPath, {
+      workerData,
+      resourceLimits: { maxOldGenerationSizeMb: HEAP_MB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     // An idle worker does not keep a process alive.
     worker.unref();
     worker.on('message', (reply: ParseReply) => {
