@@ -4,10 +4,13 @@ import { DiagnosticsPublisher } from './editor/diagnostics';
 import { DiskScans, registerDiskScanCommands } from './editor/diskScans';
 import { LogDocuments } from './editor/documents';
 import { registerGzip } from './editor/gzip';
+import { registerEntryDetails } from './editor/entryDetails';
 import { registerHovers } from './editor/hover';
 import { LanguageDetector } from './editor/language';
 import { registerNavigation } from './editor/navigation';
+import type { ExplainContext } from './core/explain/explanation';
 import { SniModel } from './core/sni/sniModel';
+import { UnknownWindows } from './core/sni/statusWindow';
 import type { TreeNode } from './core/sni/types';
 import { SniView, type SniTreeProvider } from './editor/sniTree';
 import { registerSniTreeCommands } from './editor/sniTreeCommands';
@@ -41,8 +44,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       new DiagnosticsPublisher(documents, config, sources, notes),
       new LanguageDetector(config),
     );
-    context.subscriptions.push(registerHovers(documents), registerGzip(config, notes));
     const sniModel = new SniModel();
+    const unknownWindows = new UnknownWindows(sniModel);
+    const explainContext = (): ExplainContext => ({ now: Date.now(), unknownAround: (ms) => unknownWindows.around(ms) });
+    context.subscriptions.push(
+      registerHovers(documents, explainContext),
+      registerEntryDetails(documents, explainContext),
+      registerGzip(config, notes),
+    );
     const sniView = new SniView(documents, sources, config, sniModel);
     context.subscriptions.push(sniView, registerSniTreeCommands(sniView));
     const scans = new DiskScans(sniModel, sources, config, workerPath);

@@ -105,13 +105,13 @@ export function timeFromFields(timeMs: number | undefined, eventTimestamp: numbe
  * milliseconds, which tell apart entries of the same second; the SNI tree's rows, narrower and sorted
  * under an SNI, show whole seconds.
  */
-export type TimePrecision = 'milliseconds' | 'seconds';
+export type TimePrecision = 'milliseconds' | 'seconds' | 'minutes';
 
-/** `2024-07-02 18:01:44.412` (UTC; `2024-07-02 18:01:44` to the second), or `(no time)`. */
+/** `2024-07-02 18:01:44.412` (UTC; `2024-07-02 18:01:44` to the second, `2024-07-02 18:01` to the minute), or `(no time)`. */
 export function formatEntryTime(ms: number | undefined, precision: TimePrecision = 'milliseconds'): string {
   if (ms === undefined || !Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS) return '(no time)';
   const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, precision === 'seconds' ? 19 : 23)}`;
+  return `${iso.slice(0, 10)} ${iso.slice(11, precision === 'minutes' ? 16 : precision === 'seconds' ? 19 : 23)}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------

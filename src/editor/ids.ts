@@ -8,6 +8,8 @@ export const DIAGNOSTIC_SOURCE = 'nfw-tls-logs';
 export const STATUS_BAR_ITEM_ID = 'nfwTlsLogs.summary';
 /** The read-only file system that shows a `.log.gz` file's decompressed text. */
 export const GZIP_SCHEME = 'nfw-tls-gz';
+/** The read-only Markdown documents of the entry details. */
+export const ENTRY_DETAILS_SCHEME = 'nfw-tls-entry';
 
 export const CustomEditors = {
   gzipLog: 'nfwTlsLogs.gzipLog',
@@ -34,6 +36,7 @@ export const Commands = {
   nextRevokedOrUnknown: 'nfwTlsLogs.nextRevokedOrUnknown',
   previousRevokedOrUnknown: 'nfwTlsLogs.previousRevokedOrUnknown',
   goToEntryByTime: 'nfwTlsLogs.goToEntryByTime',
+  showEntryDetails: 'nfwTlsLogs.showEntryDetails',
   sniTreeRefresh: 'nfwTlsLogs.sniTree.refresh',
   sniTreeSort: 'nfwTlsLogs.sniTree.sort',
   sniTreeFilterText: 'nfwTlsLogs.sniTree.filterText',

@@ -147,6 +147,21 @@ describe('nfw-tls-log grammar', () => {
         assert.ok(!pass.some((s) => s.startsWith('keyword.control')));
       });
 
+      it('gives DROP and REJECT (blocked) a colour of their own, apart from REVOKED and UNKNOWN', () => {
+        // A theme colours a token by its innermost scope; two tokens whose innermost scopes share the first two
+        // segments (keyword.control.*) get the same colour in every common theme.
+        const innermost = (line: string, value: string): string => scopesOf(line, value).slice(-1)[0];
+        const family = (scope: string): string => scope.split('.').slice(0, 2).join('.');
+        const drop = innermost(spell(REVOKED_DROP), '"DROP"');
+        const reject = innermost(spell(REVOKED_REJECT), '"REJECT"');
+        const revoked = innermost(spell(REVOKED_DROP), '"REVOKED"');
+        const unknown = innermost(spell(UNKNOWN_PASS), '"UNKNOWN"');
+        const pass = innermost(spell(UNKNOWN_PASS), '"PASS"');
+        assert.equal(family(drop), family(reject), 'DROP and REJECT look alike: both block');
+        assert.match(drop, /\.action\.blocked\./);
+        for (const other of [revoked, unknown, pass]) assert.notEqual(family(drop), family(other), `${drop} vs ${other}`);
+      });
+
       it('marks both documented error messages and the SNI', () => {
         for (const [line, message] of [
           [TLS_ERROR, '"Server name is not found in client hello."'],

@@ -275,17 +275,23 @@ export function explainAddress(field: 'event.src_ip' | 'event.dest_ip', raw: unk
   if (kind.zone !== undefined) facts.push(untrusted('Zone ID', kind.zone));
   const sections: ExplanationSection[] = [role, { text: kind.note }];
   const effective = kind.embedded ? kind.embedded.classification.scope : kind.scope;
-  if (source && effective === 'public') {
+  // IPv6 addresses in a VPC are global unicast by design: a public IPv6 source is ordinary outbound traffic.
+  if (source && effective === 'public' && kind.version === 4) {
     sections.push({
       heading: 'Public client',
       text:
         'Outbound traffic usually comes from private addresses in your VPC. A public source can mean inbound traffic, a ' +
         'subnet that uses public addresses, or traffic translated by NAT before it reached the firewall.',
     });
+  } else if (source && effective === 'public') {
+    sections.push({
+      heading: 'IPv6 client',
+      text: 'IPv6 addresses in a VPC are global unicast by design, so a client with such an address is ordinary outbound traffic.',
+    });
   } else if (!source && (effective === 'private' || effective === 'cgnat')) {
     sections.push({
       heading: 'Private server',
-      text: 'The server is inside your network, so this is east-west traffic (between VPCs, or to on-premises) rather than traffic to the internet.',
+      text: 'The server is inside your network, so this is east-west traffic (between VPCs, between subnets of the same VPC, or to on-premises) rather than traffic to the internet.',
     });
   }
   return { field, title, value: raw, facts, sections };

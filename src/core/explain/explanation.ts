@@ -4,7 +4,8 @@
  *
  * Trust boundary: every string in an {@link Explanation} is either text we wrote (titles, headings, section
  * text, fact labels, facts marked `untrusted: false`) or a value that came from the log (`value`, section
- * `values`, facts marked `untrusted: true`). Log values never go into our text; renderers must escape every
+ * `values` and `command`, facts marked `untrusted: true`). A command (shell.ts) holds log values, single-quoted
+ * and only when they are valid host names, addresses and ports; it is shown as code like any log value. Log values never go into our text; renderers must escape every
  * untrusted piece. Our text may use inline markdown (`code`, **bold**) and never contains a link.
  */
 
@@ -37,6 +38,19 @@ export interface ExplainContext {
   timeZone?: string;
   /** How many entries in the same file have this exact `event.sni`. */
   sniCount?: (sni: string) => number;
+  /** UNKNOWN statuses in the loaded logs around a time (epoch ms), for the file's own evidence (sni/statusWindow.ts). */
+  unknownAround?: (timeMs: number) => StatusWindow | undefined;
+}
+
+/** How many distinct SNIs had a status within a window of time, across the loaded logs. */
+export interface StatusWindow {
+  /** Window start and end, epoch milliseconds (end exclusive). */
+  fromMs: number;
+  toMs: number;
+  /** Distinct SNIs with the status in the window. */
+  snis: number;
+  /** Entries with the status in the window. */
+  entries: number;
 }
 
 /** A short label and value. */
@@ -57,6 +71,8 @@ export interface ExplanationSection {
   text: string;
   /** Values from the log, to be shown as code after `text`. Untrusted. */
   values?: string[];
+  /** A shell command built from the entry's values (shell.ts), shown as code after `text`. Untrusted. */
+  command?: string;
 }
 
 /** Everything worth saying about one field of one entry. */
@@ -69,8 +85,10 @@ export interface Explanation {
   value?: string;
   /** Key facts, most useful first. */
   facts: ExplanationFact[];
-  /** Paragraphs, most useful first. */
+  /** Paragraphs, most useful first: what the hover shows. */
   sections: ExplanationSection[];
+  /** Background that the hover leaves out and the entry details show after `sections`. */
+  details?: ExplanationSection[];
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -88,11 +88,11 @@ export function explainField(
     case 'event.tls_error.error_message':
       return explainErrorMessage(entry, rawValue);
     case 'event.revocation_check.status':
-      return explainStatus(entry, rawValue);
+      return explainStatus(entry, rawValue, context);
     case 'event.revocation_check.action':
       return explainAction(entry, rawValue);
     case 'event.revocation_check.leaf_cert_fpr':
-      return explainFingerprint(rawValue);
+      return explainFingerprint(entry, rawValue);
     case 'event.tls_error':
       return explainTlsErrorObject(entry, context);
     case 'event.revocation_check':

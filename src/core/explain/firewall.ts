@@ -9,8 +9,8 @@ export function explainFirewallName(raw: unknown): Explanation {
     {
       text:
         'The name of the AWS Network Firewall firewall whose endpoint logged this entry, as given when the firewall was ' +
-        'created. The same name appears in the S3 key (`.../network-firewall/tls/<region>/<firewall>/...`) and in the ' +
-        'CloudWatch log stream (`/aws/network-firewall/tls/<firewall>`) the entry was delivered to.',
+        'created. Delivered to Amazon S3, the name appears in the key (`.../network-firewall/tls/<region>/<firewall>/...`); ' +
+        "in CloudWatch Logs, the log stream's name gives the log type and the firewall.",
     },
     {
       heading: 'Look it up',
@@ -41,8 +41,8 @@ export function explainAvailabilityZone(raw: unknown): Explanation {
   const sections: ExplanationSection[] = [
     {
       text:
-        'The Availability Zone of the firewall endpoint that logged this entry. A firewall has one endpoint in each zone ' +
-        "it is deployed to, and each endpoint inspects the traffic that the route tables send to it, so one firewall's " +
+        'The Availability Zone of the firewall endpoint that logged this entry. A firewall has at least one endpoint per zone ' +
+        "it is deployed to (VPC endpoint associations can add more, also in other VPCs), and each endpoint inspects the traffic that the route tables send to it, so one firewall's " +
         'entries can come from several zones.',
     },
   ];

@@ -1,5 +1,6 @@
 import type { ExplainContext } from './explanation';
-import { explainField, isFieldPath } from './fields';
+import type { FieldPath } from './explanation';
+import { explainField, FIELD_PATHS, isFieldPath } from './fields';
 import { walkJson, type FieldLocation } from '../parse/jsonLocate';
 import { thousands } from '../text';
 import { escapeMarkdown, renderExplanation } from './markdown';
@@ -17,7 +18,8 @@ const MAX_VALUE_TEXT = 1_000_000;
 
 /**
  * The hover for a column of a line: the problems of the line in plain words first, then what the field
- * under the cursor means for this entry. Every log value in the markdown is escaped or in a code span.
+ * under the cursor means for this entry. A problem whose range holds the cursor is left out: the editor's
+ * own marker hover shows it there. Every log value in the markdown is escaped or in a code span.
  *
  * @param text the line as written
  * @param column 0-based UTF-16 column of the cursor
@@ -40,8 +42,9 @@ export function hoverAt(text: string, column: number, result: LineResult | undef
   }
 
   const problems = result?.problems ?? [];
+  const elsewhere = problems.filter((p) => !underCursor(p, column));
   const blocks: string[] = [];
-  if (problems.length > 0) blocks.push(renderProblems(problems));
+  if (elsewhere.length > 0) blocks.push(renderProblems(elsewhere));
 
   let range: [number, number] | undefined;
   if (best && isFieldPath(best.path)) {
@@ -68,6 +71,28 @@ export function hoverAt(text: string, column: number, result: LineResult | undef
     range = under ? [under.startColumn, under.endColumn] : [0, text.length];
   }
   return { markdown: blocks.join('\n\n---\n\n'), startColumn: range[0], endColumn: range[1] };
+}
+
+/** Whether the editor's marker hover shows this problem at `column` (its range holds the column, ends included). */
+function underCursor(problem: Problem, column: number): boolean {
+  return column >= problem.startColumn && column <= Math.max(problem.endColumn, problem.startColumn);
+}
+
+/** The line's fields that {@link explainField} knows, each with its parsed value, in the order of {@link FIELD_PATHS}. */
+export function lineFields(text: string): Array<{ path: FieldPath; raw: unknown }> {
+  const offset = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let fields: Map<string, FieldLocation>;
+  try {
+    fields = walkJson(offset === 0 ? text : text.slice(offset)).fields;
+  } catch {
+    return [];
+  }
+  const out: Array<{ path: FieldPath; raw: unknown }> = [];
+  for (const path of FIELD_PATHS) {
+    const loc = fields.get(path);
+    if (loc !== undefined) out.push({ path, raw: readValue(text, loc, offset) });
+  }
+  return out;
 }
 
 function readValue(text: string, loc: FieldLocation, offset: number): unknown {

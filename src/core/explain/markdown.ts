@@ -123,7 +123,7 @@ function valueSpan(value: string): string {
  * and facts marked trusted are our own prose and are used as written; the value, section values and untrusted
  * facts are shown as code spans; problem messages, which may quote log values, are escaped.
  */
-export function renderExplanation(explanation: Explanation, problems: readonly string[] = []): string {
+export function renderExplanation(explanation: Explanation, problems: readonly string[] = [], options: { details?: boolean } = {}): string {
   const blocks: string[] = [];
   let head = `**${explanation.title}** · \`${explanation.field}\``;
   if (explanation.value !== undefined) head += `  \nValue: ${valueSpan(explanation.value)}`;
@@ -137,7 +137,8 @@ export function renderExplanation(explanation: Explanation, problems: readonly s
     blocks.push(explanation.facts.map((fact) => `- **${fact.label}:** ${fact.untrusted ? valueSpan(fact.value) : fact.value}`).join('\n'));
   }
 
-  for (const section of explanation.sections) {
+  const sections = options.details ? [...explanation.sections, ...(explanation.details ?? [])] : explanation.sections;
+  for (const section of sections) {
     const lead = section.heading === undefined ? '' : `**${section.heading}.** `;
     let block = lead + section.text;
     const values = section.values ?? [];
@@ -146,6 +147,8 @@ export function renderExplanation(explanation: Explanation, problems: readonly s
       if (values.length > MAX_VALUES_LISTED) listed.push(`- *…and ${values.length - MAX_VALUES_LISTED} more*`);
       block += `\n\n${listed.join('\n')}`;
     }
+    // A command is shown whole (it is built from checked values and never long), so it can be copied as it is.
+    if (section.command !== undefined) block += `\n\n${codeSpan(section.command)}`;
     blocks.push(block);
   }
   return blocks.join('\n\n');

@@ -28,7 +28,7 @@ const TLS_ERROR_SUMMARY =
   '`error_message` says which.';
 
 const REVOCATION_SUMMARY =
-  "A revocation check failure: under outbound TLS inspection the firewall asked whether the server's certificate had been " +
+  "A revocation check failure: under outbound TLS inspection the firewall asked whether the server's certificate or an intermediate certificate in its chain had been " +
   'revoked and got REVOKED or UNKNOWN (checks that pass are not logged). `status` says which, `action` what the firewall then did.';
 
 function tlsErrorFacts(entry: TlsEntry): ExplanationFact[] {

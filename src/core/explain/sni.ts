@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import { domainToUnicode } from 'node:url';
 import { parseTlsErrorMessage } from '../parse/tlsMessage';
+import { NO_SNI_CAUSES } from './tlsError';
 import type { TlsEntry } from '../parse/types';
 import {
   absentOrWrongType,
@@ -29,14 +30,12 @@ export function explainSni(entry: TlsEntry | undefined, raw: unknown, context: E
     const sections: ExplanationSection[] = [
       {
         text:
-          '`-` means the client hello carried no SNI: the client did not say which host it wanted. Without it the firewall ' +
-          'cannot match the connection to a certificate, so TLS inspection resets the connection.',
+          '`-` means the client hello carried no SNI: the client did not say which host it wanted. TLS inspection drops ' +
+          'TLS traffic without SNI: it resets the connection.',
       },
       {
         heading: 'Usual causes',
-        text:
-          'Old TLS clients or libraries that do not send SNI; scripts and tools that connect to an IP address (clients send ' +
-          'no SNI for an address); traffic that is not TLS at all (plain HTTP, SSH, ...) on a port the TLS inspection scope covers, such as 443.',
+        text: NO_SNI_CAUSES,
       },
     ];
     const message = entry?.errorMessage;

@@ -120,14 +120,15 @@ function timestampAgreement(
   const other = subject === 'event_timestamp' ? '`event.timestamp`' : '`event_timestamp`';
   const diff = eventSeconds - Math.floor(timeMs / SECOND);
   if (diff === 0) {
-    return { heading: 'Agreement', text: `Agrees with ${other} to the second, as it should.` };
+    return { heading: 'Agreement', text: `Agrees with ${other} to the second, as in every AWS TLS example.` };
   }
   const later = diff > 0 ? '`event_timestamp`' : '`event.timestamp`';
   return {
     heading: 'Disagreement',
     text:
-      `Differs from ${other} by ${formatDuration(diff * SECOND)}; ${later} is the later one. AWS writes both from the ` +
-      'same moment and they agree to the second, so this line was probably edited, or assembled by a tool from two entries.',
+      `Differs from ${other} by ${formatDuration(diff * SECOND)}; ${later} is the later one. AWS defines \`event_timestamp\` as ` +
+      'the time the log was created and `event.timestamp` as the time of the event; they agree to the second in every AWS TLS ' +
+      'example, so this is unusual, though not proof that the line was edited.',
   };
 }
 
@@ -150,7 +151,7 @@ export function explainEventTimestamp(entry: TlsEntry | undefined, raw: unknown,
   sections.unshift({
     text:
       'When the firewall created this log entry, in whole seconds since 1970-01-01 00:00 UTC (Unix time). ' +
-      '`event.timestamp` gives the same moment with microseconds.',
+      '`event.timestamp` is the time of the event, with microseconds.',
   });
   const ms = seconds === undefined ? NaN : seconds * SECOND;
   if (seconds === undefined || !Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
@@ -170,7 +171,7 @@ export function explainIsoTimestamp(entry: TlsEntry | undefined, raw: unknown, c
     {
       text:
         'When the event happened, as an ISO 8601 time with microseconds. The `Z` at the end means UTC. ' +
-        '`event_timestamp` gives the same moment in whole seconds.',
+        '`event_timestamp` is when the log entry was created, in whole seconds.',
     },
   ];
   const parsed = parseIsoTimestamp(raw);

@@ -7,15 +7,17 @@ import { parseTlsErrorMessage, type ParsedTlsError } from '../parse/tlsMessage';
 import type { TlsEntry } from '../parse/types';
 import { plural } from '../text';
 import { absentOrWrongType, ours, untrusted, type Explanation, type ExplanationFact, type ExplanationSection } from './explanation';
+import { namesCommand, noSniCommand } from './shell';
 
-const NO_SNI_CAUSES =
-  'Old TLS clients or libraries that do not send SNI; scripts and tools that connect to an IP address (`curl https://10.0.1.27/` ' +
-  'sends no SNI); health checks; traffic that is not TLS at all (plain HTTP, SSH, ...) sent to a port the TLS inspection scope covers, such as 443.';
+/** The documented senders of a hello without SNI (docs/FORMAT.md); non-TLS traffic is not among them. */
+export const NO_SNI_CAUSES =
+  'Old TLS clients or libraries that do not send SNI; scripts and tools that connect to an IP address (`curl https://10.0.1.27/` sends no SNI).';
 
-const CHECK_CERT_NAMES =
-  'See which names the server presents for this SNI: ' +
-  '`openssl s_client -connect <dest_ip>:<dest_port> -servername <sni> </dev/null | openssl x509 -noout -subject -ext subjectAltName`. ' +
-  'If the server shows a fitting certificate when you ask, the client probably sent an SNI that is not the host it really talks to.';
+/** The documented causes of a name mismatch (docs/FORMAT.md). Domain fronting is not one: its front SNI is covered. */
+export const MISMATCH_CAUSES = 'SNI spoofing, a misconfigured server, or a wrong host name in the client.';
+
+/** How many certificate names a hover lists; the entry details list them all. */
+const NAMES_IN_HOVER = 6;
 
 export function explainErrorMessage(entry: TlsEntry | undefined, raw: unknown): Explanation {
   const title = 'TLS error message';
@@ -24,7 +26,7 @@ export function explainErrorMessage(entry: TlsEntry | undefined, raw: unknown): 
   const parsed = parseTlsErrorMessage(raw, { sni: entry?.sni });
   switch (parsed.kind) {
     case 'noSni':
-      return { field, title, value: raw, facts: [ours('Meaning', 'the client sent no SNI')], sections: noSniSections(entry) };
+      return { field, title, value: raw, facts: [ours('Meaning', 'the client sent no SNI')], ...noSniSections(entry) };
     case 'certMismatch':
       return mismatchExplanation(raw, parsed, entry);
     case 'undocumented':
@@ -48,19 +50,28 @@ export function explainErrorMessage(entry: TlsEntry | undefined, raw: unknown): 
   }
 }
 
-function noSniSections(entry: TlsEntry | undefined): ExplanationSection[] {
+function noSniSections(entry: TlsEntry | undefined): { sections: ExplanationSection[]; details: ExplanationSection[] } {
+  const command = noSniCommand(entry);
   const sections: ExplanationSection[] = [
     {
-      text:
-        "The client's TLS hello had no Server Name Indication, so the firewall could not tell which host the client wanted " +
-        'and could not match a certificate to the connection. The firewall reset the connection.',
+      text: "The client's TLS hello had no Server Name Indication, so the firewall could not tell which host it wanted; TLS inspection reset the connection.",
     },
     { heading: 'Usual causes', text: NO_SNI_CAUSES },
+    { heading: 'What to check', text: 'Find the program on the source address and make it connect by host name, so that it sends SNI.' },
+  ];
+  const details: ExplanationSection[] = [
+    ...(command === undefined
+      ? []
+      : [
+          {
+            heading: 'Reproducing it',
+            text: 'From a client inside the TLS inspection scope, a connection without SNI fails the same way:',
+            command,
+          },
+        ]),
     {
-      heading: 'What to check',
-      text:
-        'Find the program on the source address. `curl https://<host>/` sends SNI, `curl --resolve <host>:443:<ip> https://<host>/` ' +
-        'does too while connecting to a chosen address; `openssl s_client -connect <ip>:443 -noservername` reproduces this error.',
+      heading: 'Sending SNI',
+      text: '`curl https://<host>/` sends SNI, and `curl --resolve <host>:443:<ip> https://<host>/` does too while connecting to a chosen address.',
     },
   ];
   if (entry?.sni !== undefined && entry.sni !== '-') {
@@ -70,7 +81,7 @@ function noSniSections(entry: TlsEntry | undefined): ExplanationSection[] {
       values: [entry.sni],
     });
   }
-  return sections;
+  return { sections, details };
 }
 
 function sameName(a: string, b: string): boolean {
@@ -84,38 +95,43 @@ function mismatchExplanation(
   entry: TlsEntry | undefined,
 ): Explanation {
   const facts: ExplanationFact[] = [
-    ours('Meaning', "the server's certificate does not cover the SNI"),
+    ours('Meaning', "the server's certificate does not cover the SNI; the firewall reset the connection"),
     untrusted('SNI in the message', parsed.sni),
     ours(
       'Certificate names',
       parsed.names.length === parsed.uniqueNames.length
         ? plural(parsed.names.length, 'name')
-        : `${plural(parsed.uniqueNames.length, 'distinct name')} (${parsed.names.length} listed; the subject name is usually repeated as an alternative name)`,
+        : `${plural(parsed.uniqueNames.length, 'distinct name')} (${parsed.names.length} listed)`,
     ),
   ];
+  const listed = parsed.uniqueNames.slice(0, NAMES_IN_HOVER);
   const sections: ExplanationSection[] = [
     {
-      text:
-        'The client asked for one host name (the SNI), but the certificate the server sent covers other names, so the ' +
-        'firewall would not vouch for the connection and reset it.',
-    },
-    {
       heading: 'Names on the certificate',
-      text: parsed.uniqueNames.length === 0 ? 'The message lists no certificate names.' : 'The certificate presented by the server lists:',
-      values: parsed.uniqueNames.length === 0 ? undefined : parsed.uniqueNames,
+      text:
+        parsed.uniqueNames.length === 0
+          ? 'The message lists no certificate names.'
+          : listed.length < parsed.uniqueNames.length
+            ? `The first ${listed.length} of ${parsed.uniqueNames.length} (all in the entry details):`
+            : '',
+      values: parsed.uniqueNames.length === 0 ? undefined : listed,
     },
   ];
+  const details: ExplanationSection[] = [];
+  if (listed.length < parsed.uniqueNames.length)
+    details.push({ heading: 'All names on the certificate', text: 'In the order the message gives them:', values: parsed.uniqueNames });
 
   if (parsed.matchingName !== undefined) {
     sections.push({
       heading: 'A name would have matched',
-      text:
-        'By the usual matching rules this name covers the SNI, so the mismatch is surprising. Compare the exact spelling: ' +
-        'letter case, a trailing dot, look-alike or invisible characters, or an internationalised name in another form.',
+      text: 'By the usual rules this name covers the SNI, so the mismatch is surprising. Compare the exact spelling:',
       values: [parsed.matchingName],
     });
+    details.push({
+      text: 'Look for letter case, a trailing dot, look-alike or invisible characters, or an internationalised name in another form.',
+    });
   } else if (parsed.uniqueNames.length > 0) {
-    sections.push({ heading: 'No name matches', text: 'None of these names covers the SNI, including by wildcard.' });
+    sections.push({ heading: 'No name matches', text: 'Not even by wildcard.' });
     const sni = parsed.sni.endsWith('.') ? parsed.sni.slice(0, -1).toLowerCase() : parsed.sni.toLowerCase();
     for (const name of parsed.uniqueNames) {
       if (!name.startsWith('*.')) continue;
@@ -127,9 +143,7 @@ function mismatchExplanation(
         });
       } else if (sni.endsWith(`.${base}`) && sni.slice(0, -base.length - 1).includes('.')) {
         sections.push({
-          text:
-            'A wildcard stands for exactly one label, but the SNI has more than one label in front of this name. This is common ' +
-            'with S3 bucket names that contain dots, under `*.s3.amazonaws.com`:',
+          text: 'A wildcard stands for exactly one label, but the SNI has more than one label in front of it (common with dotted S3 bucket names under `*.s3.amazonaws.com`):',
           values: [name],
         });
       }
@@ -146,21 +160,41 @@ function mismatchExplanation(
       facts.push(ours('Agrees with `event.sni`', 'no'));
       sections.push({
         heading: 'Disagreement',
-        text: 'The SNI quoted in the message differs from `event.sni` (message first, then `event.sni`). The firewall writes both from the same client hello, so the line may have been edited.',
+        text: 'The SNI quoted in the message differs from `event.sni` (message first, then `event.sni`); both come from the same client hello.',
         values: [parsed.sni, entrySni],
       });
     }
   }
 
+  const command = namesCommand(entry);
   sections.push(
+    { heading: 'Usual causes', text: MISMATCH_CAUSES },
     {
-      heading: 'Usual causes',
+      heading: 'What to check',
       text:
-        'A client that sends a false SNI — SNI spoofing or domain fronting, naming an allowed host while talking to another ' +
-        'server; TLS inspection blocks this on purpose. A misconfigured server that sends a default certificate or lacks this ' +
-        'name. A wrong host name in the client, or a wildcard certificate that does not reach as many labels as the name has.',
+        command === undefined
+          ? "From a host outside the TLS inspection scope, see which names the server presents for this SNI (an inspected client gets the firewall's certificate)."
+          : "From a host outside the TLS inspection scope (an inspected client gets the firewall's certificate), see which names the server presents:",
+      command,
     },
-    { heading: 'What to check', text: CHECK_CERT_NAMES },
   );
-  return { field: 'event.tls_error.error_message', title: 'TLS error message', value: raw, facts, sections };
+  if (parsed.names.length > parsed.uniqueNames.length) {
+    details.push({ text: 'The message repeats names: the subject name is usually listed again as a subject alternative name.' });
+  }
+  details.push(
+    {
+      heading: 'The causes',
+      text:
+        'SNI spoofing: a client names one host in its hello but connects to a server that does not serve it. Domain fronting does ' +
+        "not cause this error: its front name is covered by the CDN's certificate. A misconfigured server sends a default certificate " +
+        'or one that lacks this name.',
+    },
+    {
+      heading: 'Reading the result',
+      text:
+        'If the server shows a fitting certificate when you ask, the client probably sent an SNI that is not the host it really talks to. ' +
+        'AWS sums up these errors as "typically caused by problems with customer traffic or with the customer\'s client or server".',
+    },
+  );
+  return { field: 'event.tls_error.error_message', title: 'TLS error message', value: raw, facts, sections, details };
 }

@@ -89,6 +89,32 @@ export function isIpAddress(text: string): boolean {
   return isIPv4Fast(text) || (text.includes(':') && isIPv6(text));
 }
 
+/** A port value as a problem message quotes it: numbers as written in JSON, strings in quotes, both cut and made safe. */
+function quotedValue(raw: string | number): string {
+  if (typeof raw === 'number') return messageText(String(raw));
+  return DIGITS.test(raw) ? messageText(raw) : `"${messageText(raw)}"`;
+}
+
+/** The problem message for an address field whose value is not an address, naming the value and, where it can, why. */
+function invalidIpMessage(path: string, text: string): string {
+  const why = whyNotAnAddress(text);
+  if (text === '') return `"${path}" is empty, not an IPv4 or IPv6 address.`;
+  return `"${path}" ${messageText(text)} is not an IPv4 or IPv6 address${why === undefined ? '' : ` (${why})`}.`;
+}
+
+/** Why text that looks like a dotted IPv4 address is not one, in a few words; undefined when it does not look like one. */
+export function whyNotAnAddress(text: string): string | undefined {
+  if (text.includes(':') || !/^[\d.]+$/.test(text)) return text.includes(':') ? 'not a valid IPv6 address' : undefined;
+  const parts = text.split('.');
+  if (parts.length !== 4) return `${parts.length} ${parts.length === 1 ? 'part' : 'parts'}, not 4`;
+  for (const part of parts) {
+    if (part === '') return 'an empty octet';
+    if (part.length > 3 || Number(part) > 255) return `octet ${messageText(part, 12)} is over 255`;
+    if (part.length > 1 && part.startsWith('0')) return `octet ${part} has a leading zero`;
+  }
+  return undefined;
+}
+
 /** A port as a number, or undefined when the value is not a whole number from 0 to 65535. */
 function readPort(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 0 && value <= 65535 ? value : undefined;
@@ -140,7 +166,8 @@ function readPortField(raw: unknown, key: 'src_port' | 'dest_port'): number | un
     return undefined;
   }
   const port = readPort(raw);
-  if (port === undefined) add('invalid-port', `event.${key}`, `"event.${key}" must be a whole number from 0 to 65535.`);
+  if (port === undefined)
+    add('invalid-port', `event.${key}`, `"event.${key}" is ${quotedValue(raw)}: a port must be a whole number from 0 to 65535.`);
   return port;
 }
 
@@ -240,7 +267,7 @@ function check(value: unknown): TlsEntry | undefined {
           add(
             'timestamp-mismatch',
             'event_timestamp',
-            `"event_timestamp" is ${Math.abs(diff)} s ${diff > 0 ? 'after' : 'before'} "event.timestamp"; they should agree to the second.`,
+            `"event_timestamp" is ${Math.abs(diff)} s ${diff > 0 ? 'after' : 'before'} "event.timestamp"; they usually agree to the second.`,
           );
         }
       }
@@ -250,13 +277,13 @@ function check(value: unknown): TlsEntry | undefined {
   // Written out for each side: constant keys keep these property reads fast, and nothing is built per line.
   let srcIp = requireString(event, 'event', 'src_ip');
   if (srcIp !== undefined && !isIpAddress(srcIp)) {
-    add('invalid-ip', 'event.src_ip', '"event.src_ip" is not an IPv4 or IPv6 address.');
+    add('invalid-ip', 'event.src_ip', invalidIpMessage('event.src_ip', srcIp));
     srcIp = undefined;
   }
   const srcPort = readPortField(event.src_port, 'src_port');
   let destIp = requireString(event, 'event', 'dest_ip');
   if (destIp !== undefined && !isIpAddress(destIp)) {
-    add('invalid-ip', 'event.dest_ip', '"event.dest_ip" is not an IPv4 or IPv6 address.');
+    add('invalid-ip', 'event.dest_ip', invalidIpMessage('event.dest_ip', destIp));
     destIp = undefined;
   }
   const destPort = readPortField(event.dest_port, 'dest_port');

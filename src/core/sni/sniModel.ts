@@ -240,6 +240,13 @@ export class SniModel {
 
   // --- queries ---------------------------------------------------------------------------------------
 
+  /** Calls `fn` with the time (epoch ms, NaN when unknown) and SNI id of every entry of a kind (a GROUP_KINDS index), in all sources. */
+  forEachOfKind(kind: number, fn: (time: number, sniId: number) => void): void {
+    for (const s of this.sources.values()) {
+      for (let row = 0; row < s.rows; row++) if (kindOfCode(s.codes[row]) === kind) fn(s.times[row], s.snis[row]);
+    }
+  }
+
   /** SNI groups of a scope (default: all sources merged) that pass the filter, sorted. */
   groups(query: GroupQuery = {}): SniGroup[] {
     const scope = query.scope ?? ALL;
