@@ -6,26 +6,10 @@ import { explainField, FIELD_PATHS, fieldPathFromSegments } from '../../src/core
 import { regionOfAvailabilityZone } from '../../src/core/explain/firewall';
 import { formatDuration, relativeTime } from '../../src/core/explain/time';
 import type { TlsEntry } from '../../src/core/parse/types';
+import { REVOKED_ENTRY } from './revokedEntry';
 
 const NOW = Date.parse('2024-02-19T19:50:00Z');
 const CONTEXT: ExplainContext = { now: NOW, timeZone: 'America/New_York' };
-
-const REVOKED_ENTRY: TlsEntry = {
-  kind: 'revocation',
-  firewallName: 'egress-fw',
-  availabilityZone: 'us-east-1d',
-  eventTimestamp: 1708361189,
-  timestamp: '2024-02-19T16:46:29.441824Z',
-  timeMs: Date.parse('2024-02-19T16:46:29.441Z'),
-  srcIp: '10.0.2.53',
-  srcPort: 55930,
-  destIp: '54.92.160.72',
-  destPort: 443,
-  sni: 'revoked-rsa-dv.ssl.com',
-  status: 'REVOKED',
-  action: 'DROP',
-  leafCertFpr: '1234567890EXAMPLE0987654321',
-};
 
 function explain(field: FieldPath, raw: unknown, entry?: TlsEntry, context: ExplainContext = CONTEXT): Explanation {
   const explanation = explainField(field, entry, raw, context);

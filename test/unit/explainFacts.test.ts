@@ -9,26 +9,12 @@ import { explainField } from '../../src/core/explain/fields';
 import { hoverAt } from '../../src/core/explain/hover';
 import { analyzeLine } from '../../src/core/parse/analyze';
 import type { TlsEntry } from '../../src/core/parse/types';
+import { REVOKED_ENTRY } from './revokedEntry';
 
 const NOW = Date.parse('2024-02-19T19:50:00Z');
 const CONTEXT: ExplainContext = { now: NOW, timeZone: 'UTC' };
 
-const REVOKED: TlsEntry = {
-  kind: 'revocation',
-  firewallName: 'egress-fw',
-  availabilityZone: 'us-east-1d',
-  eventTimestamp: 1708361189,
-  timestamp: '2024-02-19T16:46:29.441824Z',
-  timeMs: Date.parse('2024-02-19T16:46:29.441Z'),
-  srcIp: '10.0.2.53',
-  srcPort: 55930,
-  destIp: '54.92.160.72',
-  destPort: 443,
-  sni: 'revoked-rsa-dv.ssl.com',
-  status: 'REVOKED',
-  action: 'DROP',
-  leafCertFpr: '1234567890EXAMPLE0987654321',
-};
+const REVOKED: TlsEntry = REVOKED_ENTRY;
 const UNKNOWN: TlsEntry = { ...REVOKED, status: 'UNKNOWN', action: 'REJECT' };
 const MISMATCH_MESSAGE = 'SNI: test.com Match Failed to server certificate names: a.example.com/a.example.com/www.a.example.com ';
 const MISMATCH: TlsEntry = { kind: 'tlsError', sni: 'test.com', destIp: '10.0.1.27', destPort: 443, errorMessage: MISMATCH_MESSAGE };
