@@ -4,6 +4,7 @@
  * and engine alternately, and prints medians and ratios.
  *
  *   node out/bench/run.js [--quick] [--rounds N] [--only plain,gzip,folder,folder-editor,edit]
+ *   (edit: a one-line edit and the entry hints of a screen, on a 40 MB document)
  *   (folder-editor: only the editor's folder scan, not the command line's)
  */
 import { createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { checkFile } from '../src/core/report/report';
 import { scanFiles, type ScannedFile } from '../src/core/threads/scanPool';
 import { SniModel } from '../src/core/sni/sniModel';
 import { writeLog, writeS3Tree } from './generate';
+import { measureHintRequests } from './hints';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -314,6 +316,7 @@ async function main(): Promise<void> {
     );
     console.log(`  collect the capped problem list for publishing: median ${fmt(median(publish))}, max ${fmt(Math.max(...publish))}`);
     console.log(`  baseline: a full re-parse would take ${fmt(full)} (${(full / median(samples)).toFixed(0)}x the incremental path)`);
+    measureHintRequests(model, (i) => lines[i], `the same ${(EDIT_DOC_SIZE / MB).toFixed(0)} MB document`);
   }
 }
 

@@ -6,6 +6,7 @@ import { LogDocuments } from './editor/documents';
 import { registerGzip } from './editor/gzip';
 import { registerEntryDetails } from './editor/entryDetails';
 import { registerHovers } from './editor/hover';
+import { registerEntryHints } from './editor/inlayHints';
 import { LanguageDetector } from './editor/language';
 import { registerNavigation } from './editor/navigation';
 import type { ExplainContext } from './core/explain/explanation';
@@ -13,6 +14,7 @@ import { SniModel } from './core/sni/sniModel';
 import { UnknownWindows } from './core/sni/statusWindow';
 import type { TreeNode } from './core/sni/types';
 import { SniView, type SniTreeProvider } from './editor/sniTree';
+import { registerSniEntries } from './editor/sniEntries';
 import { registerSniTreeCommands } from './editor/sniTreeCommands';
 import { LogStatusBar, type StatusBarState } from './editor/statusBar';
 import { registerSymbols } from './editor/symbols';
@@ -50,10 +52,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     context.subscriptions.push(
       registerHovers(documents, explainContext),
       registerEntryDetails(documents, explainContext),
+      registerEntryHints(documents, config),
       registerGzip(config, notes),
     );
     const sniView = new SniView(documents, sources, config, sniModel);
-    context.subscriptions.push(sniView, registerSniTreeCommands(sniView));
+    context.subscriptions.push(sniView, registerSniTreeCommands(sniView), registerSniEntries(sniModel, documents, config));
     const scans = new DiskScans(sniModel, sources, config, workerPath);
     context.subscriptions.push(scans, registerDiskScanCommands(scans));
     const statusBar = new LogStatusBar(documents, notes);

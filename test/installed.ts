@@ -1,7 +1,8 @@
 // Checks the packaged extension as a user gets it: installs the .vsix (`npm run package`) into a fresh
 // code-server with `--install-extension`, opens samples/ in the workbench without a development path, and
-// checks through the rendered page that a sample log opens in the TLS log language, that its problems
-// reach the Problems panel, that the status bar item counts them and that a hover explains a value.
+// checks through the rendered page that a sample log opens in the TLS log language with a hint at the
+// start of each entry, that its problems reach the Problems panel, that the status bar item counts them
+// and that a hover explains a value.
 //
 //   node out/test/installed.js [path/to/extension.vsix] [--screenshots]
 //
@@ -206,6 +207,9 @@ async function main(): Promise<void> {
   // Centred a few entries further down, the broken entry and the next malformed one are both in view.
   await goTo(page, BROKEN_LINE + 4, 1);
   await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
+  // Each entry starts with its hint: time, outcome, SNI.
+  const hint = await waitForText(page, '.monaco-editor .view-line', /^\d\d:\d\d:\d\d (REVOKED→|UNKNOWN→|no SNI|mismatch)/, 'an entry hint');
+  say(`entry hint: ${hint.slice(0, 60)}…`);
   await page.keyboard.press('Control+Shift+M');
   const rows = await waitForText(page, '.markers-panel .monaco-list-row', /invalid-json/, 'invalid-json in the Problems panel');
   say(`problems panel: ${rows}`);

@@ -142,3 +142,24 @@ export function entryOutcome(entry: TlsEntry, place: OutcomePlace = 'alone'): st
   }
   return place === 'underKind' ? tlsErrorGist(entry) : `TLS error: ${tlsErrorGist(entry)}`;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Compact forms, for a label at the start of a line (the editor's inlay hints)
+
+/** `18:01:44` (UTC), or `--:--:--` without a time: always eight characters, so that hints line up. */
+export function timeOfDay(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS) return '--:--:--';
+  return new Date(ms).toISOString().slice(11, 19);
+}
+
+/**
+ * The outcome in a word or two: `REVOKED→DROP`, `UNKNOWN→PASS`, `no SNI`, `mismatch`, or `TLS error` for a
+ * message AWS does not document. Values are cut short ({@link oneLine}).
+ */
+export function compactOutcome(entry: TlsEntry): string {
+  if (entry.kind === 'revocation') return `${oneLine(entry.status ?? '?', 12)}→${oneLine(entry.action ?? '?', 12)}`;
+  const parsed = parseTlsErrorMessage(entry.errorMessage ?? '', { sni: entry.sni });
+  if (parsed.kind === 'noSni') return 'no SNI';
+  if (parsed.kind === 'certMismatch') return 'mismatch';
+  return 'TLS error';
+}

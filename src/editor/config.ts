@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
+import { HINT_PARTS, type HintPart } from '../core/document/entryHints';
 import { parseSeverityOverrides } from '../core/parse/problems';
 import type { SeverityOverrides } from '../core/parse/types';
 import type { GroupBy, SortOrder } from '../core/sni/types';
@@ -29,6 +30,8 @@ export interface ConfigReader {
   treeDefaultSort(): SortOrder;
   /** The SNI view's first level when the window opens. */
   treeDefaultGroupBy(): GroupBy;
+  /** What the hint at the start of each entry shows, in the hint's own order; none: no hints. */
+  inlayHintParts(resource?: vscode.Uri): HintPart[];
 }
 
 function read<T>(key: string, fallback: T, resource?: vscode.Uri): T {
@@ -41,6 +44,8 @@ function read<T>(key: string, fallback: T, resource?: vscode.Uri): T {
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
   return (allowed as readonly unknown[]).includes(value) ? (value as T) : fallback;
 }
+
+const DEFAULT_HINT_PARTS: readonly HintPart[] = ['time', 'outcome', 'sni'];
 
 /** The reader over VS Code's configuration. */
 export const workspaceConfig: ConfigReader = {
@@ -57,4 +62,9 @@ export const workspaceConfig: ConfigReader = {
   treeFollowCursor: () => read<unknown>(Settings.treeFollowCursor, false) === true,
   treeDefaultSort: () => oneOf(read<unknown>(Settings.treeDefaultSort, 'count'), ['count', 'name', 'latest'] as const, 'count'),
   treeDefaultGroupBy: () => oneOf(read<unknown>(Settings.treeDefaultGroupBy, 'sni'), ['sni', 'source', 'firewall'] as const, 'sni'),
+  inlayHintParts: (resource) => {
+    const value = read<unknown>(Settings.inlayHintsShow, DEFAULT_HINT_PARTS, resource);
+    const parts = Array.isArray(value) ? value : DEFAULT_HINT_PARTS;
+    return HINT_PARTS.filter((p) => parts.includes(p));
+  },
 };

@@ -10,6 +10,8 @@ export const STATUS_BAR_ITEM_ID = 'nfwTlsLogs.summary';
 export const GZIP_SCHEME = 'nfw-tls-gz';
 /** The read-only Markdown documents of the entry details. */
 export const ENTRY_DETAILS_SCHEME = 'nfw-tls-entry';
+/** The read-only documents that hold one SNI's entries gathered from every source. */
+export const SNI_ENTRIES_SCHEME = 'nfw-tls-sni';
 
 export const CustomEditors = {
   gzipLog: 'nfwTlsLogs.gzipLog',
@@ -24,6 +26,7 @@ export const Settings = {
   treeFollowCursor: 'nfwTlsLogs.tree.followCursor',
   treeDefaultSort: 'nfwTlsLogs.tree.defaultSort',
   treeDefaultGroupBy: 'nfwTlsLogs.tree.defaultGroupBy',
+  inlayHintsShow: 'nfwTlsLogs.inlayHints.show',
 } as const;
 
 export const Commands = {
@@ -35,8 +38,16 @@ export const Commands = {
   previousProblem: 'nfwTlsLogs.previousProblem',
   nextRevokedOrUnknown: 'nfwTlsLogs.nextRevokedOrUnknown',
   previousRevokedOrUnknown: 'nfwTlsLogs.previousRevokedOrUnknown',
+  nextRevoked: 'nfwTlsLogs.nextRevoked',
+  previousRevoked: 'nfwTlsLogs.previousRevoked',
+  nextUnknown: 'nfwTlsLogs.nextUnknown',
+  previousUnknown: 'nfwTlsLogs.previousUnknown',
+  nextTlsError: 'nfwTlsLogs.nextTlsError',
+  previousTlsError: 'nfwTlsLogs.previousTlsError',
   goToEntryByTime: 'nfwTlsLogs.goToEntryByTime',
   showEntryDetails: 'nfwTlsLogs.showEntryDetails',
+  openSniEntries: 'nfwTlsLogs.openSniEntries',
+  goToEntrySource: 'nfwTlsLogs.goToEntrySource',
   sniTreeRefresh: 'nfwTlsLogs.sniTree.refresh',
   sniTreeSort: 'nfwTlsLogs.sniTree.sort',
   sniTreeFilterText: 'nfwTlsLogs.sniTree.filterText',

@@ -6,6 +6,7 @@ import {
   findLineInSteps,
   finerWidths,
   hasProblems,
+  isOfKind,
   isRevokedOrUnknown,
   statusColumn,
   timedEntriesInSteps,
@@ -30,7 +31,8 @@ const ENTRIES_READ_PER_STEP = 100;
 
 /**
  * Commands that move the cursor between entries of the active TLS log: to the next or previous line with a
- * problem, to the next or previous revoked or unknown revocation check, and to an entry picked by time.
+ * problem, to the next or previous revoked or unknown revocation check (both, or one of the two), to the next or
+ * previous TLS error, and to an entry picked by time.
  * Each resolves with the 0-based line it moved to (undefined when it did not move). Their work over the
  * whole document runs a step at a time on the documents' slice queue, so a big log does not hold up the
  * extension host.
@@ -55,6 +57,12 @@ export function registerNavigation(documents: LogDocuments): vscode.Disposable {
       Commands.previousRevokedOrUnknown,
       stepper(-1, isRevokedOrUnknown, 'revoked or unknown entry', entryColumn),
     ),
+    vscode.commands.registerCommand(Commands.nextRevoked, stepper(1, isOfKind('revoked'), 'REVOKED entry', entryColumn)),
+    vscode.commands.registerCommand(Commands.previousRevoked, stepper(-1, isOfKind('revoked'), 'REVOKED entry', entryColumn)),
+    vscode.commands.registerCommand(Commands.nextUnknown, stepper(1, isOfKind('unknown'), 'UNKNOWN entry', entryColumn)),
+    vscode.commands.registerCommand(Commands.previousUnknown, stepper(-1, isOfKind('unknown'), 'UNKNOWN entry', entryColumn)),
+    vscode.commands.registerCommand(Commands.nextTlsError, stepper(1, isOfKind('tlsError'), 'TLS error', entryColumn)),
+    vscode.commands.registerCommand(Commands.previousTlsError, stepper(-1, isOfKind('tlsError'), 'TLS error', entryColumn)),
     vscode.commands.registerCommand(Commands.goToEntryByTime, (time?: unknown) => goToEntryByTime(documents, time)),
   );
 }

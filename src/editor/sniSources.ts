@@ -9,6 +9,7 @@ import type { LogDocuments } from './documents';
 import { gzipFileUri } from './gzip';
 import { GZIP_SCHEME } from './ids';
 import type { LogSources } from './sources';
+import { isSniEntriesUri } from './sniEntries';
 
 /** How long after the last keystroke a document's entries are regrouped. */
 const EDIT_DEBOUNCE_MS = 200;
@@ -48,6 +49,8 @@ export class SniSources implements vscode.Disposable {
       // A document being parsed fills its source as the parse goes: the view fills while a big file loads,
       // and the entries are grouped while they are at hand rather than read again from their lines.
       documents.onDidReadEntries(({ document, model: logModel, entries, first }) => {
+        // A document of one SNI's entries shows entries that their own files already bring.
+        if (isSniEntriesUri(document.uri)) return;
         const key = sources.keyOf(document.uri);
         if (first) {
           this.pending.cancel(key);
@@ -58,6 +61,8 @@ export class SniSources implements vscode.Disposable {
         if (this.fed.has(key) && entries.count > 0) this.model.addBatch(key, entries);
       }),
       documents.onDidChangeModel(({ document, model: logModel, kind }) => {
+        // A document of one SNI's entries shows entries that their own files already bring.
+        if (isSniEntriesUri(document.uri)) return;
         const key = sources.keyOf(document.uri);
         this.open.set(key, { document, model: logModel });
         if (kind === 'parsed' && this.fed.delete(key)) return;
@@ -95,6 +100,7 @@ export class SniSources implements vscode.Disposable {
    */
   syncAll(): void {
     for (const { document, model } of this.documents.all()) {
+      if (isSniEntriesUri(document.uri)) continue;
       this.open.set(this.sources.keyOf(document.uri), { document, model });
       this.sync(document, model);
     }

@@ -66,6 +66,48 @@ describe('navigation', () => {
     assert.deepEqual(await run(editor, 'nfwTlsLogs.previousRevokedOrUnknown'), [1, 1]);
   });
 
+  it('steps through REVOKED, UNKNOWN and TLS error entries each on their own', async () => {
+    const at = (i: number): string => new Date(Date.UTC(2024, 6, 2, 18, 0, i)).toISOString();
+    const event = (i: number, kind: object): string =>
+      JSON.stringify({
+        firewall_name: 'fw',
+        availability_zone: 'us-east-1a',
+        event_timestamp: Date.UTC(2024, 6, 2, 18, 0, i) / 1000,
+        event: {
+          timestamp: at(i),
+          src_ip: '10.0.0.1',
+          src_port: 50000,
+          dest_ip: '10.0.0.2',
+          dest_port: 443,
+          sni: `h${i}.example`,
+          ...kind,
+        },
+      });
+    const revoked = (i: number): string => event(i, { revocation_check: { leaf_cert_fpr: 'AB', status: 'REVOKED', action: 'DROP' } });
+    const unknown = (i: number): string => event(i, { revocation_check: { leaf_cert_fpr: 'AB', status: 'UNKNOWN', action: 'PASS' } });
+    const tls = (i: number): string => event(i, { tls_error: { error_message: 'Server name is not found in client hello.' } });
+    // Lines: 0 REVOKED, 1 TLS error, 2 UNKNOWN, 3 TLS error, 4 blank, 5 REVOKED, 6 UNKNOWN.
+    const file = join(makeTempDir('nfw-nav-kinds-'), '111122223333_network-firewall_tls_us-east-1_fw_20240702T1800Z_c0ffee00.log');
+    writeFileSync(file, [revoked(0), tls(1), unknown(2), tls(3), '', revoked(5), unknown(6)].join('\n') + '\n');
+    const editor = await openDocument(file);
+    placeCursor(editor, 0);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.nextRevoked'), [5, 5]);
+    assert.ok(
+      editor.document.lineAt(5).text.slice(editor.selection.active.character).startsWith('REVOKED"'),
+      'the cursor is on the status value',
+    );
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.nextRevoked'), [0, 0]);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.previousRevoked'), [5, 5]);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.nextUnknown'), [6, 6]);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.nextUnknown'), [2, 2]);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.previousUnknown'), [6, 6]);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.nextTlsError'), [1, 1]);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.nextTlsError'), [3, 3]);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.previousTlsError'), [1, 1]);
+    assert.deepEqual(await run(editor, 'nfwTlsLogs.previousTlsError'), [3, 3]);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('goes to the first entry at or after a time', async () => {
     const editor = await openFixture();
     placeCursor(editor, 0);

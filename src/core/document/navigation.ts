@@ -27,6 +27,11 @@ export const isRevokedOrUnknown: LineFilter = (lines, line) => {
   return kind === 'revoked' || kind === 'unknown';
 };
 
+/** A line whose entry is of one group kind: `revoked`, `unknown`, `tlsError`. */
+export function isOfKind(kind: GroupKind): LineFilter {
+  return (lines, line) => lines.kindOf(line) === kind;
+}
+
 /** Where a search landed; `wrapped` when it went past the end (or the start) of the document to get there. */
 export interface LineHit {
   line: number;
