@@ -64,7 +64,7 @@ const builds = [
           entryPoints: [...walk('test', (p) => p.endsWith('.ts')), ...walk('bench', (p) => p.endsWith('.ts'))],
           outdir: 'out',
           outbase: '.',
-          external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron', 'vscode-textmate', 'vscode-oniguruma', 'fast-check'],
+          external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron', 'vscode-textmate', 'vscode-oniguruma', 'fast-check', '@duckdb/node-api'],
         },
       ]),
 ];
