@@ -29,6 +29,21 @@ export interface ConfigReader {
   treeDefaultSort(): SortOrder;
   /** The SNI view's first level when the window opens. */
   treeDefaultGroupBy(): GroupBy;
+  /** Where remote queries go (every value may be empty: the SDK's defaults apply). */
+  remote(): RemoteSettings;
+}
+
+/** The settings of Athena and Logs Insights queries. */
+export interface RemoteSettings {
+  readonly region: string;
+  readonly profile: string;
+  readonly endpoint: string;
+  readonly workgroup: string;
+  readonly outputLocation: string;
+  readonly database: string;
+  readonly table: string;
+  readonly location: string;
+  readonly logGroup: string;
 }
 
 function read<T>(key: string, fallback: T, resource?: vscode.Uri): T {
@@ -55,5 +70,22 @@ export const workspaceConfig: ConfigReader = {
   },
   treeFollowCursor: () => read<unknown>(Settings.treeFollowCursor, false) === true,
   treeDefaultSort: () => oneOf(read<unknown>(Settings.treeDefaultSort, 'count'), ['count', 'name', 'latest'] as const, 'count'),
+  remote: () => {
+    const text = (key: string): string => {
+      const v = read<unknown>(key, '');
+      return typeof v === 'string' ? v.trim() : '';
+    };
+    return {
+      region: text(Settings.awsRegion),
+      profile: text(Settings.awsProfile),
+      endpoint: text(Settings.awsEndpoint),
+      workgroup: text(Settings.athenaWorkgroup),
+      outputLocation: text(Settings.athenaOutputLocation),
+      database: text(Settings.athenaDatabase),
+      table: text(Settings.athenaTable),
+      location: text(Settings.athenaLocation),
+      logGroup: text(Settings.logsInsightsLogGroup),
+    };
+  },
   treeDefaultGroupBy: () => oneOf(read<unknown>(Settings.treeDefaultGroupBy, 'sni'), ['sni', 'source', 'firewall'] as const, 'sni'),
 };

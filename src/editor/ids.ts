@@ -8,6 +8,8 @@ export const DIAGNOSTIC_SOURCE = 'nfw-tls-logs';
 export const STATUS_BAR_ITEM_ID = 'nfwTlsLogs.summary';
 /** The read-only file system that shows a `.log.gz` file's decompressed text. */
 export const GZIP_SCHEME = 'nfw-tls-gz';
+/** The read-only documents that show entries fetched by a remote query. */
+export const REMOTE_SCHEME = 'nfw-tls-remote';
 
 export const CustomEditors = {
   gzipLog: 'nfwTlsLogs.gzipLog',
@@ -22,6 +24,15 @@ export const Settings = {
   treeFollowCursor: 'nfwTlsLogs.tree.followCursor',
   treeDefaultSort: 'nfwTlsLogs.tree.defaultSort',
   treeDefaultGroupBy: 'nfwTlsLogs.tree.defaultGroupBy',
+  awsRegion: 'nfwTlsLogs.aws.region',
+  awsProfile: 'nfwTlsLogs.aws.profile',
+  awsEndpoint: 'nfwTlsLogs.aws.endpoint',
+  athenaWorkgroup: 'nfwTlsLogs.athena.workgroup',
+  athenaOutputLocation: 'nfwTlsLogs.athena.outputLocation',
+  athenaDatabase: 'nfwTlsLogs.athena.database',
+  athenaTable: 'nfwTlsLogs.athena.table',
+  athenaLocation: 'nfwTlsLogs.athena.location',
+  logsInsightsLogGroup: 'nfwTlsLogs.logsInsights.logGroup',
 } as const;
 
 export const Commands = {
@@ -48,6 +59,11 @@ export const Commands = {
   sniTreeRevealCurrentEntry: 'nfwTlsLogs.sniTree.revealCurrentEntry',
   sniTreeExportCsv: 'nfwTlsLogs.sniTree.exportCsv',
   sniTreeExportMarkdown: 'nfwTlsLogs.sniTree.exportMarkdown',
+  copyAthenaDdl: 'nfwTlsLogs.copyAthenaDdl',
+  queryAthena: 'nfwTlsLogs.queryAthena',
+  queryLogsInsights: 'nfwTlsLogs.queryLogsInsights',
+  fetchRemoteEntries: 'nfwTlsLogs.remote.fetchEntries',
+  clearRemoteResults: 'nfwTlsLogs.remote.clear',
 } as const;
 
 /** Activity-bar containers (their ids may not contain dots). */
@@ -57,6 +73,7 @@ export const ViewContainers = {
 
 export const Views = {
   sniTree: 'nfwTlsLogs.sniTree',
+  remote: 'nfwTlsLogs.remote',
 } as const;
 
 /** Context keys set with `setContext` and read by `when` clauses in package.json. */
