@@ -55,6 +55,8 @@ const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: { worker: 'src/worker/scan.ts' }, outdir: 'dist' },
+  // The AWS SDK clients, loaded by the extension only when the first remote query runs.
+  { ...common, entryPoints: { remote: 'src/remote/awsQueries.ts' }, outdir: 'dist' },
   ...(release
     ? []
     : [
@@ -64,7 +66,18 @@ const builds = [
           entryPoints: [...walk('test', (p) => p.endsWith('.ts')), ...walk('bench', (p) => p.endsWith('.ts'))],
           outdir: 'out',
           outbase: '.',
-          external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron', 'vscode-textmate', 'vscode-oniguruma', 'fast-check'],
+          external: [
+            'vscode',
+            'mocha',
+            'playwright-core',
+            '@vscode/test-electron',
+            'vscode-textmate',
+            'vscode-oniguruma',
+            'fast-check',
+            '@duckdb/node-api',
+            '@aws-sdk/client-athena',
+            '@aws-sdk/client-cloudwatch-logs',
+          ],
         },
       ]),
 ];

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { scanFiles } from './core/threads/scanPool';
 import { formatBytes } from './core/text';
 import type { SeverityCounts } from './core/parse/types';
+import { runQuery } from './cliQuery';
 import {
   checkFile,
   collectLogFiles,
@@ -13,6 +14,7 @@ import {
 } from './core/report/report';
 
 const USAGE = `Usage: nfw-tls-logs check [--json] [--max-decompressed <MB>] <file-or-directory>...
+       nfw-tls-logs query athena-ddl|athena|logs-insights <options>   (nfw-tls-logs query --help)
 
 Checks AWS Network Firewall TLS log files (.log, .ndjson, .jsonl, and the same gzip-compressed as .gz).
 Directories are walked for log files; the firewall's alert and flow logs in them are skipped.
@@ -137,6 +139,12 @@ class OrderedOutput {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'query')
+    return runQuery(
+      argv.slice(1),
+      (text) => process.stdout.write(text),
+      (text) => process.stderr.write(text),
+    );
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     return 0;

@@ -20,6 +20,7 @@ import { LogStatusBar, type StatusBarState } from './editor/statusBar';
 import { registerSymbols } from './editor/symbols';
 import { FileNotes } from './editor/fileNotes';
 import { LogSources } from './editor/sources';
+import { RemoteQueries } from './editor/remoteQueries';
 
 /** What `activate` returns to other extensions and the integration tests. */
 export interface ExtensionApi {
@@ -27,6 +28,8 @@ export interface ExtensionApi {
   readonly sniTree: SniTreeProvider;
   readonly sniTreeView: vscode.TreeView<TreeNode>;
   readonly statusBar: StatusBarState;
+  /** The Remote Queries view: Athena and Logs Insights results. */
+  readonly remoteQueries: RemoteQueries;
   /** How long `activate` took, in milliseconds. */
   readonly activationMs: number;
 }
@@ -61,7 +64,16 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     context.subscriptions.push(scans, registerDiskScanCommands(scans));
     const statusBar = new LogStatusBar(documents, notes);
     context.subscriptions.push(statusBar, registerNavigation(documents), registerSymbols(documents));
-    return { sniModel, sniTree: sniView.provider, sniTreeView: sniView.treeView, statusBar, activationMs: performance.now() - started };
+    const remoteQueries = new RemoteQueries(config, context.asAbsolutePath('dist/remote.js'));
+    context.subscriptions.push(remoteQueries);
+    return {
+      sniModel,
+      sniTree: sniView.provider,
+      sniTreeView: sniView.treeView,
+      statusBar,
+      remoteQueries,
+      activationMs: performance.now() - started,
+    };
   } catch (err) {
     void vscode.window.showErrorMessage(
       `AWS Network Firewall TLS Logs could not start: ${err instanceof Error ? err.message : String(err)}`,

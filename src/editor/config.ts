@@ -32,6 +32,21 @@ export interface ConfigReader {
   treeDefaultGroupBy(): GroupBy;
   /** What the hint at the start of each entry shows, in the hint's own order; none: no hints. */
   inlayHintParts(resource?: vscode.Uri): HintPart[];
+  /** Where remote queries go (every value may be empty: the SDK's defaults apply). */
+  remote(): RemoteSettings;
+}
+
+/** The settings of Athena and Logs Insights queries. */
+export interface RemoteSettings {
+  readonly region: string;
+  readonly profile: string;
+  readonly endpoint: string;
+  readonly workgroup: string;
+  readonly outputLocation: string;
+  readonly database: string;
+  readonly table: string;
+  readonly location: string;
+  readonly logGroup: string;
 }
 
 function read<T>(key: string, fallback: T, resource?: vscode.Uri): T {
@@ -61,6 +76,23 @@ export const workspaceConfig: ConfigReader = {
   },
   treeFollowCursor: () => read<unknown>(Settings.treeFollowCursor, false) === true,
   treeDefaultSort: () => oneOf(read<unknown>(Settings.treeDefaultSort, 'count'), ['count', 'name', 'latest'] as const, 'count'),
+  remote: () => {
+    const text = (key: string): string => {
+      const v = read<unknown>(key, '');
+      return typeof v === 'string' ? v.trim() : '';
+    };
+    return {
+      region: text(Settings.awsRegion),
+      profile: text(Settings.awsProfile),
+      endpoint: text(Settings.awsEndpoint),
+      workgroup: text(Settings.athenaWorkgroup),
+      outputLocation: text(Settings.athenaOutputLocation),
+      database: text(Settings.athenaDatabase),
+      table: text(Settings.athenaTable),
+      location: text(Settings.athenaLocation),
+      logGroup: text(Settings.logsInsightsLogGroup),
+    };
+  },
   treeDefaultGroupBy: () => oneOf(read<unknown>(Settings.treeDefaultGroupBy, 'sni'), ['sni', 'source', 'firewall'] as const, 'sni'),
   inlayHintParts: (resource) => {
     const value = read<unknown>(Settings.inlayHintsShow, DEFAULT_HINT_PARTS, resource);

@@ -12,6 +12,8 @@ export const GZIP_SCHEME = 'nfw-tls-gz';
 export const ENTRY_DETAILS_SCHEME = 'nfw-tls-entry';
 /** The read-only documents that hold one SNI's entries gathered from every source. */
 export const SNI_ENTRIES_SCHEME = 'nfw-tls-sni';
+/** The read-only documents that show entries fetched by a remote query. */
+export const REMOTE_SCHEME = 'nfw-tls-remote';
 
 export const CustomEditors = {
   gzipLog: 'nfwTlsLogs.gzipLog',
@@ -27,6 +29,15 @@ export const Settings = {
   treeDefaultSort: 'nfwTlsLogs.tree.defaultSort',
   treeDefaultGroupBy: 'nfwTlsLogs.tree.defaultGroupBy',
   inlayHintsShow: 'nfwTlsLogs.inlayHints.show',
+  awsRegion: 'nfwTlsLogs.aws.region',
+  awsProfile: 'nfwTlsLogs.aws.profile',
+  awsEndpoint: 'nfwTlsLogs.aws.endpoint',
+  athenaWorkgroup: 'nfwTlsLogs.athena.workgroup',
+  athenaOutputLocation: 'nfwTlsLogs.athena.outputLocation',
+  athenaDatabase: 'nfwTlsLogs.athena.database',
+  athenaTable: 'nfwTlsLogs.athena.table',
+  athenaLocation: 'nfwTlsLogs.athena.location',
+  logsInsightsLogGroup: 'nfwTlsLogs.logsInsights.logGroup',
 } as const;
 
 export const Commands = {
@@ -62,6 +73,11 @@ export const Commands = {
   sniTreeRevealCurrentEntry: 'nfwTlsLogs.sniTree.revealCurrentEntry',
   sniTreeExportCsv: 'nfwTlsLogs.sniTree.exportCsv',
   sniTreeExportMarkdown: 'nfwTlsLogs.sniTree.exportMarkdown',
+  copyAthenaDdl: 'nfwTlsLogs.copyAthenaDdl',
+  queryAthena: 'nfwTlsLogs.queryAthena',
+  queryLogsInsights: 'nfwTlsLogs.queryLogsInsights',
+  fetchRemoteEntries: 'nfwTlsLogs.remote.fetchEntries',
+  clearRemoteResults: 'nfwTlsLogs.remote.clear',
 } as const;
 
 /** Activity-bar containers (their ids may not contain dots). */
@@ -71,6 +87,7 @@ export const ViewContainers = {
 
 export const Views = {
   sniTree: 'nfwTlsLogs.sniTree',
+  remote: 'nfwTlsLogs.remote',
 } as const;
 
 /** Context keys set with `setContext` and read by `when` clauses in package.json. */

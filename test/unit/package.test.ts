@@ -16,6 +16,7 @@ const ALWAYS = [
   'README.md',
   'dist/cli.js',
   'dist/extension.js',
+  'dist/remote.js',
   'dist/worker.js',
   'language-configuration.json',
   'package.json',
@@ -34,7 +35,7 @@ function packagedFiles(): string[] {
 
 describe('the .vsix file list', () => {
   it('holds the bundles, grammar, manifest, docs and the images the manifest and README use, and nothing else', () => {
-    for (const f of ['dist/extension.js', 'dist/worker.js', 'dist/cli.js'])
+    for (const f of ['dist/extension.js', 'dist/worker.js', 'dist/cli.js', 'dist/remote.js'])
       assert.ok(existsSync(join(root, f)), `${f} is missing: build first`);
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
       icon?: string;
