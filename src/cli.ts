@@ -1,5 +1,7 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scanFiles } from './core/threads/scanPool';
+import { SPLIT_MIN_BYTES } from './core/threads/splitFile';
 import { formatBytes } from './core/text';
 import type { SeverityCounts } from './core/parse/types';
 import {
@@ -136,6 +138,12 @@ class OrderedOutput {
   }
 }
 
+/** Whether a single file is worth the worker threads: big enough to be read in parts on every core. */
+async function isBig(path: string | undefined): Promise<boolean> {
+  if (path === undefined) return false;
+  return ((await stat(path).catch(() => undefined))?.size ?? 0) >= SPLIT_MIN_BYTES;
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
@@ -148,9 +156,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const { files, unreadable, skipped } = await collectLogFiles(args.paths);
   const out = new OrderedOutput(args.json, (text) => process.stdout.write(text));
-  if (files.length > 1) {
-    // Several files: check them on worker threads, one file per core at a time; each report is written
-    // out (in the order of the input) and dropped as it comes.
+  if (files.length > 1 || (await isBig(files[0]))) {
+    // Several files, or one big enough to be split: check them on worker threads, one file or part of a
+    // big file per core at a time; each report is written out (in the order of the input) and dropped as it comes.
     const result = await scanFiles(files, {
       workerPath: join(__dirname, 'worker.js'),
       mode: 'summary',
