@@ -293,15 +293,17 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
       schedule();
     };
     // Compared at the end of the file: bytes that were there at open and could not be read were cut off.
+    // A part of a file was planned when the file had its bytes: fewer of them is a cut too.
     const shrunk = (): string | undefined => {
       const range = options.range;
-      const expected = range ? (sizeAtOpen < 0 ? range.end : Math.min(sizeAtOpen, range.end)) - range.start : sizeAtOpen;
-      const had = range ? range.start + summary.bytesRead : summary.bytesRead;
-      return expected > summary.bytesRead
-        ? `the file was cut short while it was read: it had ${range ? range.end : sizeAtOpen} bytes when opened but only ${had} could be read`
+      if (range)
+        return range.end - range.start > summary.bytesRead
+          ? `the file was cut short while it was read: it had at least ${range.end} bytes when it was split into parts but only ${range.start + summary.bytesRead} could be read`
+          : undefined;
+      return sizeAtOpen > summary.bytesRead
+        ? `the file was cut short while it was read: it had ${sizeAtOpen} bytes when opened but only ${summary.bytesRead} could be read`
         : undefined;
     };
-
     const start = (fd: number): void => {
       const range = options.range;
       const stream = createReadStream('', {
