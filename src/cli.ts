@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scanFiles } from './core/threads/scanPool';
+import { splittable } from './core/read/byteRanges';
 import { SPLIT_MIN_BYTES } from './core/threads/splitFile';
 import { formatBytes } from './core/text';
 import type { SeverityCounts } from './core/parse/types';
@@ -138,10 +139,11 @@ class OrderedOutput {
   }
 }
 
-/** Whether a single file is worth the worker threads: big enough to be read in parts on every core. */
+/** Whether a single file is worth the worker threads: a plain log big enough to be read in parts on every core. */
 async function isBig(path: string | undefined): Promise<boolean> {
   if (path === undefined) return false;
-  return ((await stat(path).catch(() => undefined))?.size ?? 0) >= SPLIT_MIN_BYTES;
+  const size = (await stat(path).catch(() => undefined))?.size ?? 0;
+  return size >= SPLIT_MIN_BYTES && (await splittable(path).catch(() => false));
 }
 
 async function main(argv: string[]): Promise<number> {
