@@ -212,6 +212,13 @@ async function singleFile(path: string, gzip: boolean, textBytes: number): Promi
     })),
   ];
   if (gzip) variants.push({ name: 'inflate only (no lines)', run: () => inflateOnly(path) });
+  // A control for what the cores give at all in this run: the file twice, whole, one per worker, per file.
+  // With two free cores this takes about the time of one file on one worker; on a machine busy with other
+  // work it shows how much parallel work can gain.
+  const twice = async (): Promise<void> => {
+    await scanFiles([path, path], { workerPath: WORKER, threads: 2, mode: 'summary', splitBytes: Number.POSITIVE_INFINITY });
+  };
+  variants.push({ name: 'control: file twice on 2 workers', run: twice });
   const times = variants.map(() => [] as number[]);
   for (let i = 0; i < ROUNDS; i++) for (const [v, variant] of variants.entries()) times[v].push(await time(variant.run));
   const medians = times.map(median);
@@ -226,6 +233,11 @@ async function singleFile(path: string, gzip: boolean, textBytes: number): Promi
       `  ${variant.name.padEnd(32)} median ${fmt(m).padStart(9)}  ${(textBytes / MB / (m / 1000)).toFixed(0).padStart(5)} MB/s  ` +
         `${(m / jq).toFixed(2)}x jq  ${(m / base).toFixed(2)}x baseline  ${(m / today).toFixed(2)}x today${peak}   runs ${times[v].map(fmt).join(', ')}`,
     );
+  }
+  const one = variants.findIndex((v) => v.memory === 'pool-1');
+  if (one >= 0) {
+    const free = (2 * medians[one]) / medians[medians.length - 1];
+    console.log(`  cores this run could use (two files on 2 workers against one on 1): ${free.toFixed(2)} of 2`);
   }
 }
 
