@@ -60,7 +60,7 @@ export interface ScanOptions extends Omit<WorkerScanOptions, 'mode'> {
    * thread reads every file whole.
    */
   splitBytes?: number;
-  /** The size of the parts of a split file (default {@link PART_BYTES}). */
+  /** The size of the parts of a split file (default: one part per thread, at least {@link PART_BYTES}). */
   partBytes?: number;
   /**
    * The most memory a worker's heap may hold, in MB (default {@link DEFAULT_WORKER_HEAP_MB}). A file that
@@ -131,7 +131,8 @@ export async function scanFiles(files: readonly string[], options: ScanOptions):
   // One thread gains nothing from parts; the planning reads a little around each cut point.
   const tasks = await planTasks(files, {
     splitBytes: wanted > 1 ? (options.splitBytes ?? SPLIT_MIN_BYTES) : Number.POSITIVE_INFINITY,
-    partBytes: options.partBytes ?? PART_BYTES,
+    threads: wanted,
+    partBytes: options.partBytes,
     sizes: options.sizes,
   });
   return runTasks(files, tasks, Math.min(wanted, tasks.length), options);

@@ -18,11 +18,16 @@ const MiB = 1024 * 1024;
 export const SPLIT_MIN_BYTES = 16 * MiB;
 
 /**
- * The size of a part: a few per core for a 100 MB log, so that a core that finishes early takes another
- * part instead of waiting for the slowest; big enough that the per-part cost (a message, a read stream,
- * the part's own SNI counts) does not show.
+ * The smallest part. A file is cut into one part per worker (a 100 MB log on 2 workers: two of 50 MB), not
+ * into many small ones: every part costs its own per-SNI counts, sorted and sent back and summed, and on 2
+ * cores parts of 8 MB took some 10 % more CPU time in all than parts of 50 MB (bench/run.ts, --only single).
  */
 export const PART_BYTES = 8 * MiB;
+
+/** The part size for a file of `size` bytes on `threads` workers: one part each, none under {@link PART_BYTES}. */
+export function partSize(size: number, threads: number): number {
+  return Math.max(PART_BYTES, Math.ceil(size / Math.max(1, threads)));
+}
 
 /** One unit of work for a worker: a whole file, or part `part` of a split file (`range` set). */
 export interface ScanTask {
@@ -33,12 +38,12 @@ export interface ScanTask {
 
 /**
  * The tasks for `files`: each file whole, except plain UTF-8 files of at least `splitBytes`, which are cut
- * at line ends into parts of about `partBytes`. A file that cannot be looked at here is left whole, for the
+ * at line ends into parts of about `partBytes` (default: one part per thread, see {@link partSize}). A file that cannot be looked at here is left whole, for the
  * worker to report. `sizes`, when given, saves a `stat` of each file.
  */
 export async function planTasks(
   files: readonly string[],
-  options: { splitBytes: number; partBytes: number; sizes?: readonly number[] },
+  options: { splitBytes: number; threads: number; partBytes?: number; sizes?: readonly number[] },
 ): Promise<ScanTask[]> {
   const plans = await Promise.all(
     files.map(async (path, file): Promise<ScanTask[]> => {
@@ -47,7 +52,7 @@ export async function planTasks(
       try {
         const size = options.sizes?.[file] ?? (await stat(path)).size;
         if (size < options.splitBytes || !(await splittable(path))) return whole;
-        const ranges = await lineAlignedRanges(path, size, options.partBytes);
+        const ranges = await lineAlignedRanges(path, size, options.partBytes ?? partSize(size, options.threads));
         return ranges.length < 2 ? whole : ranges.map((range, part) => ({ file, part, range }));
       } catch {
         return whole;
