@@ -3,11 +3,15 @@
  * files. Generates its inputs under bench/data/ (ignored by git) with the project's generator, runs baseline
  * and engine alternately, and prints medians and ratios.
  *
- *   node out/bench/run.js [--quick] [--rounds N] [--only plain,gzip,folder,folder-editor,edit]
+ *   node out/bench/run.js [--quick] [--rounds N] [--threads 1,2,4] [--only plain,gzip,single,folder,folder-editor,edit]
  *   (edit: a one-line edit and the entry hints of a screen, on a 40 MB document)
- *   (folder-editor: only the editor's folder scan, not the command line's)
+ *   (folder-editor: only the editor's folder scan, not the command line's; single: one big file on the
+ *   worker pool, plain and .log.gz, against jq and the one-thread check, for each pool size of --threads,
+ *   default 1, 2 and all cores)
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { setFlagsFromString } from 'node:v8';
@@ -26,6 +30,10 @@ const roundsArg = args.indexOf('--rounds');
 const ROUNDS = roundsArg >= 0 ? Number(args[roundsArg + 1]) : quick ? 3 : 5;
 const onlyArg = args.indexOf('--only');
 const ONLY = onlyArg >= 0 ? new Set(args[onlyArg + 1].split(',')) : undefined;
+const threadsArg = args.indexOf('--threads');
+const CORES = availableParallelism();
+/** Pool sizes for the single-file figures: 1, 2 and all cores unless given. */
+const THREADS = [...new Set(threadsArg >= 0 ? args[threadsArg + 1].split(',').map(Number) : [1, 2, CORES])];
 const MB = 1024 * 1024;
 const DATA = resolve('bench', 'data');
 const WORKER = resolve('dist', 'worker.js');
@@ -152,7 +160,95 @@ function listFiles(dir: string): string[] {
   return out.sort();
 }
 
+/** jq counting SNIs, the shell one-liner people reach for: `jq -R 'fromjson? | .event.sni' | sort | uniq -c`. */
+function jqSniCount(path: string, gzip: boolean): Promise<void> {
+  const input = gzip ? `zcat '${path}' | jq` : `jq`;
+  const file = gzip ? '' : ` '${path}'`;
+  return new Promise((done, fail) => {
+    const child = spawn('sh', ['-c', `${input} -R 'fromjson? | .event.sni'${file} | sort | uniq -c > /dev/null`], { stdio: 'ignore' });
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`jq exited with ${code}`))));
+  });
+}
+
+/** Inflating alone, nothing else: the part of a .log.gz check that cannot be split. */
+function inflateOnly(path: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+    createReadStream(path, { highWaterMark: MB }).on('error', fail).pipe(gunzip);
+    gunzip.on('data', () => undefined);
+    gunzip.on('end', done);
+    gunzip.on('error', fail);
+  });
+}
+
+/** One single-file variant, run in a child process of its own: `--memory-child today|pool-N <path>`. */
+async function memoryChild(variant: string, path: string): Promise<void> {
+  if (variant === 'today') await checkFile(path);
+  else await scanFiles([path], { workerPath: WORKER, threads: Number(variant.slice('pool-'.length)), mode: 'summary' });
+  // The kernel's high-water mark of the process, worker threads included, in kB.
+  process.stdout.write(`${process.resourceUsage().maxRSS}\n`);
+}
+
+/** Peak resident memory of a variant run alone in a fresh process. */
+function peakOf(variant: string, path: string): number {
+  const run = spawnSync(process.execPath, [__filename, '--memory-child', variant, path], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`memory child ${variant}: ${run.stderr}`);
+  return (Number(run.stdout.trim()) * 1024) / MB;
+}
+
+/**
+ * One big file, checked as today (one thread, checkFile) and on the worker pool with each pool size of
+ * THREADS (a plain file is split across the workers), against split + JSON.parse on one thread and jq's SNI
+ * count, all in rotation on the same file; then each variant's peak memory in a process of its own.
+ */
+async function singleFile(path: string, gzip: boolean, textBytes: number): Promise<void> {
+  const variants: Array<{ name: string; run: () => Promise<unknown>; memory?: string }> = [
+    { name: gzip ? 'gunzip + split + JSON.parse' : 'split + JSON.parse', run: () => baseline(path, gzip) },
+    { name: `jq SNI count${gzip ? ' (zcat | jq)' : ''}`, run: () => jqSniCount(path, gzip) },
+    { name: 'check today (one thread)', run: () => checkFile(path), memory: 'today' },
+    ...THREADS.map((threads) => ({
+      name: `check on ${threads} worker${threads > 1 ? 's' : ''}${threads === CORES ? ' (all cores)' : ''}`,
+      run: () => scanFiles([path], { workerPath: WORKER, threads, mode: 'summary' }),
+      memory: `pool-${threads}`,
+    })),
+  ];
+  if (gzip) variants.push({ name: 'inflate only (no lines)', run: () => inflateOnly(path) });
+  // A control for what the cores give at all in this run: the file twice, whole, one per worker, per file.
+  // With two free cores this takes about the time of one file on one worker; on a machine busy with other
+  // work it shows how much parallel work can gain.
+  const twice = async (): Promise<void> => {
+    await scanFiles([path, path], { workerPath: WORKER, threads: 2, mode: 'summary', splitBytes: Number.POSITIVE_INFINITY });
+  };
+  variants.push({ name: 'control: file twice on 2 workers', run: twice });
+  const times = variants.map(() => [] as number[]);
+  for (let i = 0; i < ROUNDS; i++) for (const [v, variant] of variants.entries()) times[v].push(await time(variant.run));
+  const medians = times.map(median);
+  const [base, jq, today] = medians;
+  console.log(
+    `One ${(textBytes / MB).toFixed(0)} MB log${gzip ? ` as .log.gz (${(statSync(path).size / MB).toFixed(1)} MB)` : ''} on the worker pool; this machine has ${CORES} cores, so "all cores" is ${CORES}`,
+  );
+  for (const [v, variant] of variants.entries()) {
+    const m = medians[v];
+    const peak = variant.memory ? `  peak RSS ${peakOf(variant.memory, path).toFixed(0)} MB` : '';
+    console.log(
+      `  ${variant.name.padEnd(32)} median ${fmt(m).padStart(9)}  ${(textBytes / MB / (m / 1000)).toFixed(0).padStart(5)} MB/s  ` +
+        `${(m / jq).toFixed(2)}x jq  ${(m / base).toFixed(2)}x baseline  ${(m / today).toFixed(2)}x today${peak}   runs ${times[v].map(fmt).join(', ')}`,
+    );
+  }
+  const one = variants.findIndex((v) => v.memory === 'pool-1');
+  if (one >= 0) {
+    const free = (2 * medians[one]) / medians[medians.length - 1];
+    console.log(`  cores this run could use (two files on 2 workers against one on 1): ${free.toFixed(2)} of 2`);
+  }
+}
+
 async function main(): Promise<void> {
+  const child = args.indexOf('--memory-child');
+  if (child >= 0) {
+    await memoryChild(args[child + 1], args[child + 2]);
+    return;
+  }
   mkdirSync(DATA, { recursive: true });
   console.log(
     `nfw-tls-logs benchmark: node ${process.version}, ${ROUNDS} rounds, medians; baseline and engine alternate on the same file\n`,
@@ -204,6 +300,14 @@ async function main(): Promise<void> {
       () => checkFile(gz),
       textBytes,
     );
+    console.log('');
+  }
+
+  if (!ONLY || ONLY.has('single')) {
+    const plain = await ensureLog(`plain-${PLAIN_SIZE / MB}MB.log`, PLAIN_SIZE, false);
+    await singleFile(plain, false, statSync(plain).size);
+    const gz = await ensureLog(`plain-${PLAIN_SIZE / MB}MB.log.gz`, PLAIN_SIZE, true);
+    await singleFile(gz, true, PLAIN_SIZE);
     console.log('');
   }
 

@@ -1,5 +1,8 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scanFiles } from './core/threads/scanPool';
+import { splittable } from './core/read/byteRanges';
+import { SPLIT_MIN_BYTES } from './core/threads/splitFile';
 import { formatBytes } from './core/text';
 import type { SeverityCounts } from './core/parse/types';
 import { runQuery } from './cliQuery';
@@ -138,6 +141,13 @@ class OrderedOutput {
   }
 }
 
+/** Whether a single file is worth the worker threads: a plain log big enough to be read in parts on every core. */
+async function isBig(path: string | undefined): Promise<boolean> {
+  if (path === undefined) return false;
+  const size = (await stat(path).catch(() => undefined))?.size ?? 0;
+  return size >= SPLIT_MIN_BYTES && (await splittable(path).catch(() => false));
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'query')
     return runQuery(
@@ -156,9 +166,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const { files, unreadable, skipped } = await collectLogFiles(args.paths);
   const out = new OrderedOutput(args.json, (text) => process.stdout.write(text));
-  if (files.length > 1) {
-    // Several files: check them on worker threads, one file per core at a time; each report is written
-    // out (in the order of the input) and dropped as it comes.
+  if (files.length > 1 || (await isBig(files[0]))) {
+    // Several files, or one big enough to be split: check them on worker threads, one file or part of a
+    // big file per core at a time; each report is written out (in the order of the input) and dropped as it comes.
     const result = await scanFiles(files, {
       workerPath: join(__dirname, 'worker.js'),
       mode: 'summary',

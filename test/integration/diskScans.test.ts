@@ -4,7 +4,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { writeLog, writeS3Tree } from '../../bench/generate';
 import { collectLogFiles, checkFile } from '../../src/core/report/report';
-import type { SniModel } from '../../src/core/sni/sniModel';
+import { SniModel } from '../../src/core/sni/sniModel';
+import { scanFiles } from '../../src/core/threads/scanPool';
+import { SPLIT_MIN_BYTES } from '../../src/core/threads/splitFile';
 import { closeAllEditors, describeStalls, EXTENSION_ID, maxOnCpu, makeTempDir, waitFor, waitForDiagnostics, watchEventLoop } from './util';
 
 interface Api {
@@ -92,6 +94,37 @@ describe('files on disk: folders and files past the 50 MB limit', function () {
     );
     histogram.disable();
     const stalls = watch.stop();
+
+    // The file is past the size that is split: the workers read it in parts, and the model holds what one
+    // pass over the file puts in it (the same scan with splitting off), and the counts of the command line.
+    assert.ok(expected.read.textBytes >= 2 * SPLIT_MIN_BYTES);
+    const key = uri.toString();
+    const reference = new SniModel();
+    const workerPath = join(vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? '', 'dist', 'worker.js');
+    const onePass = await scanFiles([big], {
+      workerPath,
+      mode: 'entries',
+      maxProblems: 1000,
+      splitBytes: Number.POSITIVE_INFINITY,
+      onEntries: (_index, _path, batch) => reference.addBatch(key, batch),
+    });
+    assert.equal(onePass[0].entries, expected.entries);
+    const scope = { by: 'source' as const, source: key };
+    const all = { scope };
+    assert.deepEqual(model.groups(all), reference.groups(all));
+    const rows = (
+      list: readonly { sni: string | null; entries: number; tlsErrors: number; revoked: number; unknown: number }[],
+    ): string[] => list.map((r) => JSON.stringify([r.sni, r.entries, r.tlsErrors, r.revoked, r.unknown])).sort();
+    assert.deepEqual(rows(model.groups(all)), rows(expected.snis));
+    for (const g of reference.groups(all).slice(0, 5)) {
+      assert.deepEqual(model.details(g.sni, scope), reference.details(g.sni, scope), `details of ${String(g.sni)}`);
+      for (const order of ['time', 'line'] as const)
+        assert.deepEqual(
+          model.entriesOf(g.sni, g.worst, 0, 200, { order, scope }),
+          reference.entriesOf(g.sni, g.worst, 0, 200, { order, scope }),
+          `entries of ${String(g.sni)} by ${order}`,
+        );
+    }
     const maxMs = histogram.max / 1e6;
     console.log(
       `  ${expected.entries} entries scanned in ${((performance.now() - started) / 1000).toFixed(1)} s; event loop delay max ${maxMs.toFixed(1)} ms, ` +

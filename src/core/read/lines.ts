@@ -14,6 +14,19 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Called after each chunk with the compressed bytes read so far, for progress. */
   onProgress?: (bytesRead: number) => void;
+  /**
+   * Read only these bytes of a plain UTF-8 file (`end` exclusive), one part of a file split across
+   * threads ({@link ByteRange}). Line numbers then count from the part's first line. A part that does not
+   * start at byte 0 has no byte order mark and no encoding to recognise: its bytes are UTF-8 text as they
+   * are. Gzip is never recognised in a part.
+   */
+  range?: ByteRange;
+}
+
+/** Bytes `start` (inclusive) to `end` (exclusive) of a file. */
+export interface ByteRange {
+  start: number;
+  end: number;
 }
 
 /** What a read saw besides the lines: sizes, encoding, and anything that stopped it early. */
@@ -150,10 +163,12 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
 
   return new Promise<ReadSummary>((resolve, reject) => {
     let file: ReadStream | undefined;
-    let decoder: StringDecoder | undefined;
+    // A part that starts past byte 0 is UTF-8 from its first byte: a byte order mark is only one at the file's start.
+    let decoder: StringDecoder | undefined = (options.range?.start ?? 0) > 0 ? new StringDecoder('utf8') : undefined;
     let gunzip: GzipDecoder | undefined;
     let settled = false;
-    let first = true;
+    // A part of a file is plain text: its first bytes are not looked at for gzip.
+    let first = options.range === undefined;
     // The file's size when it was opened (regular files only), to notice a file cut short while it is read.
     let sizeAtOpen = -1;
     // Set when the file was read to its end.
@@ -220,22 +235,11 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
           head = bytes;
           return;
         }
-        // A UTF-16 file (saved by some Windows tools) is decoded as such instead of as garbage.
-        if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) summary.encoding = 'utf16le';
-        else if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) summary.encoding = 'utf16be';
-        else {
-          const guess = utf16WithoutBom(bytes);
-          if (guess) {
-            summary.encoding = guess;
-            summary.encodingGuessed = true;
-          }
-        }
+        const sniffed = sniffEncoding(bytes);
+        summary.encoding = sniffed.encoding;
+        if (sniffed.guessed) summary.encodingGuessed = true;
         decoder = new StringDecoder(summary.encoding === 'utf8' ? 'utf8' : 'utf16le');
-        if (summary.encoding !== 'utf8') {
-          if (!summary.encodingGuessed) bytes = bytes.subarray(2);
-        }
-        // A UTF-8 byte order mark is not text either; dropping it keeps columns on the first line the editor's.
-        else if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+        bytes = bytes.subarray(sniffed.bomLength);
       }
       summary.textBytes += bytes.length;
       if (summary.encoding === 'utf16be') {
@@ -289,13 +293,24 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
       schedule();
     };
     // Compared at the end of the file: bytes that were there at open and could not be read were cut off.
-    const shrunk = (): string | undefined =>
-      sizeAtOpen > summary.bytesRead
+    // A part of a file was planned when the file had its bytes: fewer of them is a cut too.
+    const shrunk = (): string | undefined => {
+      const range = options.range;
+      if (range)
+        return range.end - range.start > summary.bytesRead
+          ? `the file was cut short while it was read: it had at least ${range.end} bytes when it was split into parts but only ${range.start + summary.bytesRead} could be read`
+          : undefined;
+      return sizeAtOpen > summary.bytesRead
         ? `the file was cut short while it was read: it had ${sizeAtOpen} bytes when opened but only ${summary.bytesRead} could be read`
         : undefined;
-
+    };
     const start = (fd: number): void => {
-      const stream = createReadStream('', { fd, highWaterMark: options.chunkSize ?? 1024 * 1024 });
+      const range = options.range;
+      const stream = createReadStream('', {
+        fd,
+        highWaterMark: options.chunkSize ?? 1024 * 1024,
+        ...(range ? { start: range.start, end: range.end - 1 } : {}),
+      });
       file = stream;
       stream.on('error', (err) => {
         if (settled || ending) return;
@@ -389,7 +404,22 @@ export function readLogFile(path: string, onLine: (text: string, line: number) =
 }
 
 /** How many bytes of the start of a file are looked at for a byte order mark or UTF-16 without one. */
-const SNIFF_BYTES = 64;
+export const SNIFF_BYTES = 64;
+
+/**
+ * A file's encoding from its first bytes (at least {@link SNIFF_BYTES} of them, or the whole file): a UTF-16
+ * file (saved by some Windows tools) is decoded as such instead of as garbage, with or without a byte order
+ * mark. `bomLength` bytes are the mark, not text: dropping a UTF-8 one keeps columns on the first line the
+ * editor's.
+ */
+export function sniffEncoding(bytes: Uint8Array): { encoding: ReadSummary['encoding']; guessed: boolean; bomLength: number } {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { encoding: 'utf16le', guessed: false, bomLength: 2 };
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { encoding: 'utf16be', guessed: false, bomLength: 2 };
+  const guess = utf16WithoutBom(bytes);
+  if (guess) return { encoding: guess, guessed: true, bomLength: 0 };
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return { encoding: 'utf8', guessed: false, bomLength: bom ? 3 : 0 };
+}
 /** Pieces of gzip output that may wait to be split into lines before decompression pauses. */
 const MAX_QUEUED = 4;
 

@@ -1,88 +1,17 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { analyzeLine } from '../parse/analyze';
 import { isLogFileName, isOtherFirewallLogName } from '../read/detect';
-import { readLogFile, type ReadOptions, type ReadSummary } from '../read/lines';
 import { formatBytes } from '../text';
-import { keptProblem, messageText, PROBLEM_CATALOG } from '../parse/problems';
-import { SniCounter } from './sniCounter';
-import type { SniSummaryRow } from '../sni/types';
-import type { AnalyzeOptions, Problem, ProblemCode, SeverityOverrides } from '../parse/types';
+import { messageText } from '../parse/problems';
+import type { Problem } from '../parse/types';
+import type { FileReport } from './fileCheck';
 
-/** Everything the checker learned about one file. Problem lines are 0-based here. */
-export interface FileReport {
-  path: string;
-  entries: number;
-  problems: Problem[];
-  snis: SniSummaryRow[];
-  read: ReadSummary;
-}
+export { checkFile, encodingNote, readProblems, type CheckOptions, type FileReport } from './fileCheck';
 
 /** A file that could not be read at all, with the reason in words. */
 export interface UnreadableFile {
   path: string;
   reason: string;
-}
-
-/** Options for a check run. */
-export interface CheckOptions extends AnalyzeOptions, ReadOptions {}
-
-/**
- * Checks one log file from disk, plain or gzip, streaming: every line through the same analyzer the
- * editor uses, every problem kept (no cap), and the SNI summary. Lines the reader could not take (too
- * long) and a file that ends early (truncated gzip, decompression limit) are reported as problems.
- */
-export async function checkFile(path: string, options: CheckOptions = {}): Promise<FileReport> {
-  const problems: Problem[] = [];
-  // The report needs only counts per SNI, not the editor's per-line model.
-  const snis = new SniCounter();
-  let entries = 0;
-  const read = await readLogFile(
-    path,
-    (text, line) => {
-      const r = analyzeLine(text, line, options);
-      if (r.problems.length > 0) for (const p of r.problems) problems.push(keptProblem(p));
-      if (r.entry) {
-        entries++;
-        snis.add(r.entry);
-      }
-    },
-    options,
-  );
-  const extra = readProblems(read, options.severities);
-  if (extra.length > 0) {
-    problems.push(...extra);
-    problems.sort((a, b) => a.line - b.line || a.startColumn - b.startColumn);
-  }
-  return { path, entries, problems, snis: snis.summary(), read };
-}
-
-/**
- * Problems that come from reading rather than from a line's content: lines too long to read, a file that
- * ends early (damaged gzip, decompression limit, cut short while it was read), a file that is not UTF-8
- * (with a byte order mark, or recognised as UTF-16 without one). `severities` changes their
- * severity or drops them, as it does for the line checks.
- */
-export function readProblems(read: ReadSummary, severities?: SeverityOverrides): Problem[] {
-  const problems: Problem[] = [];
-  const add = (code: ProblemCode, line: number, message: string): void => {
-    const severity = severities?.[code] ?? PROBLEM_CATALOG[code].severity;
-    if (severity !== 'off') problems.push({ line, startColumn: 0, endColumn: 1, severity, code, message });
-  };
-  for (const line of read.longLines) add('line-too-long', line, 'This line is longer than the reader accepts and was not read.');
-  if (read.incomplete && !read.cancelled) add('file-incomplete', read.lines, `The file could not be read to the end: ${read.incomplete}.`);
-  const note = encodingNote(read.encoding, read.encodingGuessed === true);
-  if (note !== undefined) add('unusual-format', 0, note);
-  return problems;
-}
-
-/** What to say about a file that is not UTF-8 (the reader converted it), or undefined for UTF-8. */
-export function encodingNote(encoding: ReadSummary['encoding'], guessed: boolean): string | undefined {
-  if (encoding === 'utf8') return undefined;
-  const name = encoding === 'utf16le' ? 'UTF-16 (little-endian)' : 'UTF-16 (big-endian)';
-  return guessed
-    ? `The file has no byte order mark, but its first bytes look like ${name} text; Network Firewall writes UTF-8. It was read as ${name}.`
-    : `The file is ${name} text; Network Firewall writes UTF-8. It was read as UTF-16.`;
 }
 
 /**

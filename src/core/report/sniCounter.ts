@@ -15,18 +15,31 @@ export class SniCounter {
   private readonly rows = new Map<SniKey, { sni: SniKey; entries: number; tlsErrors: number; revoked: number; unknown: number }>();
 
   add(entry: TlsEntry): void {
-    const sni = entry.sni ?? null;
+    const row = this.row(entry.sni ?? null);
+    row.entries++;
+    const k = kindIndex(entry);
+    if (k === K_TLS) row.tlsErrors++;
+    else if (k === K_REVOKED) row.revoked++;
+    else if (k === K_UNKNOWN) row.unknown++;
+  }
+
+  /** Adds the counts of another counter's row: the summary of a file read in parts is the sum of the parts'. */
+  addRow(other: SniSummaryRow): void {
+    const row = this.row(other.sni);
+    row.entries += other.entries;
+    row.tlsErrors += other.tlsErrors;
+    row.revoked += other.revoked;
+    row.unknown += other.unknown;
+  }
+
+  private row(sni: SniKey): { sni: SniKey; entries: number; tlsErrors: number; revoked: number; unknown: number } {
     let row = this.rows.get(sni);
     if (row === undefined) {
       // Kept for the whole file: a copy of its own, not a slice of the reader's chunk.
       const key = sni === null ? null : ownCopy(sni);
       this.rows.set(key, (row = { sni: key, entries: 0, tlsErrors: 0, revoked: 0, unknown: 0 }));
     }
-    row.entries++;
-    const k = kindIndex(entry);
-    if (k === K_TLS) row.tlsErrors++;
-    else if (k === K_REVOKED) row.revoked++;
-    else if (k === K_UNKNOWN) row.unknown++;
+    return row;
   }
 
   /** Rows with the most entries first, ties by name as `SniModel.summary` orders them. */

@@ -2,13 +2,12 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { EntryBatch } from '../parse/entryBatch';
 import type { SeverityCounts } from '../parse/types';
-import type { CheckOptions, FileReport, UnreadableFile } from '../report/report';
+import type { ByteRange } from '../read/lines';
+import type { CheckOptions, FileReport, PartReport, ScanMode } from '../report/fileCheck';
+import type { UnreadableFile } from '../report/report';
+import { PART_BYTES, planTasks, SPLIT_MIN_BYTES, SplitFile, type ScanTask } from './splitFile';
 
-/**
- * `summary`: each file is checked whole in a worker and comes back as a report (the CLI).
- * `entries`: entries stream back in packed batches as they are read, for a live view (the editor).
- */
-export type ScanMode = 'summary' | 'entries';
+export type { ScanMode } from '../report/fileCheck';
 
 /** The options a worker gets for one file (plain data: it crosses the thread boundary). */
 export interface WorkerScanOptions extends Omit<CheckOptions, 'signal' | 'onProgress'> {
@@ -22,12 +21,15 @@ export interface ScanRequest {
   id: number;
   path: string;
   options: WorkerScanOptions;
+  /** Only these bytes of the file, a part of a big plain log; the worker answers with a `part` message. */
+  range?: ByteRange;
 }
 
 export type WorkerMessage =
   | { type: 'progress'; id: number; bytesRead: number }
   | { type: 'entries'; id: number; batch: EntryBatch }
   | { type: 'done'; id: number; report: FileReport; counts: SeverityCounts }
+  | { type: 'part'; id: number; part: PartReport }
   | { type: 'error'; id: number; reason: string };
 
 /** A finished file: its report and its problem counts (the report's list may be capped). */
@@ -50,8 +52,16 @@ export interface ScanOptions extends Omit<WorkerScanOptions, 'mode'> {
   /** The bundled worker script (dist/worker.js). */
   workerPath: string;
   mode?: ScanMode;
-  /** Worker threads; default: the machine's parallelism, at most the number of files. */
+  /** Worker threads; default: the machine's parallelism, at most the number of files and parts. */
   threads?: number;
+  /**
+   * Plain UTF-8 files of at least this many bytes are read in parts of about `partBytes` by several
+   * workers at once (default {@link SPLIT_MIN_BYTES}); Infinity reads every file whole. A pool of one
+   * thread reads every file whole.
+   */
+  splitBytes?: number;
+  /** The size of the parts of a split file (default: one part per thread, at least {@link PART_BYTES}). */
+  partBytes?: number;
   /**
    * The most memory a worker's heap may hold, in MB (default {@link DEFAULT_WORKER_HEAP_MB}). A file that
    * needs more (millions of problems in summary mode, where they are all kept) is reported unreadable with
@@ -111,18 +121,30 @@ export interface ScanResult extends Array<FileReport> {
 
 /**
  * Scans files on worker threads, several at once, so that the calling thread (the extension host, or the
- * CLI's main thread) only merges results. A worker that dies (out of memory, a crash) loses only the file
- * it was reading: that file is reported unreadable and a new worker takes the rest. Cancelling stops the
- * workers and resolves with what was finished.
+ * CLI's main thread) only merges results. A big plain log is split at line ends into parts that several
+ * workers read at once (./splitFile.ts); its report and its entries come out as from one pass. A worker
+ * that dies (out of memory, a crash) loses only the file it was reading: that file is reported unreadable
+ * and a new worker takes the rest. Cancelling stops the workers and resolves with what was finished.
  */
-export function scanFiles(files: readonly string[], options: ScanOptions): Promise<ScanResult> {
+export async function scanFiles(files: readonly string[], options: ScanOptions): Promise<ScanResult> {
+  const wanted = Math.max(1, options.threads ?? availableParallelism());
+  // One thread gains nothing from parts; the planning reads a little around each cut point.
+  const tasks = await planTasks(files, {
+    splitBytes: wanted > 1 ? (options.splitBytes ?? SPLIT_MIN_BYTES) : Number.POSITIVE_INFINITY,
+    threads: wanted,
+    partBytes: options.partBytes,
+    sizes: options.sizes,
+  });
+  return runTasks(files, tasks, Math.min(wanted, tasks.length), options);
+}
+
+function runTasks(files: readonly string[], tasks: readonly ScanTask[], threads: number, options: ScanOptions): Promise<ScanResult> {
   const mode = options.mode ?? 'summary';
   const keepReports = options.keepReports ?? true;
   const heapLimitMb = options.workerHeapMb ?? DEFAULT_WORKER_HEAP_MB;
-  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), files.length));
   const reports: Array<FileReport | undefined> = new Array(files.length);
   const unreadable: UnreadableFile[] = [];
-  const bytesByFile = new Float64Array(files.length);
+  const bytesByTask = new Float64Array(tasks.length);
   let bytesRead = 0;
   let filesDone = 0;
   let entries = 0;
@@ -137,6 +159,19 @@ export function scanFiles(files: readonly string[], options: ScanOptions): Promi
     chunkSize: options.chunkSize,
     severities: options.severities,
   };
+  const mergeOptions = { mode, maxProblems: options.maxProblems, severities: options.severities };
+  // The files read in parts, each putting its parts together.
+  const splits = new Map<number, SplitFile>();
+  for (const task of tasks) {
+    if (task.range && !splits.has(task.file)) {
+      const file = task.file;
+      const partCount = tasks.filter((t) => t.file === file).length;
+      splits.set(file, new SplitFile(partCount, (batch) => options.onEntries?.(file, files[file], batch)));
+    }
+  }
+  // Entries mode: parts of a split file read this far ahead of its first unfinished part wait, so that the
+  // entries held for later parts stay a few parts' worth.
+  const partsAhead = 2 * threads;
 
   return new Promise<ScanResult>((resolve) => {
     if (files.length === 0) {
@@ -144,6 +179,8 @@ export function scanFiles(files: readonly string[], options: ScanOptions): Promi
       return;
     }
     const live = new Set<Worker>();
+    // Workers waiting for the first unfinished part of a split file to finish.
+    const parked: Array<() => void> = [];
     let finished = false;
     const progress = (): void => options.onProgress?.({ filesDone, filesTotal: files.length, bytesRead, bytesTotal, entries });
 
@@ -165,6 +202,27 @@ export function scanFiles(files: readonly string[], options: ScanOptions): Promi
       finish(true);
       return;
     }
+    const unpark = (): void => {
+      for (const take of parked.splice(0)) take();
+    };
+    const fileDone = (index: number, report: FileReport, counts: SeverityCounts): void => {
+      if (mode === 'summary') entries += report.entries;
+      if (keepReports) reports[index] = report;
+      filesDone++;
+      options.onFile?.({ index, report, counts });
+    };
+    const fileFailed = (index: number, reason: string): void => {
+      const split = splits.get(index);
+      if (split) {
+        // One failed part makes the whole file unreadable, once; its other parts are skipped.
+        if (split.failed) return;
+        split.failed = true;
+        unpark();
+      }
+      unreadable.push({ path: files[index], reason });
+      options.onUnreadable?.({ index, path: files[index], reason });
+      filesDone++;
+    };
 
     const start = (): void => {
       const workerData: ScanWorkerData = { batchesDone: new SharedArrayBuffer(4) };
@@ -174,19 +232,27 @@ export function scanFiles(files: readonly string[], options: ScanOptions): Promi
         resourceLimits: { maxOldGenerationSizeMb: heapLimitMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       });
       live.add(worker);
-      let current: { id: number; index: number } | undefined;
+      let current: { id: number; task: number } | undefined;
 
       const take = (): void => {
-        if (finished) return;
-        if (next >= files.length) {
+        // A worker that died while it waited for its turn has been replaced.
+        if (finished || !live.has(worker)) return;
+        while (next < tasks.length && splits.get(tasks[next].file)?.failed === true) next++;
+        if (next >= tasks.length) {
           live.delete(worker);
           void worker.terminate();
           if (live.size === 0) finish(false);
           return;
         }
+        const task = tasks[next];
+        const split = splits.get(task.file);
+        if (mode === 'entries' && split && task.part >= split.firstUnfinished + partsAhead) {
+          parked.push(take);
+          return;
+        }
         const index = next++;
-        current = { id: nextId++, index };
-        const request: ScanRequest = { type: 'scan', id: current.id, path: files[index], options: workerOptions };
+        current = { id: nextId++, task: index };
+        const request: ScanRequest = { type: 'scan', id: current.id, path: files[task.file], options: workerOptions, range: task.range };
         worker.postMessage(request);
       };
 
@@ -217,8 +283,12 @@ export function scanFiles(files: readonly string[], options: ScanOptions): Promi
           // Whatever happens to the batch, the worker may send the next one once this handler returns.
           try {
             if (!finished && current && message.id === current.id) {
+              const task = tasks[current.task];
               entries += message.batch.count;
-              options.onEntries?.(current.index, files[current.index], message.batch);
+              const split = splits.get(task.file);
+              if (split) {
+                if (!split.failed) split.entries(task.part, message.batch);
+              } else options.onEntries?.(task.file, files[task.file], message.batch);
             }
           } finally {
             Atomics.add(batchesDone, 0, 1);
@@ -227,30 +297,44 @@ export function scanFiles(files: readonly string[], options: ScanOptions): Promi
           return;
         }
         if (finished || !current || message.id !== current.id) return;
-        const { index } = current;
+        const taskIndex = current.task;
+        const task = tasks[taskIndex];
+        const index = task.file;
+        const read = (bytes: number): void => {
+          bytesRead += bytes - bytesByTask[taskIndex];
+          bytesByTask[taskIndex] = bytes;
+        };
         switch (message.type) {
           case 'progress':
-            bytesRead += message.bytesRead - bytesByFile[index];
-            bytesByFile[index] = message.bytesRead;
+            read(message.bytesRead);
             progress();
             return;
-          case 'done': {
-            bytesRead += message.report.read.bytesRead - bytesByFile[index];
-            bytesByFile[index] = message.report.read.bytesRead;
-            if (mode === 'summary') entries += message.report.entries;
-            if (keepReports) reports[index] = message.report;
-            filesDone++;
+          case 'done':
+            read(message.report.read.bytesRead);
             current = undefined;
-            options.onFile?.({ index, report: message.report, counts: message.counts });
+            fileDone(index, message.report, message.counts);
+            progress();
+            take();
+            return;
+          case 'part': {
+            read(message.part.read.bytesRead);
+            current = undefined;
+            const split = splits.get(index);
+            if (split && !split.failed) {
+              const before = split.firstUnfinished;
+              if (split.partDone(task.part, message.part)) {
+                const { report, counts } = split.report(files[index], mergeOptions);
+                fileDone(index, report, counts);
+              }
+              if (split.firstUnfinished !== before) unpark();
+            }
             progress();
             take();
             return;
           }
           case 'error':
-            unreadable.push({ path: files[index], reason: message.reason });
-            options.onUnreadable?.({ index, path: files[index], reason: message.reason });
-            filesDone++;
             current = undefined;
+            fileFailed(index, message.reason);
             progress();
             take();
             return;
@@ -264,13 +348,11 @@ export function scanFiles(files: readonly string[], options: ScanOptions): Promi
             (err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
               ? `checking it needed more than the ${heapLimitMb} MB of memory a scan may use for one file (${err.message})`
               : `the scan stopped: ${err.message}`;
-          unreadable.push({ path: files[current.index], reason });
-          options.onUnreadable?.({ index: current.index, path: files[current.index], reason });
-          filesDone++;
+          fileFailed(tasks[current.task].file, reason);
           current = undefined;
         }
         live.delete(worker);
-        if (next < files.length) start();
+        if (next < tasks.length) start();
         else if (live.size === 0) finish(false);
       });
       take();
