@@ -55,6 +55,15 @@ const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: { worker: 'src/worker/scan.ts' }, outdir: 'dist' },
+  // The explorer's page runs in the webview, a browser: its own bundle, no Node.
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: { explorer: 'src/webview/explorer/main.ts' },
+    outdir: 'dist',
+  },
   ...(release
     ? []
     : [

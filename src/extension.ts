@@ -20,6 +20,7 @@ import { LogStatusBar, type StatusBarState } from './editor/statusBar';
 import { registerSymbols } from './editor/symbols';
 import { FileNotes } from './editor/fileNotes';
 import { LogSources } from './editor/sources';
+import { registerExplorer, type ExplorerHost } from './editor/explorer/explorerHost';
 
 /** What `activate` returns to other extensions and the integration tests. */
 export interface ExtensionApi {
@@ -27,6 +28,7 @@ export interface ExtensionApi {
   readonly sniTree: SniTreeProvider;
   readonly sniTreeView: vscode.TreeView<TreeNode>;
   readonly statusBar: StatusBarState;
+  readonly explorer: ExplorerHost;
   /** How long `activate` took, in milliseconds. */
   readonly activationMs: number;
 }
@@ -61,7 +63,22 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     context.subscriptions.push(scans, registerDiskScanCommands(scans));
     const statusBar = new LogStatusBar(documents, notes);
     context.subscriptions.push(statusBar, registerNavigation(documents), registerSymbols(documents));
-    return { sniModel, sniTree: sniView.provider, sniTreeView: sniView.treeView, statusBar, activationMs: performance.now() - started };
+    const explorer = registerExplorer({
+      model: sniModel,
+      sources,
+      slices: documents.slices,
+      explainContext,
+      extensionUri: context.extensionUri,
+    });
+    context.subscriptions.push(explorer.disposable);
+    return {
+      sniModel,
+      sniTree: sniView.provider,
+      sniTreeView: sniView.treeView,
+      statusBar,
+      explorer: explorer.host,
+      activationMs: performance.now() - started,
+    };
   } catch (err) {
     void vscode.window.showErrorMessage(
       `AWS Network Firewall TLS Logs could not start: ${err instanceof Error ? err.message : String(err)}`,

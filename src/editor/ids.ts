@@ -62,6 +62,7 @@ export const Commands = {
   sniTreeRevealCurrentEntry: 'nfwTlsLogs.sniTree.revealCurrentEntry',
   sniTreeExportCsv: 'nfwTlsLogs.sniTree.exportCsv',
   sniTreeExportMarkdown: 'nfwTlsLogs.sniTree.exportMarkdown',
+  openExplorer: 'nfwTlsLogs.openExplorer',
 } as const;
 
 /** Activity-bar containers (their ids may not contain dots). */
