@@ -20,7 +20,8 @@ import { LogStatusBar, type StatusBarState } from './editor/statusBar';
 import { registerSymbols } from './editor/symbols';
 import { FileNotes } from './editor/fileNotes';
 import { LogSources } from './editor/sources';
-import { registerExplorer, type ExplorerHost } from './editor/explorer/explorerHost';
+import type { ExplorerHost } from './editor/explorer/explorerHost';
+import { registerExplorer } from './editor/explorer/register';
 
 /** What `activate` returns to other extensions and the integration tests. */
 export interface ExtensionApi {

@@ -63,6 +63,10 @@ export const Commands = {
   sniTreeExportCsv: 'nfwTlsLogs.sniTree.exportCsv',
   sniTreeExportMarkdown: 'nfwTlsLogs.sniTree.exportMarkdown',
   openExplorer: 'nfwTlsLogs.openExplorer',
+  explorerSummaryReport: 'nfwTlsLogs.explorer.summaryReport',
+  explorerExportCsv: 'nfwTlsLogs.explorer.exportCsv',
+  explorerExportMarkdown: 'nfwTlsLogs.explorer.exportMarkdown',
+  explorerCopyFailingSnis: 'nfwTlsLogs.explorer.copyFailingSnis',
 } as const;
 
 /** Activity-bar containers (their ids may not contain dots). */

@@ -1,8 +1,20 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { HostMessage } from '../../src/core/explore/protocol';
 import type { ExtensionApi } from '../../src/extension';
-import { EXTENSION_ID, canCaptureWorkbench, closeAllEditors, fixtureUri, openDocument, repoRoot, requestWebviewDom, waitFor } from './util';
+import {
+  EXTENSION_ID,
+  canCaptureWorkbench,
+  closeAllEditors,
+  fixtureUri,
+  makeTempDir,
+  openDocument,
+  repoRoot,
+  requestWebviewDom,
+  waitFor,
+} from './util';
 
 const HOSTILE_FILE = 'explorer/111122223333_network-firewall_tls_us-east-1_egress-fw_20240702T1900Z_0badc0de.log';
 const IMG_SNI = '<img src=x onerror=alert(1)>';
@@ -195,5 +207,31 @@ describe('TLS Log Explorer', () => {
     await editor.edit((e) => e.delete(editor.document.lineAt(1).rangeIncludingLineBreak));
     await after;
     await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('writes the summary report and the exports, and copies the failing SNIs, for the filter the page shows', async function () {
+    this.timeout(60_000);
+    await openDocument(fixtureUri(HOSTILE_FILE));
+    await waitFor(modelChanged, () => api.sniModel.sourceKeys().length === 1, 10_000, 'the log in the model');
+    const shown = posted((m) => m.type === 'rows' && m.total === 3 && m, 'the filtered rows');
+    api.explorer.show({ exclude: { errorKind: ['"noSni"'] } }, { column: 'time', descending: true });
+    await shown;
+    const dir = makeTempDir('nfw-explorer-');
+    const report = vscode.Uri.file(join(dir, 'report.md'));
+    await vscode.commands.executeCommand('nfwTlsLogs.explorer.summaryReport', report);
+    const md = readFileSync(report.fsPath, 'utf8');
+    assert.match(md, /- TLS error is not ` noSni `/);
+    assert.ok(md.includes(`| \` ${IMG_SNI} \` | 1 |`), md);
+    assert.match(md, /\| ` REVOKED ` \| 0 \| 1 \| 0 \| 0 \|/);
+    const csv = vscode.Uri.file(join(dir, 'snis.csv'));
+    await vscode.commands.executeCommand('nfwTlsLogs.explorer.exportCsv', csv);
+    const lines = readFileSync(csv.fsPath, 'utf8').split('\r\n');
+    // Latest first, as the page sorts.
+    assert.deepEqual(
+      lines.slice(1, 4).map((l) => l.split(',')[0]),
+      ['ocsp-slow.example.net', SCRIPT_SNI, IMG_SNI],
+    );
+    await vscode.commands.executeCommand('nfwTlsLogs.explorer.copyFailingSnis');
+    assert.equal(await vscode.env.clipboard.readText(), ['ocsp-slow.example.net', SCRIPT_SNI, IMG_SNI].join('\n'));
   });
 });

@@ -60,6 +60,11 @@ export class ExplorerHost implements vscode.Disposable {
   /** The last rows posted. */
   lastRows: readonly PageRow[] = [];
 
+  /** The SNI model the explorer reads. */
+  get model(): SniModel {
+    return this.deps.model;
+  }
+
   constructor(private readonly deps: ExplorerDeps) {
     const unsubscribe = deps.model.onDidChange(() => this.follow());
     this.subscriptions.push({ dispose: unsubscribe }, this.posted);
@@ -266,13 +271,6 @@ export function fileName(sourceKey: string): string {
   } catch {
     return sourceKey;
   }
-}
-
-/** The explorer's command and panel; the host is also what the extension's API exposes to tests. */
-export function registerExplorer(deps: ExplorerDeps): { host: ExplorerHost; disposable: vscode.Disposable } {
-  const host = new ExplorerHost(deps);
-  const command = vscode.commands.registerCommand(Commands.openExplorer, () => host.open());
-  return { host, disposable: vscode.Disposable.from(host, command) };
 }
 
 export type { PageMessage };
