@@ -12,7 +12,9 @@ import {
   makeTempDir,
   openDocument,
   repoRoot,
+  requestScreenshot,
   requestWebviewDom,
+  screenshotPath,
   waitFor,
 } from './util';
 
@@ -233,5 +235,25 @@ describe('TLS Log Explorer', () => {
     );
     await vscode.commands.executeCommand('nfwTlsLogs.explorer.copyFailingSnis');
     assert.equal(await vscode.env.clipboard.readText(), ['ocsp-slow.example.net', SCRIPT_SNI, IMG_SNI].join('\n'));
+  });
+
+  it('follows a scanned folder: the samples, with a screenshot', async function () {
+    this.timeout(120_000);
+    await vscode.commands.executeCommand('nfwTlsLogs.clearScans');
+    const samples = vscode.Uri.joinPath(vscode.Uri.file(repoRoot()), 'samples');
+    const painted = posted(
+      (m) => m.type === 'summary' && m.summary.total > 0 && m.summary.total === api.sniModel.totalEntries && m.summary,
+      'the scanned entries',
+    );
+    api.explorer.show({});
+    await vscode.commands.executeCommand('nfwTlsLogs.scanFolder', samples);
+    const s = await painted;
+    assert.ok(api.sniModel.sourceKeys().length > 1, 'several files scanned');
+    assert.ok(s.facets.find((f) => f.name === 'firewall')!.values.length >= 2, 'both sample firewalls');
+    if (!canCaptureWorkbench()) return;
+    await domSettles('#table-rows .row', (v) => v.length > 5 && !v.some((t) => t === '…'));
+    await domSettles('#timeline rect.bar', (v) => v.length > 0, 'class');
+    await requestScreenshot(screenshotPath('explorer'));
+    await vscode.commands.executeCommand('nfwTlsLogs.clearScans');
   });
 });

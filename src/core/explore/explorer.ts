@@ -30,7 +30,7 @@ import {
 } from './types';
 
 /** Rows per step. */
-const STEP = 65536;
+const STEP = 16384;
 /** Values listed per facet. */
 export const FACET_TOP = 10;
 
@@ -82,6 +82,9 @@ export class Explorer {
   private matched: Matched | undefined;
   private sorted: { key: string; rows: Uint32Array } | undefined;
   private order: { key: string; perm: Uint32Array } | undefined;
+  private maskBuffer = new Uint8Array(0);
+  private sortedBuffer = new Uint32Array(0);
+  private rankBuffer = new Int32Array(0);
 
   constructor(private readonly columns: () => ModelColumns) {}
 
@@ -91,6 +94,9 @@ export class Explorer {
     this.matched = undefined;
     this.sorted = undefined;
     this.order = undefined;
+    this.maskBuffer = new Uint8Array(0);
+    this.sortedBuffer = new Uint32Array(0);
+    this.rankBuffer = new Int32Array(0);
   }
 
   /** The timeline, facets and totals of the entries that pass `filter`. */
@@ -111,7 +117,8 @@ export class Explorer {
 
   /** Calls `fn` for each entry that passes `filter`, in `sort` order (exports, copies). */
   *forEachRow(filter: ExplorerFilter, sort: ExplorerSort, fn: (row: ExplorerRow) => void): Generator<void, number, void> {
-    const list = yield* this.sortedRows(filter, sort);
+    // A copy: the buffers are reused by the next question, which may come before this walk ends.
+    const list = (yield* this.sortedRows(filter, sort)).slice();
     const index = this.index as Index;
     for (let i = 0; i < list.length; i++) {
       fn(this.rowOf(index, list[i], i));
@@ -126,7 +133,9 @@ export class Explorer {
     const key = `${m.key}|${sort.column}|${sort.descending === true ? 'd' : 'a'}`;
     if (this.sorted?.key === key) return this.sorted.rows;
     const perm = yield* this.permutation(sort);
-    const out = new Uint32Array(m.summary.matched);
+    this.sorted = undefined;
+    if (this.sortedBuffer.length !== m.mask.length) this.sortedBuffer = new Uint32Array(m.mask.length);
+    const out = this.sortedBuffer.subarray(0, m.summary.matched);
     let n = 0;
     const mask = m.mask;
     for (let i = 0; i < perm.length; i++) {
@@ -199,9 +208,16 @@ export class Explorer {
     const layout = bucketLayout(domainFirst, domainLast);
     const buckets = new Float64Array(layout.buckets * NK);
     const byKind = new Float64Array(NK);
-    const mask = new Uint8Array(index.total);
+    // Buffers are reused from one question to the next: allocating megabytes per filter change makes the
+    // engine collect garbage in the middle of a step.
+    this.matched = undefined;
+    this.sorted = undefined;
+    if (this.maskBuffer.length !== index.total) this.maskBuffer = new Uint8Array(index.total);
+    else this.maskBuffer.fill(0);
+    const mask = this.maskBuffer;
     const vals = new Int32Array(FACETS.length);
     let matched = 0;
+    let scanned = 0;
     let undated = 0;
     let mFirst = Infinity;
     let mLast = -Infinity;
@@ -210,6 +226,7 @@ export class Explorer {
       const base = index.starts[s];
       const { snis, codes, times, srcs, dests, fprs, zones, statuses } = st;
       for (let r = 0; r < st.rows; r++) {
+        if ((++scanned & (STEP - 1)) === 0) yield;
         const t = times[r];
         if (timed && !(t >= from && t < to)) continue;
         const code = codes[r];
@@ -243,9 +260,7 @@ export class Explorer {
           const b = Math.floor((t - layout.start) / layout.bucketMs);
           if (b >= 0 && b < layout.buckets) buckets[b * NK + k]++;
         }
-        if ((matched & (STEP - 1)) === 0) yield;
       }
-      yield;
     }
     const facets: FacetSummary[] = tables.map((t, f) => topValues(t, counts[f]));
     const summary: ExplorerSummary = {
@@ -282,7 +297,8 @@ export class Explorer {
     } else {
       const ranks = rankTable(index, sort.column);
       const size = ranks.size;
-      const rank = new Int32Array(index.total);
+      if (this.rankBuffer.length !== index.total) this.rankBuffer = new Int32Array(index.total);
+      const rank = this.rankBuffer;
       for (let s = 0; s < index.cols.sources.length; s++) {
         const st = index.cols.sources[s];
         const base = index.starts[s];

@@ -38,7 +38,14 @@ export type HostMessage =
   /** The filter and sort to show: on load (unless the page kept its own), or always with `force`. */
   | { readonly type: 'restore'; readonly filter: ExplorerFilter; readonly sort: ExplorerSort; readonly force?: boolean }
   | { readonly type: 'summary'; readonly id: number; readonly summary: ExplorerSummary; readonly bucketLabel: string }
-  | { readonly type: 'rows'; readonly id: number; readonly total: number; readonly offset: number; readonly rows: readonly PageRow[] }
+  | {
+      readonly type: 'rows';
+      readonly id: number;
+      readonly version: number;
+      readonly total: number;
+      readonly offset: number;
+      readonly rows: readonly PageRow[];
+    }
   | { readonly type: 'details'; readonly details: EntryDetailsData | { readonly error: string } }
   | { readonly type: 'busy'; readonly busy: boolean };
 

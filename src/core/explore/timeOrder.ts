@@ -5,7 +5,7 @@
  */
 
 /** Elements merged or scanned per step. */
-const STEP = 65536;
+const STEP = 16384;
 /** Runs shorter than this are extended by insertion sort. */
 const MIN_RUN = 32;
 
@@ -24,7 +24,10 @@ export function* sortedOrder(keys: Float64Array): Generator<void, Uint32Array, v
   let work = 0;
   while (i < n) {
     let j = i + 1;
-    while (j < n && keys[j - 1] <= keys[j]) j++;
+    while (j < n && keys[j - 1] <= keys[j]) {
+      j++;
+      if ((j & (STEP - 1)) === 0) yield;
+    }
     if (j - i < MIN_RUN && j < n) {
       const end = Math.min(n, i + MIN_RUN);
       insertionSort(a, keys, i, end);

@@ -180,7 +180,7 @@ export class ExplorerHost implements vscode.Disposable {
     this.post({ type: 'summary', id: q.id, summary, bucketLabel: bucketLabel(summary.timeline.bucketMs) });
     const pageRows = rows.rows.map((r) => this.pageRow(r));
     this.lastRows = pageRows;
-    this.post({ type: 'rows', id: q.id, total: rows.total, offset: rows.offset, rows: pageRows });
+    this.post({ type: 'rows', id: q.id, version: summary.version, total: rows.total, offset: rows.offset, rows: pageRows });
     this.post({ type: 'busy', busy: false });
     return true;
   }

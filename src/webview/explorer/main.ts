@@ -29,7 +29,8 @@ const vscode = acquireVsCodeApi();
 const saved = vscode.getState() as PageState | undefined;
 let state: PageState = saved ?? { filter: {}, sort: { column: 'time' } };
 let queryId = 0;
-let lastSummaryId = -1;
+let shownSummary = { id: -1, version: -1 };
+let shownRows = { id: -1, version: -1 };
 let selected: PageRow | undefined;
 let details: EntryDetailsData | { error: string } | undefined;
 
@@ -66,6 +67,7 @@ function update(change: Partial<PageState>): void {
 
 function ask(): void {
   queryId++;
+  table.toTop();
   post({ type: 'query', id: queryId, filter: state.filter, sort: state.sort, offset: 0, limit: 100 });
   renderChips();
 }
@@ -120,8 +122,10 @@ function receive(m: HostMessage): void {
       ask();
       return;
     case 'summary': {
-      if (m.id < queryId && m.id <= lastSummaryId) return;
-      lastSummaryId = m.id;
+      if (m.id < queryId) return;
+      // Scrolling asks again with the same question: the same summary needs no repaint.
+      if (m.id === shownSummary.id && m.summary.version === shownSummary.version) return;
+      shownSummary = { id: m.id, version: m.summary.version };
       const s = m.summary;
       byId('counts').textContent =
         s.total === 0
@@ -133,13 +137,13 @@ function receive(m: HostMessage): void {
       return;
     }
     case 'rows':
-      if (m.id !== queryId) {
-        // Rows of an earlier question still fit when only the window moved.
-        if (m.id < queryId) return;
-      }
-      if (m.offset === 0 && m.rows.length > 0 && m.id === queryId) table.reset(m.total, m.offset, m.rows);
-      else if (m.total === 0) table.reset(0, 0, []);
-      else table.put(m.offset, m.rows);
+      // Answers to an older question are dropped; a new question or a changed model replaces the rows held,
+      // more rows of the same answer (scrolling) are added to them.
+      if (m.id < queryId) return;
+      if (m.id !== shownRows.id || m.version !== shownRows.version) {
+        shownRows = { id: m.id, version: m.version };
+        table.reset(m.total, m.offset, m.rows);
+      } else table.put(m.offset, m.rows);
       return;
     case 'details':
       details = m.details;

@@ -76,6 +76,12 @@ export class TableView {
     this.renderHead();
   }
 
+  /** Back to the first row (a new filter or sort). */
+  toTop(): void {
+    this.body.scrollTop = 0;
+    this.active = 0;
+  }
+
   /** New results: the first rows from `offset` and the new total. */
   reset(total: number, offset: number, rows: readonly PageRow[]): void {
     this.total = total;
