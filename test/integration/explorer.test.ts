@@ -188,23 +188,19 @@ describe('TLS Log Explorer', () => {
     );
     assert.equal(JSON.parse(details.json).event.revocation_check.status, 'REVOKED');
 
-    // A filter from the page: only REVOKED, sorted by SNI.
-    const filtered = posted((m) => m.type === 'rows' && m.id === 7 && m, 'the filtered rows');
-    await api.explorer.receive({
-      type: 'query',
-      id: 7,
-      filter: { include: { status: ['"UNKNOWN"', '"REVOKED"'] }, exclude: { sni: [JSON.stringify('ocsp-slow.example.net')] } },
-      sort: { column: 'sni' },
-      offset: 0,
-      limit: 50,
-    });
+    // A filter handed to the page, which asks for it as a user's clicks would: UNKNOWN or REVOKED, not one SNI, by SNI.
+    const filtered = posted((m) => m.type === 'rows' && m.total === 1 && m, 'the filtered rows');
+    api.explorer.show(
+      { include: { status: ['"UNKNOWN"', '"REVOKED"'] }, exclude: { sni: [JSON.stringify('ocsp-slow.example.net')] } },
+      { column: 'sni' },
+    );
     const f = await filtered;
     assert.equal(f.total, 1);
     assert.equal(f.rows[0].sni, SCRIPT_SNI);
     assert.equal(f.rows[0].line, 1);
 
     // It follows the model: an edit that removes the REVOKED entry repaints without it.
-    const editor = vscode.window.activeTextEditor as vscode.TextEditor;
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const after = posted((m) => m.type === 'rows' && m.total === 0 && m, 'the rows after the edit');
     await editor.edit((e) => e.delete(editor.document.lineAt(1).rangeIncludingLineBreak));
     await after;
@@ -241,13 +237,16 @@ describe('TLS Log Explorer', () => {
     this.timeout(120_000);
     await vscode.commands.executeCommand('nfwTlsLogs.clearScans');
     const samples = vscode.Uri.joinPath(vscode.Uri.file(repoRoot()), 'samples');
-    const painted = posted(
-      (m) => m.type === 'summary' && m.summary.total > 0 && m.summary.total === api.sniModel.totalEntries && m.summary,
-      'the scanned entries',
-    );
     api.explorer.show({});
+    // The command resolves once every file is scanned; the explorer repaints when the model has settled.
     await vscode.commands.executeCommand('nfwTlsLogs.scanFolder', samples);
-    const s = await painted;
+    const s = await waitFor(
+      api.explorer.onDidPost,
+      () =>
+        api.explorer.lastSummary !== undefined && api.explorer.lastSummary.total === api.sniModel.totalEntries && api.explorer.lastSummary,
+      15_000,
+      'the explorer to show every scanned entry',
+    );
     assert.ok(api.sniModel.sourceKeys().length > 1, 'several files scanned');
     assert.ok(s.facets.find((f) => f.name === 'firewall')!.values.length >= 2, 'both sample firewalls');
     if (!canCaptureWorkbench()) return;
