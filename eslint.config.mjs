@@ -57,6 +57,14 @@ export default defineConfig(
     },
   },
   {
+    // The explorer's page runs in the webview (a browser): its own tsconfig, with the DOM's types.
+    files: ['src/webview/**/*.ts'],
+    languageOptions: {
+      globals: globals.browser,
+      parserOptions: { projectService: false, project: './src/webview/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     files: ['**/*.mjs'],
     languageOptions: { globals: globals.node },
     rules: { '@typescript-eslint/no-unused-vars': ['error', { caughtErrors: 'none' }] },

@@ -21,6 +21,7 @@ import { LogModel } from '../src/core/document/logModel';
 import { checkFile } from '../src/core/report/report';
 import { scanFiles, type ScannedFile } from '../src/core/threads/scanPool';
 import { SniModel } from '../src/core/sni/sniModel';
+import { measureExplorer } from './explorer';
 import { writeLog, writeS3Tree } from './generate';
 import { measureHintRequests } from './hints';
 
@@ -387,6 +388,7 @@ async function main(): Promise<void> {
         `  the SNI model holds ${((withModel - before) / MB).toFixed(0)} MB (heap and array buffers after GC, after the scan minus before it)`,
       );
       console.log(`  queries: ${queries.join(', ')}`);
+      measureExplorer(model, held, fmt);
     }
     console.log('');
   }

@@ -57,6 +57,15 @@ const builds = [
   { ...common, entryPoints: { worker: 'src/worker/scan.ts' }, outdir: 'dist' },
   // The AWS SDK clients, loaded by the extension only when the first remote query runs.
   { ...common, entryPoints: { remote: 'src/remote/awsQueries.ts' }, outdir: 'dist' },
+  // The explorer's page runs in the webview, a browser: its own bundle, no Node.
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: { explorer: 'src/webview/explorer/main.ts' },
+    outdir: 'dist',
+  },
   ...(release
     ? []
     : [

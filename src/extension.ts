@@ -21,6 +21,8 @@ import { registerSymbols } from './editor/symbols';
 import { FileNotes } from './editor/fileNotes';
 import { LogSources } from './editor/sources';
 import { RemoteQueries } from './editor/remoteQueries';
+import type { ExplorerHost } from './editor/explorer/explorerHost';
+import { registerExplorer } from './editor/explorer/register';
 
 /** What `activate` returns to other extensions and the integration tests. */
 export interface ExtensionApi {
@@ -30,6 +32,7 @@ export interface ExtensionApi {
   readonly statusBar: StatusBarState;
   /** The Remote Queries view: Athena and Logs Insights results. */
   readonly remoteQueries: RemoteQueries;
+  readonly explorer: ExplorerHost;
   /** How long `activate` took, in milliseconds. */
   readonly activationMs: number;
 }
@@ -66,12 +69,21 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     context.subscriptions.push(statusBar, registerNavigation(documents), registerSymbols(documents));
     const remoteQueries = new RemoteQueries(config, context.asAbsolutePath('dist/remote.js'));
     context.subscriptions.push(remoteQueries);
+    const explorer = registerExplorer({
+      model: sniModel,
+      sources,
+      slices: documents.slices,
+      explainContext,
+      extensionUri: context.extensionUri,
+    });
+    context.subscriptions.push(explorer.disposable);
     return {
       sniModel,
       sniTree: sniView.provider,
       sniTreeView: sniView.treeView,
       statusBar,
       remoteQueries,
+      explorer: explorer.host,
       activationMs: performance.now() - started,
     };
   } catch (err) {

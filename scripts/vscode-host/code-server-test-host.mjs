@@ -122,7 +122,30 @@ async function main() {
       }
       let result;
       try {
-        result = await page.$$eval(request.selector, (elements) => elements.map((e) => e.innerText));
+        // Webviews live in nested iframes: `frames` searches every frame that holds `within` (all when absent).
+        // `attribute` returns that attribute (or `outerHTML`) instead of the rendered text.
+        const read = (root) =>
+          root.$$eval(
+            request.selector,
+            (elements, attribute) =>
+              elements.map((e) =>
+                attribute === undefined ? e.innerText : attribute === 'outerHTML' ? e.outerHTML : e.getAttribute(attribute),
+              ),
+            request.attribute,
+          );
+        if (request.frames === true) {
+          result = [];
+          for (const frame of page.frames()) {
+            try {
+              if (request.within !== undefined && (await frame.$(request.within)) === null) continue;
+              result.push(...(await read(frame)));
+            } catch {
+              // A frame that navigated away while being read.
+            }
+          }
+        } else {
+          result = await read(page);
+        }
       } catch (err) {
         result = { error: err.message };
       }

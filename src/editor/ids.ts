@@ -78,6 +78,11 @@ export const Commands = {
   queryLogsInsights: 'nfwTlsLogs.queryLogsInsights',
   fetchRemoteEntries: 'nfwTlsLogs.remote.fetchEntries',
   clearRemoteResults: 'nfwTlsLogs.remote.clear',
+  openExplorer: 'nfwTlsLogs.openExplorer',
+  explorerSummaryReport: 'nfwTlsLogs.explorer.summaryReport',
+  explorerExportCsv: 'nfwTlsLogs.explorer.exportCsv',
+  explorerExportMarkdown: 'nfwTlsLogs.explorer.exportMarkdown',
+  explorerCopyFailingSnis: 'nfwTlsLogs.explorer.copyFailingSnis',
 } as const;
 
 /** Activity-bar containers (their ids may not contain dots). */

@@ -163,15 +163,34 @@ export async function requestScreenshot(path: string, timeoutMs = 15_000): Promi
 
 let domRequests = 0;
 
+/** Where {@link requestDom} looks and what it returns. */
+export interface FrameQuery {
+  /** Search every frame (webviews live in nested iframes), not only the workbench page. */
+  readonly frames?: boolean;
+  /** With `frames`: only frames that hold an element matching this selector. */
+  readonly within?: string;
+  /** Return this attribute of each element (or `outerHTML`) instead of its rendered text. */
+  readonly attribute?: string;
+}
+
+/** {@link requestDom} inside webviews: the elements matching `selector` in frames that hold `within`. */
+export function requestWebviewDom(
+  selector: string,
+  within: string,
+  options: Omit<FrameQuery, 'frames' | 'within'> = {},
+): Promise<string[]> {
+  return requestDom(selector, 15_000, { ...options, frames: true, within });
+}
+
 /**
  * The rendered text (`innerText`) of every workbench element matching a CSS `selector`, in document order,
  * e.g. `'.monaco-list-row'` inside a view's container for the rows of a tree as the user sees them.
  */
-export async function requestDom(selector: string, timeoutMs = 15_000): Promise<string[]> {
+export async function requestDom(selector: string, timeoutMs = 15_000, options: FrameQuery = {}): Promise<string[]> {
   assertCapture();
   const out = join(tmpdir(), `nfw-dom-${process.pid}-${++domRequests}.json`);
   rmSync(out, { force: true });
-  console.log(`NFW_DOM ${JSON.stringify({ selector, out })}`);
+  console.log(`NFW_DOM ${JSON.stringify({ selector, out, ...options })}`);
   await waitForFile(out, timeoutMs, `DOM query ${selector}`);
   try {
     const result = JSON.parse(readFileSync(out, 'utf8')) as string[] | { error: string };

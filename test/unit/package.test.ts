@@ -15,10 +15,12 @@ const ALWAYS = [
   'LICENSE',
   'README.md',
   'dist/cli.js',
+  'dist/explorer.js',
   'dist/extension.js',
   'dist/remote.js',
   'dist/worker.js',
   'language-configuration.json',
+  'media/explorer.css',
   'package.json',
   'syntaxes/nfw-tls-log.tmLanguage.json',
 ];

@@ -5,6 +5,7 @@
  */
 
 import type { LineResult } from '../parse/types';
+import type { EntryDetailsData, EntryDetailsField } from './detailsData';
 import type { ExplainContext } from './explanation';
 import { explainField } from './fields';
 import { lineFields, renderProblems } from './hover';
@@ -44,3 +45,41 @@ export function entryDetailsMarkdown(
   }
   return blocks.join('\n\n') + '\n';
 }
+
+/** {@link entryDetailsMarkdown}'s content as data. */
+export function entryDetailsData(
+  text: string,
+  line: number,
+  sourceName: string,
+  result: LineResult | undefined,
+  context: ExplainContext,
+): EntryDetailsData {
+  const fields = lineFields(text);
+  const ordered = [...fields.filter((f) => f.path === 'event'), ...fields.filter((f) => !SUMMARY_FIELDS.has(f.path))];
+  const out: EntryDetailsField[] = [];
+  for (const { path, raw } of ordered) {
+    const e = explainField(path, result?.entry, raw, context);
+    if (e === undefined) continue;
+    out.push({
+      path,
+      title: e.title,
+      ...(e.value === undefined ? {} : { value: e.value }),
+      facts: e.facts.map((f) => ({ label: f.label, value: f.value, untrusted: f.untrusted })),
+      paragraphs: [...e.sections, ...(e.details ?? [])],
+    });
+  }
+  let json = text;
+  try {
+    json = JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    // Not JSON: the line as written.
+  }
+  return {
+    title: `Entry on line ${line + 1} of ${sourceName}`,
+    problems: (result?.problems ?? []).map((p) => p.message),
+    fields: out,
+    json,
+  };
+}
+
+export type { EntryDetailsData, EntryDetailsField };

@@ -1,4 +1,5 @@
 import { widened } from '../typedArrays';
+import { tlsErrorKindOf } from './entryKind';
 import type { TlsEntry } from './types';
 
 /**
@@ -19,6 +20,12 @@ export interface EntryBatch {
   destIp: Int32Array;
   /** -1 where absent. */
   destPort: Int32Array;
+  /** Indices into `strings`, -1 where absent. */
+  srcIp: Int32Array;
+  zone: Int32Array;
+  fingerprint: Int32Array;
+  /** A TLS error's kind by its message (entryKind.ts's `tlsErrorKindOf`); 0 for a revocation check. */
+  errorKind: Uint8Array;
   /** NaN where absent. */
   timeMs: Float64Array;
   eventTimestamp: Float64Array;
@@ -57,6 +64,10 @@ export class EntryBatchBuilder {
     b.action[i] = this.intern(entry.action);
     b.destIp[i] = this.intern(entry.destIp);
     b.destPort[i] = entry.destPort ?? -1;
+    b.srcIp[i] = this.intern(entry.srcIp);
+    b.zone[i] = this.intern(entry.availabilityZone);
+    b.fingerprint[i] = this.intern(entry.leafCertFpr);
+    b.errorKind[i] = tlsErrorKindOf(entry.kind === 'revocation', entry.errorMessage);
     b.timeMs[i] = entry.timeMs ?? Number.NaN;
     b.eventTimestamp[i] = entry.eventTimestamp ?? Number.NaN;
   }
@@ -78,6 +89,10 @@ export class EntryBatchBuilder {
       action: b.action.slice(0, n),
       destIp: b.destIp.slice(0, n),
       destPort: b.destPort.slice(0, n),
+      srcIp: b.srcIp.slice(0, n),
+      zone: b.zone.slice(0, n),
+      fingerprint: b.fingerprint.slice(0, n),
+      errorKind: b.errorKind.slice(0, n),
       timeMs: b.timeMs.slice(0, n),
       eventTimestamp: b.eventTimestamp.slice(0, n),
       strings: b.strings,
@@ -100,6 +115,10 @@ export class EntryBatchBuilder {
     b.action = widened(b.action, n);
     b.destIp = widened(b.destIp, n);
     b.destPort = widened(b.destPort, n);
+    b.srcIp = widened(b.srcIp, n);
+    b.zone = widened(b.zone, n);
+    b.fingerprint = widened(b.fingerprint, n);
+    b.errorKind = widened(b.errorKind, n);
     b.timeMs = widened(b.timeMs, n);
     b.eventTimestamp = widened(b.eventTimestamp, n);
   }
@@ -127,6 +146,10 @@ export class EntryBatchBuilder {
       action: new Int32Array(n),
       destIp: new Int32Array(n),
       destPort: new Int32Array(n),
+      srcIp: new Int32Array(n),
+      zone: new Int32Array(n),
+      fingerprint: new Int32Array(n),
+      errorKind: new Uint8Array(n),
       timeMs: new Float64Array(n),
       eventTimestamp: new Float64Array(n),
       strings: [],
@@ -136,7 +159,20 @@ export class EntryBatchBuilder {
 
 /** The buffers of a batch, for `postMessage(batch, transferList)`. */
 export function batchTransferList(b: EntryBatch): ArrayBuffer[] {
-  return [b.lines, b.kinds, b.sni, b.firewall, b.status, b.action, b.destIp, b.destPort, b.timeMs, b.eventTimestamp].map(
-    (a) => a.buffer as ArrayBuffer,
-  );
+  return [
+    b.lines,
+    b.kinds,
+    b.sni,
+    b.firewall,
+    b.status,
+    b.action,
+    b.destIp,
+    b.destPort,
+    b.srcIp,
+    b.zone,
+    b.fingerprint,
+    b.errorKind,
+    b.timeMs,
+    b.eventTimestamp,
+  ].map((a) => a.buffer as ArrayBuffer);
 }

@@ -2,6 +2,7 @@
  * What kind of entry a line holds, for grouping and counting: the vocabulary shared by the parse step (which
  * assigns an entry its kind), the document views (status bar, outline, navigation) and the SNI model.
  */
+import { MISMATCH_PREFIX, NO_SNI_MESSAGE } from './format';
 import type { TlsEntry } from './types';
 
 /** An SNI as logged (`"-"` = the client hello had none), or `null` when the entry had no usable `sni` field. */
@@ -66,4 +67,23 @@ export function kindIndexOf(revocation: boolean, status: string | undefined): nu
   if (status === 'REVOKED') return K_REVOKED;
   if (status === 'UNKNOWN') return K_UNKNOWN;
   return K_OTHER;
+}
+
+/** What a TLS error entry's message says, as a small number: 0 not a TLS error, 1 no SNI, 2 name mismatch, 3 anything else. */
+export type TlsErrorKind = 0 | 1 | 2 | 3;
+export const E_NONE = 0;
+export const E_NO_SNI = 1;
+export const E_MISMATCH = 2;
+export const E_OTHER = 3;
+
+/**
+ * The kind of a TLS error by its message, by the same tolerance as tlsMessage.ts (surrounding whitespace
+ * ignored, the mismatch form recognised by its prefix and fixed words), without splitting the names out.
+ */
+export function tlsErrorKindOf(revocation: boolean, message: string | undefined): TlsErrorKind {
+  if (revocation) return E_NONE;
+  if (message === undefined) return E_OTHER;
+  if (message === NO_SNI_MESSAGE || message.trim() === NO_SNI_MESSAGE) return E_NO_SNI;
+  const start = message.trimStart();
+  return start.startsWith(MISMATCH_PREFIX) && start.includes(' Match Failed to server certificate names:') ? E_MISMATCH : E_OTHER;
 }

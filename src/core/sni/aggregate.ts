@@ -7,12 +7,23 @@
  * Each row carries its kind and action as one small number, its row code:
  *   bits 0-1  kind index in GROUP_KINDS (K_REVOKED, K_TLS, K_UNKNOWN, K_OTHER)
  *   bits 2-4  0 for a TLS error (it has no action), else 1 + action index in PASS, DROP, REJECT, other
+ *   bits 5-6  a TLS error's kind by its message (entryKind.ts's TlsErrorKind), 0 for a revocation check
  * and an aggregate's counts are one vector of nine slots:
  *   C_ENTRIES                   all entries
  *   C_KIND + kind index         entries of each kind (four slots, GROUP_KINDS order)
  *   C_ACTION + action index     revocation checks by action (four slots: PASS, DROP, REJECT, other)
  */
-import { GROUP_KINDS, K_OTHER, K_REVOKED, K_TLS, K_UNKNOWN, type GroupKind, type SniKey } from '../parse/entryKind';
+import {
+  E_NONE,
+  GROUP_KINDS,
+  K_OTHER,
+  K_REVOKED,
+  K_TLS,
+  K_UNKNOWN,
+  type GroupKind,
+  type SniKey,
+  type TlsErrorKind,
+} from '../parse/entryKind';
 import { REVOCATION_ACTIONS } from '../parse/format';
 import type { SourceState } from './columns';
 import { nodeId } from './nodeIds';
@@ -24,15 +35,17 @@ import type { Scope, SniGroup } from './types';
 /** The documented actions, in the order of their count slots; any other or missing action counts as a fourth. */
 const KIND_MASK = 3;
 const ACTION_SHIFT = 2;
+const ACTION_MASK = 7;
+const ERROR_SHIFT = 5;
 
 function actionIndex(action: string | undefined): number {
   const i = action === undefined ? -1 : (REVOCATION_ACTIONS as readonly string[]).indexOf(action);
   return i < 0 ? 3 : i;
 }
 
-/** The row code of an entry: its kind index and, for a revocation check, its action. */
-export function rowCode(kindIndex: number, revocation: boolean, action: string | undefined): number {
-  return kindIndex | ((revocation ? 1 + actionIndex(action) : 0) << ACTION_SHIFT);
+/** The row code of an entry: its kind index and, for a revocation check, its action, else its TLS error kind. */
+export function rowCode(kindIndex: number, revocation: boolean, action: string | undefined, errorKind: TlsErrorKind = E_NONE): number {
+  return kindIndex | ((revocation ? 1 + actionIndex(action) : 0) << ACTION_SHIFT) | (revocation ? 0 : errorKind << ERROR_SHIFT);
 }
 
 /** The kind index (in GROUP_KINDS) a row code holds. */
@@ -40,9 +53,14 @@ export function kindOfCode(code: number): number {
   return code & KIND_MASK;
 }
 
-/** The action index a row code holds, or -1 for a TLS error, which has no action. */
-function actionOfCode(code: number): number {
-  return (code >> ACTION_SHIFT) - 1;
+/** The action index a row code holds (PASS, DROP, REJECT, other), or -1 for a TLS error, which has no action. */
+export function actionOfCode(code: number): number {
+  return ((code >> ACTION_SHIFT) & ACTION_MASK) - 1;
+}
+
+/** The TLS error kind a row code holds (0 for a revocation check). */
+export function errorKindOfCode(code: number): TlsErrorKind {
+  return (code >> ERROR_SHIFT) as TlsErrorKind;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -31,6 +31,15 @@ export class SourceState {
   ips = new Float64Array(0);
   /** Destination port, -1 when absent. */
   ports = new Int32Array(0);
+  /** Source address id (the model's source-address interner), -1 when absent. */
+  srcs = new Int32Array(0);
+  /** Destination (address, port) pair id (see destKey), -1 when both are absent. */
+  dests = new Int32Array(0);
+  /** Certificate fingerprint id, -1 when absent. */
+  fprs = new Int32Array(0);
+  /** Availability zone and revocation status ids + 1 (0 = absent); see {@link SMALL_ID_LIMIT}. */
+  zones = new Uint16Array(0);
+  statuses = new Uint16Array(0);
   /** The firewall id of every row while they all share one (-2 before the first row). */
   fwUniform = -2;
   /** Per-row firewall ids once a second firewall appears. */
@@ -82,6 +91,11 @@ export class SourceState {
     this.times = widened(this.times, size);
     this.ips = widened(this.ips, size);
     this.ports = widened(this.ports, size);
+    this.srcs = widened(this.srcs, size);
+    this.dests = widened(this.dests, size);
+    this.fprs = widened(this.fprs, size);
+    this.zones = widened(this.zones, size);
+    this.statuses = widened(this.statuses, size);
     if (this.fws !== undefined) this.fws = widened(this.fws, size);
   }
 
@@ -186,6 +200,30 @@ export class Interner<T> {
   find(value: T): number | undefined {
     return this.ids.get(value);
   }
+}
+
+/**
+ * Zones and statuses are few (a region has a handful of zones; AWS documents two statuses), so they are kept
+ * in 16 bits as id + 1: a log with more distinct values than this shares the last id among the rest.
+ */
+export const SMALL_ID_LIMIT = 0xffff;
+
+/** A small id + 1 for a Uint16 column (0 = absent), see {@link SMALL_ID_LIMIT}. */
+export function smallId(value: string | undefined, ids: Interner<string>): number {
+  return value === undefined ? 0 : Math.min(SMALL_ID_LIMIT, ids.id(value) + 1);
+}
+
+/** Ports above this are not ports; a destination key keeps them as "no port". */
+const MAX_PORT = 65535;
+
+/** One number for a destination (address code as {@link ipCode} makes it, or -1; port, or -1). */
+export function destKey(ipCode: number, port: number): number {
+  return (ipCode + 1) * (MAX_PORT + 2) + (port >= 0 && port <= MAX_PORT ? port + 1 : 0);
+}
+
+/** The address code (-1 = none) and port (-1 = none) of a {@link destKey}. */
+export function destOfKey(key: number): { ip: number; port: number } {
+  return { ip: Math.floor(key / (MAX_PORT + 2)) - 1, port: (key % (MAX_PORT + 2)) - 1 };
 }
 
 /** Codes of destination addresses that are not IPv4 start here. */

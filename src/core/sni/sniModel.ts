@@ -7,7 +7,8 @@
  *
  * Memory: no `TlsEntry` is retained. Each entry is a row of its source's typed-array columns (line, SNI id,
  * kind and action, time, destination address id and port: about 25 bytes, plus 4 per line for the
- * line-to-row index), with SNIs, firewalls and addresses interned once for the whole model. Per SNI the
+ * line-to-row index; and 16 more for what only the explorer's facets read: source address, destination
+ * pair, certificate fingerprint, zone and status), with SNIs, firewalls and addresses interned once for the whole model. Per SNI the
  * model keeps one aggregate for all sources and one per firewall; a source keeps 20 bytes of counts per SNI
  * it holds. Everything else (per-source aggregates, entry lists in line or time order, destinations) is
  * read from the rows when asked for and cached until the data changes, so 2.8 million entries from a
@@ -22,11 +23,11 @@
  * projection's nodes to tree items; the CLI calls {@link SniModel.summary}.
  */
 import type { EntryBatch } from '../parse/entryBatch';
-import { GROUP_KINDS, KIND_LABELS, kindIndex, kindIndexOf, type GroupKind, type SniKey } from '../parse/entryKind';
+import { GROUP_KINDS, KIND_LABELS, kindIndex, kindIndexOf, tlsErrorKindOf, type GroupKind, type SniKey } from '../parse/entryKind';
 import type { LineEntry } from '../parse/types';
 import { timeFromFields } from '../text';
 import { addRow, Agg, C_ENTRIES, C_KIND, kindOfCode, recomputeTimes, removeRow, rowCode, snapshot, sourceAggregates } from './aggregate';
-import { Interner, ipCode, MAX_LINE, SourceState } from './columns';
+import { destKey, Interner, ipCode, MAX_LINE, smallId, SourceState } from './columns';
 import { compareNullLast, compareStrings } from './compare';
 import { groupDetails } from './details';
 import { entryList } from './entryLists';
@@ -54,6 +55,8 @@ import type {
 } from './types';
 
 const DEFAULT_DISTINCT_LIMIT = 1000;
+/** The destination key of an entry with neither a usable address nor a usable port. */
+const NO_DEST = destKey(-1, -1);
 /** Sources whose per-SNI aggregates (actions, times, entry lists) are kept built at once. */
 const SOURCE_AGG_CACHE = 16;
 const ALL: Scope = { by: 'all' };
@@ -69,6 +72,8 @@ export class SniModel {
   private sniIds = new Interner<SniKey>();
   private fwIds = new Interner<string | null>();
   private ipIds = new Interner<string>();
+  /** What only the explorer's facets read: source addresses, destination pairs, fingerprints, zones, statuses. */
+  private facetIds = newFacetIds();
   private names = new SniNames(this.sniIds.values);
   private readonly dirtyTimes = new Set<Agg>();
   /** Per-SNI aggregates of the last few sources asked for, built for the source's `revision`; oldest first. */
@@ -149,6 +154,9 @@ export class SniModel {
     const sniOf = new Int32Array(strings.length).fill(-2);
     const fwOf = new Int32Array(strings.length).fill(-2);
     const ipOf = new Float64Array(strings.length).fill(-2);
+    const srcOf = new Int32Array(strings.length).fill(-2);
+    const fprOf = new Int32Array(strings.length).fill(-2);
+    const { srcs, fprs, zones, statuses } = this.facetIds;
     const noSni = this.sniIds.id(null);
     const noFw = this.fwIds.id(null);
     let maxLine = -1;
@@ -178,8 +186,31 @@ export class SniModel {
       const st = batch.status[i];
       const status = st >= 0 ? strings[st] : undefined;
       const a = batch.action[i];
-      const code = rowCode(kindIndexOf(revocation, status), revocation, a >= 0 ? strings[a] : undefined);
+      const code = rowCode(
+        kindIndexOf(revocation, status),
+        revocation,
+        a >= 0 ? strings[a] : undefined,
+        batch.errorKind[i] as 0 | 1 | 2 | 3,
+      );
       const time = timeFromFields(batch.timeMs[i], batch.eventTimestamp[i]);
+      const sp = batch.srcIp[i];
+      let srcId = -1;
+      if (sp >= 0) {
+        srcId = srcOf[sp];
+        if (srcId === -2) srcId = srcOf[sp] = srcs.id(strings[sp]);
+      }
+      const fp = batch.fingerprint[i];
+      let fprId = -1;
+      if (fp >= 0) {
+        fprId = fprOf[fp];
+        if (fprId === -2) fprId = fprOf[fp] = fprs.id(strings[fp]);
+      }
+      const z = batch.zone[i];
+      const facets = this.rowFacets;
+      facets.src = srcId;
+      facets.fpr = fprId;
+      facets.zone = smallId(z >= 0 ? strings[z] : undefined, zones);
+      facets.status = smallId(status, statuses);
       if (this.appendRow(state, batch.lines[i], sniId, fwId, code, time, ipId, batch.destPort[i])) added++;
     }
     this.finishAppend(state);
@@ -212,6 +243,7 @@ export class SniModel {
     this.sniIds = new Interner();
     this.fwIds = new Interner();
     this.ipIds = new Interner();
+    this.facetIds = newFacetIds();
     this.names = new SniNames(this.sniIds.values);
     this.dirtyTimes.clear();
     this.sourceAggCache.clear();
@@ -410,6 +442,26 @@ export class SniModel {
     return this.groups({ sort: 'count', kind: 'failing' }).map((g) => g.sni);
   }
 
+  /**
+   * The sources' columns and the tables their ids refer to, for the explorer's aggregation
+   * (src/core/explore). Read-only by contract: valid until the next mutation ({@link version}).
+   */
+  columns(): ModelColumns {
+    const sources = this.sourceKeys().map((key) => this.sources.get(key) as SourceState);
+    return {
+      version: this.versionCounter,
+      sources,
+      snis: this.sniIds.values,
+      firewalls: this.fwIds.values,
+      ips: this.ipIds,
+      srcs: this.facetIds.srcs.values,
+      dests: this.facetIds.dests.values,
+      fprs: this.facetIds.fprs.values,
+      zones: this.facetIds.zones.values,
+      statuses: this.facetIds.statuses.values,
+    };
+  }
+
   // --- internals -------------------------------------------------------------------------------------
 
   /** The aggregates of a scope that pass the filter, sorted; the last list is reused until the model changes. */
@@ -549,7 +601,12 @@ export class SniModel {
       const ipId = e.destIp === undefined ? -1 : ipCode(e.destIp, this.ipIds);
       const port =
         e.destPort !== undefined && Number.isInteger(e.destPort) && e.destPort >= 0 && e.destPort <= 0x7fffffff ? e.destPort : -1;
-      const code = rowCode(kindIndex(e), e.kind === 'revocation', e.action);
+      const code = rowCode(kindIndex(e), e.kind === 'revocation', e.action, tlsErrorKindOf(e.kind === 'revocation', e.errorMessage));
+      const facets = this.rowFacets;
+      facets.src = e.srcIp === undefined ? -1 : this.facetIds.srcs.id(e.srcIp);
+      facets.fpr = e.leafCertFpr === undefined ? -1 : this.facetIds.fprs.id(e.leafCertFpr);
+      facets.zone = smallId(e.availabilityZone, this.facetIds.zones);
+      facets.status = smallId(e.status, this.facetIds.statuses);
       if (this.appendRow(state, ref.line, sniId, fwId, code, timeFromFields(e.timeMs, e.eventTimestamp), ipId, port)) added++;
     }
     this.finishAppend(state);
@@ -580,6 +637,9 @@ export class SniModel {
   /** The aggregates the last appended row fed, for the next row with the same SNI and firewall. */
   private cursor: { g: Agg; f: Agg } | undefined;
 
+  /** The explorer's columns of the row being appended (set by the caller just before {@link appendRow}). */
+  private readonly rowFacets = { src: -1, fpr: -1, zone: 0, status: 0 };
+
   /** Appends one row unless the source already holds its line. */
   private appendRow(
     state: SourceState,
@@ -600,6 +660,13 @@ export class SniModel {
     state.times[row] = time;
     state.ips[row] = ipId;
     state.ports[row] = port;
+    const facets = this.rowFacets;
+    state.srcs[row] = facets.src;
+    const dest = destKey(ipId, port);
+    state.dests[row] = dest === NO_DEST ? -1 : this.facetIds.dests.id(dest);
+    state.fprs[row] = facets.fpr;
+    state.zones[row] = facets.zone;
+    state.statuses[row] = facets.status;
     if (state.fwUniform === -2) {
       state.fwUniform = fwId;
     } else if (state.fws === undefined && fwId !== state.fwUniform) {
@@ -674,6 +741,34 @@ export class SniModel {
     // Every listener has run and the model is consistent; report the first failure to the caller.
     if (failure !== undefined) throw failure.error;
   }
+}
+
+/** The SNI model's columns as the explorer reads them (see {@link SniModel.columns}). */
+export interface ModelColumns {
+  readonly version: number;
+  /** In source key order. */
+  readonly sources: readonly SourceState[];
+  readonly snis: readonly SniKey[];
+  readonly firewalls: readonly (string | null)[];
+  /** Destination addresses that are not IPv4 (see columns.ts's ipCode / ipText). */
+  readonly ips: Interner<string>;
+  readonly srcs: readonly string[];
+  /** Destination keys (columns.ts's destKey) by id. */
+  readonly dests: readonly number[];
+  readonly fprs: readonly string[];
+  /** By small id - 1 (columns.ts's smallId). */
+  readonly zones: readonly string[];
+  readonly statuses: readonly string[];
+}
+
+function newFacetIds(): {
+  srcs: Interner<string>;
+  dests: Interner<number>;
+  fprs: Interner<string>;
+  zones: Interner<string>;
+  statuses: Interner<string>;
+} {
+  return { srcs: new Interner(), dests: new Interner(), fprs: new Interner(), zones: new Interner(), statuses: new Interner() };
 }
 
 function validateLines(refs: readonly LineEntry[]): void {

@@ -1,0 +1,486 @@
+/**
+ * The explorer's aggregation over the SNI model's columns: per filter, the timeline (entries per time bucket
+ * by kind), the facets' top values and the matching entries in a sorted order, paged. Nothing is copied per
+ * entry beyond a few typed arrays (about 4 bytes an entry for the time order, 1 for the filter's mask, 4 for
+ * the sorted matches, and 4 more for one other sort column while it is asked for).
+ *
+ * Work is done in generators whose steps each touch at most {@link STEP} rows, so the editor runs them in
+ * its slice queue (src/core/threads/sliceQueue.ts) and the extension host never waits long; `drain` runs them
+ * at once (tests, benchmarks). Results are cached by the model's version, the filter and the sort.
+ */
+import { errorKindOfCode, actionOfCode, kindOfCode } from '../sni/aggregate';
+import { K_OTHER, K_REVOKED, K_UNKNOWN, E_MISMATCH, E_NO_SNI } from '../parse/entryKind';
+import type { SourceState } from '../sni/columns';
+import { compareNullLast, compareStrings } from '../sni/compare';
+import type { ModelColumns } from '../sni/sniModel';
+import { bucketLayout } from './buckets';
+import { facetTables, type FacetTable } from './facets';
+import { sortedOrder } from './timeOrder';
+import {
+  FACETS,
+  TIMELINE_KINDS,
+  type ExplorerFilter,
+  type ExplorerRow,
+  type ExplorerSort,
+  type ExplorerSummary,
+  type FacetSummary,
+  type FacetValue,
+  type RowPage,
+  type SortColumn,
+} from './types';
+
+/** Rows per step. */
+const STEP = 16384;
+/** Values listed per facet. */
+export const FACET_TOP = 10;
+
+const F_SNI = 0;
+const F_DEST = 1;
+const F_SRC = 2;
+const F_FW = 3;
+const F_ZONE = 4;
+const F_STATUS = 5;
+const F_ACTION = 6;
+const F_ERROR = 7;
+const F_FPR = 8;
+const NK = TIMELINE_KINDS.length;
+const ACTION_NAMES = ['PASS', 'DROP', 'REJECT', 'other'];
+
+/** The timeline kind (TIMELINE_KINDS index) of a row code. */
+export function timelineKindOfCode(code: number): number {
+  const k = kindOfCode(code);
+  if (k === K_REVOKED) return 0;
+  if (k === K_UNKNOWN) return 1;
+  if (k === K_OTHER) return 5;
+  const e = errorKindOfCode(code);
+  return e === E_NO_SNI ? 2 : e === E_MISMATCH ? 3 : 4;
+}
+
+/** What a version of the model's columns costs to prepare once: where each source's rows start, the time order. */
+interface Index {
+  readonly cols: ModelColumns;
+  readonly facets: ReturnType<typeof facetTables>;
+  /** Global row g of source s is row g - starts[s]; starts has one more item, the total. */
+  readonly starts: Int32Array;
+  readonly total: number;
+  /** Global rows by (time, global row), undated last. */
+  readonly byTime: Uint32Array;
+  readonly undated: number;
+  readonly first: number;
+  readonly last: number;
+}
+
+interface Matched {
+  readonly key: string;
+  readonly mask: Uint8Array;
+  readonly summary: ExplorerSummary;
+}
+
+/** The aggregation for one SNI model; `columns` is called for the model's current columns. */
+export class Explorer {
+  private index: Index | undefined;
+  private matched: Matched | undefined;
+  private sorted: { key: string; rows: Uint32Array } | undefined;
+  private order: { key: string; perm: Uint32Array } | undefined;
+  private maskBuffer = new Uint8Array(0);
+  private sortedBuffer = new Uint32Array(0);
+  private rankBuffer = new Int32Array(0);
+
+  constructor(private readonly columns: () => ModelColumns) {}
+
+  /** Drops every cache (the model was cleared, or memory is wanted back). */
+  reset(): void {
+    this.index = undefined;
+    this.matched = undefined;
+    this.sorted = undefined;
+    this.order = undefined;
+    this.maskBuffer = new Uint8Array(0);
+    this.sortedBuffer = new Uint32Array(0);
+    this.rankBuffer = new Int32Array(0);
+  }
+
+  /** The timeline, facets and totals of the entries that pass `filter`. */
+  *summarize(filter: ExplorerFilter): Generator<void, ExplorerSummary, void> {
+    return (yield* this.match(filter)).summary;
+  }
+
+  /** A page of the entries that pass `filter`, in `sort` order. */
+  *rows(filter: ExplorerFilter, sort: ExplorerSort, offset: number, limit: number): Generator<void, RowPage, void> {
+    const list = yield* this.sortedRows(filter, sort);
+    const index = this.index as Index;
+    const start = Math.max(0, Math.min(list.length, Math.floor(offset)));
+    const end = Math.min(list.length, start + Math.max(0, Math.floor(limit)));
+    const rows: ExplorerRow[] = [];
+    for (let i = start; i < end; i++) rows.push(this.rowOf(index, list[i], i));
+    return { version: index.cols.version, total: list.length, offset: start, rows };
+  }
+
+  /** Calls `fn` for each entry that passes `filter`, in `sort` order (exports, copies). */
+  *forEachRow(filter: ExplorerFilter, sort: ExplorerSort, fn: (row: ExplorerRow) => void): Generator<void, number, void> {
+    // A copy: the buffers are reused by the next question, which may come before this walk ends.
+    const list = (yield* this.sortedRows(filter, sort)).slice();
+    const index = this.index as Index;
+    for (let i = 0; i < list.length; i++) {
+      fn(this.rowOf(index, list[i], i));
+      if (i % 4096 === 4095) yield;
+    }
+    return list.length;
+  }
+
+  /** The sorted global rows that pass a filter. */
+  private *sortedRows(filter: ExplorerFilter, sort: ExplorerSort): Generator<void, Uint32Array, void> {
+    const m = yield* this.match(filter);
+    const key = `${m.key}|${sort.column}|${sort.descending === true ? 'd' : 'a'}`;
+    if (this.sorted?.key === key) return this.sorted.rows;
+    const perm = yield* this.permutation(sort);
+    this.sorted = undefined;
+    if (this.sortedBuffer.length !== m.mask.length) this.sortedBuffer = new Uint32Array(m.mask.length);
+    const out = this.sortedBuffer.subarray(0, m.summary.matched);
+    let n = 0;
+    const mask = m.mask;
+    for (let i = 0; i < perm.length; i++) {
+      const g = perm[i];
+      if (mask[g] === 1) out[n++] = g;
+      if (i % STEP === STEP - 1) yield;
+    }
+    this.sorted = { key, rows: out };
+    return out;
+  }
+
+  private *prepare(): Generator<void, Index, void> {
+    const cols = this.columns();
+    if (this.index !== undefined && this.index.cols.version === cols.version) return this.index;
+    this.reset();
+    const starts = new Int32Array(cols.sources.length + 1);
+    let total = 0;
+    for (let s = 0; s < cols.sources.length; s++) {
+      starts[s] = total;
+      total += cols.sources[s].rows;
+    }
+    starts[cols.sources.length] = total;
+    const keys = new Float64Array(total);
+    let first = Infinity;
+    let last = -Infinity;
+    let undated = 0;
+    for (let s = 0; s < cols.sources.length; s++) {
+      const { times, rows } = cols.sources[s];
+      const base = starts[s];
+      for (let r = 0; r < rows; r++) {
+        const t = times[r];
+        if (Number.isNaN(t)) {
+          keys[base + r] = Infinity;
+          undated++;
+        } else {
+          keys[base + r] = t;
+          if (t < first) first = t;
+          if (t > last) last = t;
+        }
+      }
+      yield;
+    }
+    const byTime = yield* sortedOrder(keys);
+    this.index = {
+      cols,
+      facets: facetTables(cols),
+      starts,
+      total,
+      byTime,
+      undated,
+      first: first === Infinity ? NaN : first,
+      last: last === -Infinity ? NaN : last,
+    };
+    return this.index;
+  }
+
+  private *match(filter: ExplorerFilter): Generator<void, Matched, void> {
+    const index = yield* this.prepare();
+    const key = `${index.cols.version}|${filterKey(filter)}`;
+    if (this.matched?.key === key) return this.matched;
+    const tables = FACETS.map((name) => index.facets[name]);
+    // Per facet, 1 where a value passes; undefined when the facet does not filter.
+    const allowed = tables.map((t) => allowedValues(t, filter.include?.[t.name], filter.exclude?.[t.name]));
+    const counts = tables.map((t) => new Float64Array(t.size));
+    const from = filter.from ?? -Infinity;
+    const to = filter.to ?? Infinity;
+    const timed = filter.from !== undefined || filter.to !== undefined;
+    const domainFirst = timed ? Math.max(from, Number.isFinite(index.first) ? index.first : from) : index.first;
+    const domainLast = timed ? Math.min(to - 1, Number.isFinite(index.last) ? index.last : to - 1) : index.last;
+    const layout = bucketLayout(domainFirst, domainLast);
+    const buckets = new Float64Array(layout.buckets * NK);
+    const byKind = new Float64Array(NK);
+    // Buffers are reused from one question to the next: allocating megabytes per filter change makes the
+    // engine collect garbage in the middle of a step.
+    this.matched = undefined;
+    this.sorted = undefined;
+    if (this.maskBuffer.length !== index.total) this.maskBuffer = new Uint8Array(index.total);
+    else this.maskBuffer.fill(0);
+    const mask = this.maskBuffer;
+    const vals = new Int32Array(FACETS.length);
+    let matched = 0;
+    let scanned = 0;
+    let undated = 0;
+    let mFirst = Infinity;
+    let mLast = -Infinity;
+    for (let s = 0; s < index.cols.sources.length; s++) {
+      const st = index.cols.sources[s];
+      const base = index.starts[s];
+      const { snis, codes, times, srcs, dests, fprs, zones, statuses } = st;
+      for (let r = 0; r < st.rows; r++) {
+        if ((++scanned & (STEP - 1)) === 0) yield;
+        const t = times[r];
+        if (timed && !(t >= from && t < to)) continue;
+        const code = codes[r];
+        vals[F_SNI] = snis[r];
+        vals[F_DEST] = dests[r] + 1;
+        vals[F_SRC] = srcs[r] + 1;
+        vals[F_FW] = st.fwOf(r);
+        vals[F_ZONE] = zones[r];
+        vals[F_STATUS] = statuses[r];
+        vals[F_ACTION] = actionOfCode(code) + 1;
+        vals[F_ERROR] = errorKindOfCode(code);
+        vals[F_FPR] = fprs[r] + 1;
+        let pass = true;
+        for (let f = 0; f < vals.length; f++) {
+          const a = allowed[f];
+          if (a !== undefined && a[vals[f]] !== 1) {
+            pass = false;
+            break;
+          }
+        }
+        if (!pass) continue;
+        mask[base + r] = 1;
+        matched++;
+        for (let f = 0; f < vals.length; f++) counts[f][vals[f]]++;
+        const k = timelineKindOfCode(code);
+        byKind[k]++;
+        if (Number.isNaN(t)) undated++;
+        else {
+          if (t < mFirst) mFirst = t;
+          if (t > mLast) mLast = t;
+          const b = Math.floor((t - layout.start) / layout.bucketMs);
+          if (b >= 0 && b < layout.buckets) buckets[b * NK + k]++;
+        }
+      }
+    }
+    const facets: FacetSummary[] = tables.map((t, f) => topValues(t, counts[f]));
+    const summary: ExplorerSummary = {
+      version: index.cols.version,
+      total: index.total,
+      matched,
+      byKind: Array.from(byKind),
+      extent: { first: index.first, last: index.last },
+      matchedExtent: { first: mFirst === Infinity ? NaN : mFirst, last: mLast === -Infinity ? NaN : mLast },
+      timeline: { start: layout.start, bucketMs: layout.bucketMs, buckets: layout.buckets, counts: Array.from(buckets), undated },
+      facets,
+    };
+    this.matched = { key, mask, summary };
+    this.sorted = undefined;
+    return this.matched;
+  }
+
+  /** All global rows in a sort order: by time from the index; by another column, a stable counting sort of the time order. */
+  private *permutation(sort: ExplorerSort): Generator<void, Uint32Array, void> {
+    const index = this.index as Index;
+    const desc = sort.descending === true;
+    if (sort.column === 'time' && !desc) return index.byTime;
+    const key = `${index.cols.version}|${sort.column}|${desc ? 'd' : 'a'}`;
+    if (this.order?.key === key) return this.order.perm;
+    let perm: Uint32Array;
+    if (sort.column === 'time') {
+      // Latest first: the time order reversed, undated entries still last.
+      const dated = index.total - index.undated;
+      perm = new Uint32Array(index.total);
+      for (let i = 0; i < dated; i++) perm[i] = index.byTime[dated - 1 - i];
+      perm.set(index.byTime.subarray(dated), dated);
+    } else if (sort.column === 'file') {
+      perm = yield* fileOrder(index, desc);
+    } else {
+      const ranks = rankTable(index, sort.column);
+      const size = ranks.size;
+      if (this.rankBuffer.length !== index.total) this.rankBuffer = new Int32Array(index.total);
+      const rank = this.rankBuffer;
+      for (let s = 0; s < index.cols.sources.length; s++) {
+        const st = index.cols.sources[s];
+        const base = index.starts[s];
+        for (let r = 0; r < st.rows; r++) {
+          const v = ranks.of(st, r);
+          rank[base + r] = desc ? size - 1 - v : v;
+        }
+        yield;
+      }
+      perm = yield* countingSort(index.byTime, rank, size);
+    }
+    this.order = { key, perm };
+    return perm;
+  }
+  private rowOf(index: Index, g: number, at: number): ExplorerRow {
+    const s = sourceOf(index.starts, g);
+    const st = index.cols.sources[s];
+    const r = g - index.starts[s];
+    const code = st.codes[r];
+    const a = actionOfCode(code);
+    const f = index.facets;
+    return {
+      index: at,
+      sourceKey: st.key,
+      line: st.lines[r],
+      timeMs: st.times[r],
+      kind: TIMELINE_KINDS[timelineKindOfCode(code)],
+      action: a < 0 ? '' : ACTION_NAMES[a],
+      sni: index.cols.snis[st.snis[r]],
+      source: st.srcs[r] < 0 ? '' : f.source.label(st.srcs[r] + 1),
+      destination: st.dests[r] < 0 ? '' : f.destination.label(st.dests[r] + 1),
+      firewall: index.cols.firewalls[st.fwOf(r)],
+    };
+  }
+}
+
+/** The source of a global row (binary search over the starts). */
+function sourceOf(starts: Int32Array, g: number): number {
+  let lo = 0;
+  let hi = starts.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (starts[mid] <= g) lo = mid;
+    else hi = mid - 1;
+  }
+  // Empty sources share a start with the next one: step past them.
+  while (lo + 1 < starts.length - 1 && starts[lo + 1] <= g) lo++;
+  return lo;
+}
+
+/** A canonical text of a filter, for caching (value lists sorted, empty lists dropped). */
+export function filterKey(filter: ExplorerFilter): string {
+  const lists = (m: ExplorerFilter['include']): [string, string[]][] =>
+    FACETS.filter((f) => (m?.[f]?.length ?? 0) > 0).map((f) => [f, [...(m?.[f] as readonly string[])].sort(compareStrings)]);
+  return JSON.stringify([filter.from ?? null, filter.to ?? null, lists(filter.include), lists(filter.exclude)]);
+}
+
+function allowedValues(
+  t: FacetTable,
+  include: readonly string[] | undefined,
+  exclude: readonly string[] | undefined,
+): Uint8Array | undefined {
+  if ((include === undefined || include.length === 0) && (exclude === undefined || exclude.length === 0)) return undefined;
+  const a = new Uint8Array(t.size);
+  if (include !== undefined && include.length > 0) {
+    for (const k of include) {
+      const id = t.idOf(k);
+      if (id !== undefined) a[id] = 1;
+    }
+  } else {
+    a.fill(1);
+  }
+  for (const k of exclude ?? []) {
+    const id = t.idOf(k);
+    if (id !== undefined) a[id] = 0;
+  }
+  return a;
+}
+
+/** The {@link FACET_TOP} values with most entries (ties by label), and how many values have any. */
+function topValues(t: FacetTable, counts: Float64Array): FacetSummary {
+  const top: number[] = [];
+  let distinct = 0;
+  for (let id = 0; id < counts.length; id++) {
+    const c = counts[id];
+    if (c === 0) continue;
+    distinct++;
+    if (top.length === FACET_TOP && c <= counts[top[FACET_TOP - 1]]) continue;
+    let i = top.length;
+    while (i > 0 && (counts[top[i - 1]] < c || (counts[top[i - 1]] === c && t.key(top[i - 1]) > t.key(id)))) i--;
+    top.splice(i, 0, id);
+    if (top.length > FACET_TOP) top.pop();
+  }
+  const values: FacetValue[] = top.map((id) => ({ key: t.key(id), label: t.label(id), count: counts[id] }));
+  return { name: t.name, values, distinct };
+}
+
+/** A column's rank per row: the order of its values, as small integers. */
+function rankTable(
+  index: Index,
+  column: Exclude<SortColumn, 'time' | 'file'>,
+): { size: number; of: (st: SourceState, r: number) => number } {
+  const cols = index.cols;
+  const f = index.facets;
+  const ranksBy = (size: number, compare: (a: number, b: number) => number): Int32Array => {
+    const ids = Array.from({ length: size }, (_, i) => i).sort((a, b) => compare(a, b) || a - b);
+    const rank = new Int32Array(size);
+    ids.forEach((id, i) => (rank[id] = i));
+    return rank;
+  };
+  switch (column) {
+    case 'outcome':
+      // Kind (worst first), then action.
+      return { size: NK * 5, of: (st, r) => timelineKindOfCode(st.codes[r]) * 5 + actionOfCode(st.codes[r]) + 1 };
+    case 'sni': {
+      const rank = ranksBy(cols.snis.length, (a, b) => compareNullLast(cols.snis[a], cols.snis[b]));
+      return { size: rank.length, of: (st, r) => rank[st.snis[r]] };
+    }
+    case 'firewall': {
+      const rank = ranksBy(cols.firewalls.length, (a, b) => compareNullLast(cols.firewalls[a], cols.firewalls[b]));
+      return { size: rank.length, of: (st, r) => rank[st.fwOf(r)] };
+    }
+    case 'source': {
+      const rank = ranksBy(f.source.size, (a, b) => compareAddresses(a === 0 ? null : cols.srcs[a - 1], b === 0 ? null : cols.srcs[b - 1]));
+      return { size: rank.length, of: (st, r) => rank[st.srcs[r] + 1] };
+    }
+    case 'destination': {
+      // Destination keys order by address code, then port; "none" last.
+      const rank = ranksBy(f.destination.size, (a, b) =>
+        a === 0 || b === 0 ? (a === 0 ? 1 : 0) - (b === 0 ? 1 : 0) : cols.dests[a - 1] - cols.dests[b - 1],
+      );
+      return { size: rank.length, of: (st, r) => rank[st.dests[r] + 1] };
+    }
+  }
+}
+
+/** IPv4 addresses by value, then other addresses by text; none last. */
+function compareAddresses(a: string | null, b: string | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  const va = v4(a);
+  const vb = v4(b);
+  if (va >= 0 && vb >= 0) return va - vb;
+  if (va >= 0 || vb >= 0) return va >= 0 ? -1 : 1;
+  return compareStrings(a, b);
+}
+
+function v4(ip: string): number {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  if (m === null) return -1;
+  const parts = m.slice(1).map(Number);
+  return parts.some((p) => p > 255) ? -1 : ((parts[0] * 256 + parts[1]) * 256 + parts[2]) * 256 + parts[3];
+}
+
+/** Every global row by (source key, line), or the reverse. */
+function* fileOrder(index: Index, desc: boolean): Generator<void, Uint32Array, void> {
+  const perm = new Uint32Array(index.total);
+  let o = 0;
+  for (let s = 0; s < index.cols.sources.length; s++) {
+    const st = index.cols.sources[s];
+    const base = index.starts[s];
+    if (st.inOrder) for (let r = 0; r < st.rows; r++) perm[o++] = base + r;
+    else {
+      const rows = Array.from({ length: st.rows }, (_, i) => i).sort((a, b) => st.lines[a] - st.lines[b]);
+      for (const r of rows) perm[o++] = base + r;
+    }
+    yield;
+  }
+  if (desc) perm.reverse();
+  return perm;
+}
+
+/** Stable counting sort of `order` by `rank` (values 0..size-1). */
+function* countingSort(order: Uint32Array, rank: Int32Array, size: number): Generator<void, Uint32Array, void> {
+  const starts = new Float64Array(size + 1);
+  for (let i = 0; i < rank.length; i++) starts[rank[i] + 1]++;
+  for (let k = 0; k < size; k++) starts[k + 1] += starts[k];
+  yield;
+  const out = new Uint32Array(order.length);
+  for (let i = 0; i < order.length; i++) {
+    const g = order[i];
+    out[starts[rank[g]]++] = g;
+    if (i % STEP === STEP - 1) yield;
+  }
+  return out;
+}
