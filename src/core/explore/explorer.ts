@@ -8,13 +8,14 @@
  * its slice queue (src/core/threads/sliceQueue.ts) and the extension host never waits long; `drain` runs them
  * at once (tests, benchmarks). Results are cached by the model's version, the filter and the sort.
  */
-import { errorKindOfCode, actionOfCode, kindOfCode } from '../sni/aggregate';
-import { K_OTHER, K_REVOKED, K_UNKNOWN, E_MISMATCH, E_NO_SNI } from '../parse/entryKind';
+import { actionOfCode } from '../sni/aggregate';
 import type { SourceState } from '../sni/columns';
 import { compareNullLast, compareStrings } from '../sni/compare';
 import type { ModelColumns } from '../sni/sniModel';
 import { bucketLayout } from './buckets';
 import { facetTables, type FacetTable } from './facets';
+import { buildPostings, type Postings } from './postings';
+import { keepRun, rowAllowed, Tally, timelineKindOfCode } from './tally';
 import { sortedOrder } from './timeOrder';
 import {
   FACETS,
@@ -29,32 +30,17 @@ import {
   type SortColumn,
 } from './types';
 
+export { timelineKindOfCode } from './tally';
+
 /** Rows per step. */
 const STEP = 16384;
 /** Values listed per facet. */
 export const FACET_TOP = 10;
 
-const F_SNI = 0;
-const F_DEST = 1;
-const F_SRC = 2;
-const F_FW = 3;
-const F_ZONE = 4;
-const F_STATUS = 5;
-const F_ACTION = 6;
-const F_ERROR = 7;
-const F_FPR = 8;
+/** Facets whose postings are kept (4 bytes an entry each). */
+const POSTINGS_KEPT = 3;
 const NK = TIMELINE_KINDS.length;
 const ACTION_NAMES = ['PASS', 'DROP', 'REJECT', 'other'];
-
-/** The timeline kind (TIMELINE_KINDS index) of a row code. */
-export function timelineKindOfCode(code: number): number {
-  const k = kindOfCode(code);
-  if (k === K_REVOKED) return 0;
-  if (k === K_UNKNOWN) return 1;
-  if (k === K_OTHER) return 5;
-  const e = errorKindOfCode(code);
-  return e === E_NO_SNI ? 2 : e === E_MISMATCH ? 3 : 4;
-}
 
 /** What a version of the model's columns costs to prepare once: where each source's rows start, the time order. */
 interface Index {
@@ -68,6 +54,11 @@ interface Index {
   readonly undated: number;
   readonly first: number;
   readonly last: number;
+  /** Each source's earliest and latest time (Infinity and -Infinity when none is dated). */
+  readonly srcFirst: Float64Array;
+  readonly srcLast: Float64Array;
+  /** Each facet's number of values (FACETS order). */
+  readonly sizes: readonly number[];
 }
 
 interface Matched {
@@ -85,8 +76,20 @@ export class Explorer {
   private maskBuffer = new Uint8Array(0);
   private sortedBuffer = new Uint32Array(0);
   private rankBuffer = new Int32Array(0);
+  private base: Tally | undefined;
+  private postings = new Map<number, Postings>();
+  /** Scratch for one step's rows. */
+  private readonly ids = new Int32Array(STEP);
+  private readonly keep = new Uint8Array(STEP);
 
-  constructor(private readonly columns: () => ModelColumns) {}
+  /**
+   * @param listShare A filter is answered from a facet's rows by value (postings.ts) when the rows to read
+   *   are at most this share of all entries; past it, by a pass over every entry. Tests set 0 and 1.
+   */
+  constructor(
+    private readonly columns: () => ModelColumns,
+    private readonly listShare = 1 / 3,
+  ) {}
 
   /** Drops every cache (the model was cleared, or memory is wanted back). */
   reset(): void {
@@ -97,6 +100,8 @@ export class Explorer {
     this.maskBuffer = new Uint8Array(0);
     this.sortedBuffer = new Uint32Array(0);
     this.rankBuffer = new Int32Array(0);
+    this.base = undefined;
+    this.postings = new Map();
   }
 
   /** The timeline, facets and totals of the entries that pass `filter`. */
@@ -162,9 +167,13 @@ export class Explorer {
     let first = Infinity;
     let last = -Infinity;
     let undated = 0;
+    const srcFirst = new Float64Array(cols.sources.length).fill(Infinity);
+    const srcLast = new Float64Array(cols.sources.length).fill(-Infinity);
     for (let s = 0; s < cols.sources.length; s++) {
       const { times, rows } = cols.sources[s];
       const base = starts[s];
+      let sFirst = Infinity;
+      let sLast = -Infinity;
       for (let r = 0; r < rows; r++) {
         const t = times[r];
         if (Number.isNaN(t)) {
@@ -172,16 +181,24 @@ export class Explorer {
           undated++;
         } else {
           keys[base + r] = t;
-          if (t < first) first = t;
-          if (t > last) last = t;
+          if (t < sFirst) sFirst = t;
+          if (t > sLast) sLast = t;
         }
       }
+      srcFirst[s] = sFirst;
+      srcLast[s] = sLast;
+      if (sFirst < first) first = sFirst;
+      if (sLast > last) last = sLast;
       yield;
     }
     const byTime = yield* sortedOrder(keys);
+    const facets = facetTables(cols);
     this.index = {
       cols,
-      facets: facetTables(cols),
+      facets,
+      srcFirst,
+      srcLast,
+      sizes: FACETS.map((name) => facets[name].size),
       starts,
       total,
       byTime,
@@ -199,83 +216,186 @@ export class Explorer {
     const tables = FACETS.map((name) => index.facets[name]);
     // Per facet, 1 where a value passes; undefined when the facet does not filter.
     const allowed = tables.map((t) => allowedValues(t, filter.include?.[t.name], filter.exclude?.[t.name]));
-    const counts = tables.map((t) => new Float64Array(t.size));
+    const timed = filter.from !== undefined || filter.to !== undefined;
     const from = filter.from ?? -Infinity;
     const to = filter.to ?? Infinity;
-    const timed = filter.from !== undefined || filter.to !== undefined;
-    const domainFirst = timed ? Math.max(from, Number.isFinite(index.first) ? index.first : from) : index.first;
-    const domainLast = timed ? Math.min(to - 1, Number.isFinite(index.last) ? index.last : to - 1) : index.last;
-    const layout = bucketLayout(domainFirst, domainLast);
-    const buckets = new Float64Array(layout.buckets * NK);
-    const byKind = new Float64Array(NK);
+    const base = yield* this.baseTally(index);
     // Buffers are reused from one question to the next: allocating megabytes per filter change makes the
     // engine collect garbage in the middle of a step.
     this.matched = undefined;
     this.sorted = undefined;
     if (this.maskBuffer.length !== index.total) this.maskBuffer = new Uint8Array(index.total);
-    else this.maskBuffer.fill(0);
     const mask = this.maskBuffer;
-    const vals = new Int32Array(FACETS.length);
-    let matched = 0;
-    let scanned = 0;
-    let undated = 0;
-    let mFirst = Infinity;
-    let mLast = -Infinity;
+    const includes = FACETS.flatMap((name, f) => ((filter.include?.[name]?.length ?? 0) > 0 ? [f] : []));
+    let tally: Tally;
+    if (!timed && allowed.every((a) => a === undefined)) {
+      mask.fill(1);
+      tally = base;
+    } else if (!timed && includes.length === 0 && leftOutRows(base, allowed) <= index.total * this.listShare) {
+      tally = yield* this.takeAway(index, base, allowed, mask);
+    } else {
+      // The facet whose kept values hold fewest rows drives the pass, when they are few enough that reading
+      // them one by one beats a pass over every entry.
+      let driver = -1;
+      let fewest = Infinity;
+      for (const f of includes) {
+        const n = keptRows(base.counts[f], allowed[f] as Uint8Array);
+        if (n < fewest) {
+          fewest = n;
+          driver = f;
+        }
+      }
+      const domainFirst = timed ? Math.max(from, Number.isFinite(index.first) ? index.first : from) : index.first;
+      const domainLast = timed ? Math.min(to - 1, Number.isFinite(index.last) ? index.last : to - 1) : index.last;
+      tally = new Tally(index.sizes, bucketLayout(domainFirst, domainLast));
+      mask.fill(0);
+      if (driver >= 0 && fewest <= index.total * this.listShare)
+        yield* this.passList(index, base, driver, allowed, timed, from, to, tally, mask);
+      else yield* this.passAll(index, allowed, timed, from, to, tally, mask);
+    }
+    this.matched = { key, mask, summary: summaryOf(index, tables, tally) };
+    return this.matched;
+  }
+
+  /** The counts of every entry, once per version of the model. */
+  private *baseTally(index: Index): Generator<void, Tally, void> {
+    if (this.base !== undefined) return this.base;
+    const tally = new Tally(index.sizes, bucketLayout(index.first, index.last));
+    for (const st of index.cols.sources) {
+      for (let lo = 0; lo < st.rows; lo += STEP) {
+        tally.addRun(st, lo, Math.min(st.rows, lo + STEP), undefined, this.ids);
+        yield;
+      }
+    }
+    this.base = tally;
+    return tally;
+  }
+
+  /** Every entry's row, a run at a time; sources wholly outside the time range are skipped. */
+  private *passAll(
+    index: Index,
+    allowed: readonly (Uint8Array | undefined)[],
+    timed: boolean,
+    from: number,
+    to: number,
+    tally: Tally,
+    mask: Uint8Array,
+  ): Generator<void, void, void> {
+    const { keep, ids } = this;
     for (let s = 0; s < index.cols.sources.length; s++) {
       const st = index.cols.sources[s];
-      const base = index.starts[s];
-      const { snis, codes, times, srcs, dests, fprs, zones, statuses } = st;
-      for (let r = 0; r < st.rows; r++) {
-        if ((++scanned & (STEP - 1)) === 0) yield;
-        const t = times[r];
-        if (timed && !(t >= from && t < to)) continue;
-        const code = codes[r];
-        vals[F_SNI] = snis[r];
-        vals[F_DEST] = dests[r] + 1;
-        vals[F_SRC] = srcs[r] + 1;
-        vals[F_FW] = st.fwOf(r);
-        vals[F_ZONE] = zones[r];
-        vals[F_STATUS] = statuses[r];
-        vals[F_ACTION] = actionOfCode(code) + 1;
-        vals[F_ERROR] = errorKindOfCode(code);
-        vals[F_FPR] = fprs[r] + 1;
-        let pass = true;
-        for (let f = 0; f < vals.length; f++) {
-          const a = allowed[f];
-          if (a !== undefined && a[vals[f]] !== 1) {
-            pass = false;
-            break;
-          }
+      if (timed && !(index.srcLast[s] >= from && index.srcFirst[s] < to)) continue;
+      for (let lo = 0; lo < st.rows; lo += STEP) {
+        const hi = Math.min(st.rows, lo + STEP);
+        keepRun(st, lo, hi, allowed, timed, from, to, keep, ids);
+        mask.set(keep.subarray(0, hi - lo), index.starts[s] + lo);
+        tally.addRun(st, lo, hi, keep, ids);
+        yield;
+      }
+    }
+  }
+
+  /** Only the rows that hold a kept value of facet `f`, read through its postings. */
+  private *passList(
+    index: Index,
+    base: Tally,
+    f: number,
+    allowed: readonly (Uint8Array | undefined)[],
+    timed: boolean,
+    from: number,
+    to: number,
+    tally: Tally,
+    mask: Uint8Array,
+  ): Generator<void, void, void> {
+    const { offsets, rows } = yield* this.postingsOf(index, base, f);
+    const kept = allowed[f] as Uint8Array;
+    const sources = index.cols.sources;
+    let n = 0;
+    for (let v = 0; v < kept.length; v++) {
+      if (kept[v] !== 1 || offsets[v] === offsets[v + 1]) continue;
+      // Rows ascend, so the source only moves forward.
+      let s = sourceOf(index.starts, rows[offsets[v]]);
+      for (let i = offsets[v]; i < offsets[v + 1]; i++) {
+        const g = rows[i];
+        while (g >= index.starts[s + 1]) s++;
+        const st = sources[s];
+        const r = g - index.starts[s];
+        if ((++n & (STEP - 1)) === 0) yield;
+        if (timed) {
+          const t = st.times[r];
+          if (!(t >= from && t < to)) continue;
         }
-        if (!pass) continue;
-        mask[base + r] = 1;
-        matched++;
-        for (let f = 0; f < vals.length; f++) counts[f][vals[f]]++;
-        const k = timelineKindOfCode(code);
-        byKind[k]++;
-        if (Number.isNaN(t)) undated++;
-        else {
-          if (t < mFirst) mFirst = t;
-          if (t > mLast) mLast = t;
-          const b = Math.floor((t - layout.start) / layout.bucketMs);
-          if (b >= 0 && b < layout.buckets) buckets[b * NK + k]++;
+        if (!rowAllowed(st, r, allowed)) continue;
+        mask[g] = 1;
+        tally.addRow(st, r, 1);
+      }
+    }
+  }
+
+  /** The unfiltered counts less the rows a filter of exclusions only leaves out, read through postings. */
+  private *takeAway(
+    index: Index,
+    base: Tally,
+    allowed: readonly (Uint8Array | undefined)[],
+    mask: Uint8Array,
+  ): Generator<void, Tally, void> {
+    const tally = base.copy();
+    mask.fill(1);
+    const sources = index.cols.sources;
+    let n = 0;
+    for (let f = 0; f < allowed.length; f++) {
+      const a = allowed[f];
+      if (a === undefined) continue;
+      const { offsets, rows } = yield* this.postingsOf(index, base, f);
+      for (let v = 0; v < a.length; v++) {
+        if (a[v] === 1 || offsets[v] === offsets[v + 1]) continue;
+        let s = sourceOf(index.starts, rows[offsets[v]]);
+        for (let i = offsets[v]; i < offsets[v + 1]; i++) {
+          const g = rows[i];
+          if ((++n & (STEP - 1)) === 0) yield;
+          // A row left out by two facets is taken away once.
+          if (mask[g] === 0) continue;
+          while (g >= index.starts[s + 1]) s++;
+          mask[g] = 0;
+          tally.addRow(sources[s], g - index.starts[s], -1);
         }
       }
     }
-    const facets: FacetSummary[] = tables.map((t, f) => topValues(t, counts[f]));
-    const summary: ExplorerSummary = {
-      version: index.cols.version,
-      total: index.total,
-      matched,
-      byKind: Array.from(byKind),
-      extent: { first: index.first, last: index.last },
-      matchedExtent: { first: mFirst === Infinity ? NaN : mFirst, last: mLast === -Infinity ? NaN : mLast },
-      timeline: { start: layout.start, bucketMs: layout.bucketMs, buckets: layout.buckets, counts: Array.from(buckets), undated },
-      facets,
+    // The extent of what is left: the first and last kept rows in time order.
+    const dated = index.total - index.undated;
+    const timeOf = (g: number): number => {
+      const s = sourceOf(index.starts, g);
+      return sources[s].times[g - index.starts[s]];
     };
-    this.matched = { key, mask, summary };
-    this.sorted = undefined;
-    return this.matched;
+    tally.first = Infinity;
+    tally.last = -Infinity;
+    for (let i = 0; i < dated; i++) {
+      if (mask[index.byTime[i]] === 1) {
+        tally.first = timeOf(index.byTime[i]);
+        break;
+      }
+    }
+    for (let i = dated - 1; i >= 0; i--) {
+      if (mask[index.byTime[i]] === 1) {
+        tally.last = timeOf(index.byTime[i]);
+        break;
+      }
+    }
+    return tally;
+  }
+
+  /** Facet `f`'s postings; the three most recently used facets keep theirs. */
+  private *postingsOf(index: Index, base: Tally, f: number): Generator<void, Postings, void> {
+    const cached = this.postings.get(f);
+    if (cached !== undefined) {
+      this.postings.delete(f);
+      this.postings.set(f, cached);
+      return cached;
+    }
+    const built = yield* buildPostings(index.cols.sources, index.starts, f, base.counts[f], this.ids, STEP);
+    this.postings.set(f, built);
+    if (this.postings.size > POSTINGS_KEPT) this.postings.delete(this.postings.keys().next().value as number);
+    return built;
   }
 
   /** All global rows in a sort order: by time from the index; by another column, a stable counting sort of the time order. */
@@ -347,6 +467,43 @@ function sourceOf(starts: Int32Array, g: number): number {
   // Empty sources share a start with the next one: step past them.
   while (lo + 1 < starts.length - 1 && starts[lo + 1] <= g) lo++;
   return lo;
+}
+
+/** The summary the page gets from a tally. */
+function summaryOf(index: Index, tables: readonly FacetTable[], tally: Tally): ExplorerSummary {
+  const { layout } = tally;
+  return {
+    version: index.cols.version,
+    total: index.total,
+    matched: tally.matched,
+    byKind: Array.from(tally.byKind),
+    extent: { first: index.first, last: index.last },
+    matchedExtent: { first: tally.first === Infinity ? NaN : tally.first, last: tally.last === -Infinity ? NaN : tally.last },
+    timeline: {
+      start: layout.start,
+      bucketMs: layout.bucketMs,
+      buckets: layout.buckets,
+      counts: Array.from(tally.buckets),
+      undated: tally.undated,
+    },
+    facets: tables.map((t, f): FacetSummary => topValues(t, tally.counts[f])),
+  };
+}
+
+/** Rows holding a value that `allowed` leaves out, over all facets (an upper bound: a row may count twice). */
+function leftOutRows(base: Tally, allowed: readonly (Uint8Array | undefined)[]): number {
+  let n = 0;
+  allowed.forEach((a, f) => {
+    if (a !== undefined) n += base.matched - keptRows(base.counts[f], a);
+  });
+  return n;
+}
+
+/** Rows holding a value that `allowed` keeps. */
+function keptRows(counts: Float64Array, allowed: Uint8Array): number {
+  let n = 0;
+  for (let v = 0; v < counts.length; v++) if (allowed[v] === 1) n += counts[v];
+  return n;
 }
 
 /** A canonical text of a filter, for caching (value lists sorted, empty lists dropped). */
