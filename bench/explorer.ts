@@ -20,35 +20,59 @@ function measure<T>(steps: Generator<void, T, void>): { result: T; wall: number;
   }
 }
 
+/** Rounds of the whole sequence, each on a new explorer (so each pays for its indexes again); medians are printed. */
+const ROUNDS = 3;
+
 /** Prints the explorer's figures for `model`; `held` gives the memory in use after a full collection. */
 export function measureExplorer(model: SniModel, held: () => number, fmt: (ms: number) => string): void {
   const before = held();
-  const explorer = new Explorer(() => model.columns());
-  const paint = (filter: ExplorerFilter, sort: ExplorerSort) =>
-    measure(
+  const runs: { label: string; wall: number; longest: number }[][] = [];
+  let explorer: Explorer | undefined;
+  let about = '';
+  for (let round = 0; round < ROUNDS; round++) {
+    explorer?.reset();
+    explorer = new Explorer(() => model.columns());
+    runs.push(sequence(explorer, (s) => (about = s)));
+  }
+  console.log(about);
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  runs[0].forEach(({ label }, i) => {
+    const walls = runs.map((r) => r[i].wall);
+    const longest = Math.max(...runs.map((r) => r[i].longest));
+    console.log(`  ${label}: ${fmt(median(walls))} (median of ${ROUNDS}; longest step in any round ${fmt(longest)})`);
+  });
+  const after = held();
+  console.log(`  memory held by the explorer's caches: ${((after - before) / 1024 / 1024).toFixed(0)} MB`);
+  explorer?.reset();
+}
+
+/** One round: first paint, then each change as the page would ask for it. */
+function sequence(explorer: Explorer, about: (line: string) => void): { label: string; wall: number; longest: number }[] {
+  const out: { label: string; wall: number; longest: number }[] = [];
+  const paint = (label: string, filter: ExplorerFilter, sort: ExplorerSort) => {
+    const m = measure(
       (function* () {
         const summary = yield* explorer.summarize(filter);
         const page = yield* explorer.rows(filter, sort, 0, 100);
         return { summary, page };
       })(),
     );
-  const first = paint({}, { column: 'time' });
-  const { summary } = first.result;
-  const line = (label: string, m: { wall: number; longest: number }): string =>
-    `  ${label}: ${fmt(m.wall)} (longest step ${fmt(m.longest)})`;
-  console.log(`Explorer on ${summary.total} entries (${summary.timeline.buckets} bars of ${summary.timeline.bucketMs / 1000} s):`);
-  console.log(line('first paint (time order, timeline, facets, first page)', first));
-  const topSni = summary.facets.find((f) => f.name === 'sni')?.values[0]?.key;
-  if (topSni !== undefined) console.log(line('filter on the top SNI', paint({ include: { sni: [topSni] } }, { column: 'time' })));
-  console.log(line('exclude the top SNI', paint({ exclude: { sni: topSni === undefined ? [] : [topSni] } }, { column: 'time' })));
+    out.push({ label, wall: m.wall, longest: m.longest });
+    return m.result;
+  };
+  const { summary } = paint('first paint (time order, timeline, facets, first page)', {}, { column: 'time' });
+  about(`Explorer on ${summary.total} entries (${summary.timeline.buckets} bars of ${summary.timeline.bucketMs / 1000} s):`);
+  const warm = measure(explorer.warm());
+  out.push({ label: "warm-up while idle (the SNI facet's rows by value)", wall: warm.wall, longest: warm.longest });
+  const topSni = summary.facets.find((f) => f.name === 'sni')?.values[0];
+  const top = topSni === undefined ? [] : [topSni.key];
+  paint(`filter on the top SNI (${topSni?.count ?? 0} entries)`, { include: { sni: top } }, { column: 'time' });
+  paint('exclude the top SNI', { exclude: { sni: top } }, { column: 'time' });
   const { first: a, last: b } = summary.extent;
   if (Number.isFinite(a))
-    console.log(
-      line('brush the middle half of the time range', paint({ from: a + (b - a) / 4, to: a + (3 * (b - a)) / 4 }, { column: 'time' })),
-    );
-  console.log(line('sort by SNI (no filter)', paint({}, { column: 'sni' })));
-  console.log(line('then a page deep in the list', measure(explorer.rows({}, { column: 'sni' }, Math.floor(summary.matched / 2), 100))));
-  const after = held();
-  console.log(`  memory held by the explorer's caches: ${((after - before) / 1024 / 1024).toFixed(0)} MB`);
-  explorer.reset();
+    paint('brush the middle half of the time range', { from: a + (b - a) / 4, to: a + (3 * (b - a)) / 4 }, { column: 'time' });
+  paint('sort by SNI (no filter)', {}, { column: 'sni' });
+  const deep = measure(explorer.rows({}, { column: 'sni' }, Math.floor(summary.matched / 2), 100));
+  out.push({ label: 'then a page deep in the list', wall: deep.wall, longest: deep.longest });
+  return out;
 }

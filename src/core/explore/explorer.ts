@@ -15,6 +15,7 @@ import type { ModelColumns } from '../sni/sniModel';
 import { bucketLayout } from './buckets';
 import { facetTables, type FacetTable } from './facets';
 import { buildPostings, type Postings } from './postings';
+import { F_SNI } from './rowValues';
 import { keepRun, rowAllowed, Tally, timelineKindOfCode } from './tally';
 import { sortedOrder } from './timeOrder';
 import {
@@ -75,12 +76,12 @@ export class Explorer {
   private order: { key: string; perm: Uint32Array } | undefined;
   private maskBuffer = new Uint8Array(0);
   private sortedBuffer = new Uint32Array(0);
-  private rankBuffer = new Int32Array(0);
   private base: Tally | undefined;
   private postings = new Map<number, Postings>();
   /** Scratch for one step's rows. */
   private readonly ids = new Int32Array(STEP);
   private readonly keep = new Uint8Array(STEP);
+  private readonly list = new Int32Array(STEP);
 
   /**
    * @param listShare A filter is answered from a facet's rows by value (postings.ts) when the rows to read
@@ -99,7 +100,6 @@ export class Explorer {
     this.order = undefined;
     this.maskBuffer = new Uint8Array(0);
     this.sortedBuffer = new Uint32Array(0);
-    this.rankBuffer = new Int32Array(0);
     this.base = undefined;
     this.postings = new Map();
   }
@@ -107,6 +107,16 @@ export class Explorer {
   /** The timeline, facets and totals of the entries that pass `filter`. */
   *summarize(filter: ExplorerFilter): Generator<void, ExplorerSummary, void> {
     return (yield* this.match(filter)).summary;
+  }
+
+  /**
+   * Builds ahead, in steps, what the next question most likely needs: the SNI facet's rows by value, so
+   * that a click on an SNI reads only that SNI's entries. The host runs it while the page is idle.
+   */
+  *warm(): Generator<void, void, void> {
+    const index = yield* this.prepare();
+    const base = yield* this.baseTally(index);
+    yield* this.postingsOf(index, base, F_SNI);
   }
 
   /** A page of the entries that pass `filter`, in `sort` order. */
@@ -310,7 +320,15 @@ export class Explorer {
     const { offsets, rows } = yield* this.postingsOf(index, base, f);
     const kept = allowed[f] as Uint8Array;
     const sources = index.cols.sources;
+    // The passing rows of one source gather in `list` and are counted a facet at a time.
+    const list = this.list;
     let n = 0;
+    let at = -1;
+    const flush = (): void => {
+      if (n > 0) tally.addList(sources[at], list, n, this.ids);
+      n = 0;
+    };
+    let seen = 0;
     for (let v = 0; v < kept.length; v++) {
       if (kept[v] !== 1 || offsets[v] === offsets[v + 1]) continue;
       // Rows ascend, so the source only moves forward.
@@ -318,18 +336,26 @@ export class Explorer {
       for (let i = offsets[v]; i < offsets[v + 1]; i++) {
         const g = rows[i];
         while (g >= index.starts[s + 1]) s++;
+        if (s !== at || n === STEP) {
+          flush();
+          at = s;
+        }
         const st = sources[s];
         const r = g - index.starts[s];
-        if ((++n & (STEP - 1)) === 0) yield;
+        if ((++seen & (STEP - 1)) === 0) {
+          flush();
+          yield;
+        }
         if (timed) {
           const t = st.times[r];
           if (!(t >= from && t < to)) continue;
         }
         if (!rowAllowed(st, r, allowed)) continue;
         mask[g] = 1;
-        tally.addRow(st, r, 1);
+        list[n++] = r;
       }
     }
+    flush();
   }
 
   /** The unfiltered counts less the rows a filter of exclusions only leaves out, read through postings. */
@@ -417,8 +443,8 @@ export class Explorer {
     } else {
       const ranks = rankTable(index, sort.column);
       const size = ranks.size;
-      if (this.rankBuffer.length !== index.total) this.rankBuffer = new Int32Array(index.total);
-      const rank = this.rankBuffer;
+      // Only while the order is built: kept, it would hold 4 bytes an entry for nothing.
+      const rank = new Int32Array(index.total);
       for (let s = 0; s < index.cols.sources.length; s++) {
         const st = index.cols.sources[s];
         const base = index.starts[s];

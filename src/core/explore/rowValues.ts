@@ -79,6 +79,42 @@ export function facetIdsOf(st: SourceState, f: number, lo: number, hi: number, o
   }
 }
 
+/** Facet `f`'s value ids of rows[0..n) into out[0..n). */
+export function facetIdsAt(st: SourceState, f: number, rows: Int32Array, n: number, out: Int32Array): void {
+  switch (f) {
+    case F_SNI:
+      return gather(st.snis, rows, n, 0, out);
+    case F_DEST:
+      return gather(st.dests, rows, n, 1, out);
+    case F_SRC:
+      return gather(st.srcs, rows, n, 1, out);
+    case F_FW:
+      if (st.fws === undefined) out.fill(st.fwUniform, 0, n);
+      else gather(st.fws, rows, n, 0, out);
+      return;
+    case F_ZONE:
+      return gather(st.zones, rows, n, 0, out);
+    case F_STATUS:
+      return gather(st.statuses, rows, n, 0, out);
+    case F_ACTION: {
+      const codes = st.codes;
+      for (let i = 0; i < n; i++) out[i] = actionOfCode(codes[rows[i]]) + 1;
+      return;
+    }
+    case F_ERROR: {
+      const codes = st.codes;
+      for (let i = 0; i < n; i++) out[i] = errorKindOfCode(codes[rows[i]]);
+      return;
+    }
+    default:
+      return gather(st.fprs, rows, n, 1, out);
+  }
+}
+
+function gather(column: Int32Array | Uint16Array, rows: Int32Array, n: number, plus: number, out: Int32Array): void {
+  for (let i = 0; i < n; i++) out[i] = column[rows[i]] + plus;
+}
+
 function plusOne(ids: Int32Array, lo: number, n: number, out: Int32Array): void {
   for (let i = 0; i < n; i++) out[i] = ids[lo + i] + 1;
 }

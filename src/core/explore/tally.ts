@@ -7,7 +7,7 @@
 import { K_OTHER, K_REVOKED, K_UNKNOWN, E_MISMATCH, E_NO_SNI } from '../parse/entryKind';
 import { errorKindOfCode, kindOfCode } from '../sni/aggregate';
 import type { SourceState } from '../sni/columns';
-import { FACET_COUNT, facetIdOfRow, facetIdsOf } from './rowValues';
+import { FACET_COUNT, facetIdOfRow, facetIdsAt, facetIdsOf } from './rowValues';
 import { TIMELINE_KINDS } from './types';
 
 const NK = TIMELINE_KINDS.length;
@@ -100,6 +100,38 @@ export class Tally {
       if (b >= 0 && b < buckets) counts[b * NK + k]++;
     }
     this.matched += matched;
+    this.undated += undated;
+    this.first = first;
+    this.last = last;
+  }
+
+  /** Adds rows[0..n) of `st`; `ids` is scratch room for n ids. */
+  addList(st: SourceState, rows: Int32Array, n: number, ids: Int32Array): void {
+    for (let f = 0; f < FACET_COUNT; f++) {
+      facetIdsAt(st, f, rows, n, ids);
+      const c = this.counts[f];
+      for (let i = 0; i < n; i++) c[ids[i]]++;
+    }
+    const { codes, times } = st;
+    const { start, bucketMs, buckets } = this.layout;
+    let undated = 0;
+    let first = this.first;
+    let last = this.last;
+    for (let i = 0; i < n; i++) {
+      const r = rows[i];
+      const k = timelineKindOfCode(codes[r]);
+      this.byKind[k]++;
+      const t = times[r];
+      if (Number.isNaN(t)) {
+        undated++;
+        continue;
+      }
+      if (t < first) first = t;
+      if (t > last) last = t;
+      const b = Math.floor((t - start) / bucketMs);
+      if (b >= 0 && b < buckets) this.buckets[b * NK + k]++;
+    }
+    this.matched += n;
     this.undated += undated;
     this.first = first;
     this.last = last;

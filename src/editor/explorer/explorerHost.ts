@@ -182,6 +182,8 @@ export class ExplorerHost implements vscode.Disposable {
     this.lastRows = pageRows;
     this.post({ type: 'rows', id: q.id, version: summary.version, total: rows.total, offset: rows.offset, rows: pageRows });
     this.post({ type: 'busy', busy: false });
+    // While the page is idle, get ready for the likely next question; a newer question stops it.
+    void this.deps.slices.run(explorer.warm(), () => generation !== this.generation);
     return true;
   }
 
