@@ -22,6 +22,7 @@ import { FileNotes } from './editor/fileNotes';
 import { LogSources } from './editor/sources';
 import { RemoteQueries } from './editor/remoteQueries';
 import type { ExplorerHost } from './editor/explorer/explorerHost';
+import { rollupsOf } from './editor/explorer/explorerReports';
 import { registerExplorer } from './editor/explorer/register';
 
 /** What `activate` returns to other extensions and the integration tests. */
@@ -61,14 +62,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       registerEntryHints(documents, config),
       registerGzip(config, notes),
     );
-    const sniView = new SniView(documents, sources, config, sniModel);
-    context.subscriptions.push(sniView, registerSniTreeCommands(sniView), registerSniEntries(sniModel, documents, config));
-    const scans = new DiskScans(sniModel, sources, config, workerPath);
-    context.subscriptions.push(scans, registerDiskScanCommands(scans));
-    const statusBar = new LogStatusBar(documents, notes);
-    context.subscriptions.push(statusBar, registerNavigation(documents), registerSymbols(documents));
-    const remoteQueries = new RemoteQueries(config, context.asAbsolutePath('dist/remote.js'));
-    context.subscriptions.push(remoteQueries);
     const explorer = registerExplorer({
       model: sniModel,
       sources,
@@ -77,6 +70,18 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       extensionUri: context.extensionUri,
     });
     context.subscriptions.push(explorer.disposable);
+    const sniView = new SniView(documents, sources, config, sniModel);
+    context.subscriptions.push(
+      sniView,
+      registerSniTreeCommands(sniView, () => rollupsOf(explorer.host, {}, { column: 'time' })),
+      registerSniEntries(sniModel, documents, config),
+    );
+    const scans = new DiskScans(sniModel, sources, config, workerPath);
+    context.subscriptions.push(scans, registerDiskScanCommands(scans));
+    const statusBar = new LogStatusBar(documents, notes);
+    context.subscriptions.push(statusBar, registerNavigation(documents), registerSymbols(documents));
+    const remoteQueries = new RemoteQueries(config, context.asAbsolutePath('dist/remote.js'));
+    context.subscriptions.push(remoteQueries);
     return {
       sniModel,
       sniTree: sniView.provider,

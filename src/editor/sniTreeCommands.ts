@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { escapeMarkdown } from '../core/explain/markdown';
 import type { GroupKind, SniKey } from '../core/parse/entryKind';
-import { toCsv, toMarkdown } from '../core/report/summaryExport';
+import { rollupCsv, rollupMarkdown, type SniRollup, type SniRollups } from '../core/report/explorerReport';
 import { parseNodeId, type NodeRef } from '../core/sni/nodeIds';
-import type { KindFilter, Scope, SniSummaryRow } from '../core/sni/types';
+import type { KindFilter, Scope } from '../core/sni/types';
 import { gzipViewUri } from './gzip';
 import { Commands } from './ids';
+import { saveExport } from './saveExport';
 import { KIND_FILTER_LABELS, filterSummary, type RevealResult, type SniView, type SniViewState } from './sniTree';
 
 /** Beyond any line: navigating backwards from here starts at a file's last entry. */
@@ -38,10 +39,11 @@ interface OpenEntryOptions {
 }
 
 /**
- * The SNI view's commands. Commands that ask the user something (sort, filter, group) also take the answer
- * as their argument, so keybindings and tests can skip the question.
+ * The SNI view's commands. Commands that ask the user something (sort, filter, group, where to save) also
+ * take the answer as their argument, so keybindings and tests can skip the question. `rollups` gives every
+ * entry's per-SNI rollup (first and last seen, destinations, firewalls, actions) for the exports.
  */
-export function registerSniTreeCommands(view: SniView): vscode.Disposable {
+export function registerSniTreeCommands(view: SniView, rollups: () => Promise<SniRollups | undefined>): vscode.Disposable {
   const { model, provider, sources } = view;
   const highlight = new EntryHighlight();
 
@@ -129,38 +131,51 @@ export function registerSniTreeCommands(view: SniView): vscode.Disposable {
     vscode.window.setStatusBarMessage(snis.length === 1 ? 'Copied the SNI.' : `Copied ${snis.length} SNIs.`, 3000);
   };
 
+  /** The groups the view shows (its filter and sort, all files together). */
+  const viewGroups = () => model.groups({ ...provider.view, scope: { by: 'all' } });
+
   const copyFailingSnis = async (): Promise<void> => {
     // "-" and "" are not names a client can be sent to; a list meant for rules and tickets leaves them out.
-    const snis = model.failingSnis().filter((s): s is string => s !== null && s !== '-' && s !== '');
+    const snis = viewGroups()
+      .filter((g) => g.tlsErrors + g.revoked + g.unknown > 0)
+      .map((g) => g.sni)
+      .filter((s): s is string => s !== null && s !== '-' && s !== '');
     if (snis.length === 0) {
-      void vscode.window.showInformationMessage('No SNI in the open TLS logs has a revoked, unknown or TLS error entry.');
+      const where = provider.filtered ? 'the SNIs the view shows' : 'the open TLS logs';
+      void vscode.window.showInformationMessage(`No SNI in ${where} has a revoked, unknown or TLS error entry.`);
       return;
     }
     await vscode.env.clipboard.writeText(snis.join('\n'));
     vscode.window.setStatusBarMessage(`Copied ${snis.length} failing SNI${snis.length === 1 ? '' : 's'}.`, 3000);
   };
 
-  /** The groups the view shows (filter and sort applied, all files together), as summary rows. */
-  const summaryRows = (): SniSummaryRow[] =>
-    model
-      .groups({ ...provider.view, scope: { by: 'all' } })
-      .map((g) => ({ sni: g.sni, entries: g.entries, tlsErrors: g.tlsErrors, revoked: g.revoked, unknown: g.unknown }));
-
-  const openExport = async (language: string, content: string): Promise<vscode.TextEditor> => {
-    // VS Code has no CSV language of its own; fall back to plain text when no extension adds one.
-    const languages = await vscode.languages.getLanguages();
-    const document = await vscode.workspace.openTextDocument({ language: languages.includes(language) ? language : 'plaintext', content });
-    return vscode.window.showTextDocument(document, { preview: false });
+  /** The rollups of the SNIs the view shows, in its order; undefined when the work was stopped. */
+  const viewRollups = async (): Promise<SniRollup[] | undefined> => {
+    const all = await rollups();
+    if (all === undefined) return undefined;
+    return viewGroups().flatMap((g) => {
+      const r = all.bySni.get(g.sni);
+      return r === undefined ? [] : [r];
+    });
   };
 
-  const exportMarkdown = (): Promise<vscode.TextEditor> => {
-    const { state, filtered } = provider;
-    const files = model.sourceKeys().length;
-    let heading = `# SNIs in ${files} TLS log file${files === 1 ? '' : 's'}\n\n`;
-    // The filter text is the user's own input, but it is still text, not markdown.
-    if (filtered) heading += `Filtered: ${escapeMarkdown(filterSummary(state))}.\n\n`;
-    return openExport('markdown', heading + toMarkdown(summaryRows()));
-  };
+  const exportCsv = (target?: unknown): Promise<vscode.Uri | undefined> =>
+    saveExport(target, { kind: 'CSV', title: 'Export the SNI summary as CSV', fileName: 'tls-sni-summary' }, async () => {
+      const r = await viewRollups();
+      return r === undefined ? undefined : rollupCsv(r);
+    });
+
+  const exportMarkdown = (target?: unknown): Promise<vscode.Uri | undefined> =>
+    saveExport(target, { kind: 'Markdown', title: 'Export the SNI summary as Markdown', fileName: 'tls-sni-summary' }, async () => {
+      const r = await viewRollups();
+      if (r === undefined) return undefined;
+      const { state, filtered } = provider;
+      const files = model.sourceKeys().length;
+      let heading = `# SNIs in ${files} TLS log file${files === 1 ? '' : 's'}\n\n`;
+      // The filter text is the user's own input, but it is still text, not markdown.
+      if (filtered) heading += `Filtered: ${escapeMarkdown(filterSummary(state))}.\n\n`;
+      return heading + rollupMarkdown(r);
+    });
 
   const sort = async (arg?: unknown): Promise<void> => {
     const order = isOneOf(arg, SORT_LABELS) ? arg : await pick('Sort SNIs by', SORT_LABELS, provider.state.sort);
@@ -245,7 +260,7 @@ export function registerSniTreeCommands(view: SniView): vscode.Disposable {
     vscode.commands.registerCommand(Commands.sniTreeRevealNext, (arg?: unknown) => revealRelative(1, arg)),
     vscode.commands.registerCommand(Commands.sniTreeRevealPrevious, (arg?: unknown) => revealRelative(-1, arg)),
     vscode.commands.registerCommand(Commands.sniTreeRevealCurrentEntry, revealCurrentEntry),
-    vscode.commands.registerCommand(Commands.sniTreeExportCsv, () => openExport('csv', toCsv(summaryRows()))),
+    vscode.commands.registerCommand(Commands.sniTreeExportCsv, exportCsv),
     vscode.commands.registerCommand(Commands.sniTreeExportMarkdown, exportMarkdown),
   );
 }

@@ -99,11 +99,6 @@ async function resetView(): Promise<void> {
   api.sniTree.setState({ text: '', kind: 'all', sort: 'count', groupBy: 'sni' });
 }
 
-/** Reverts the active editor (untitled or changed) and closes it without asking to save. */
-async function discardActiveEditor(): Promise<void> {
-  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-}
-
 describe('SNI tree view', () => {
   before(async () => {
     api = await extensionApi();
@@ -489,47 +484,63 @@ describe('SNI tree view', () => {
     );
   });
 
-  it('exports the summary as CSV and Markdown in new untitled documents', async () => {
+  it('exports the SNIs the view shows as CSV and Markdown, with first and last seen, destinations, firewalls and actions', async () => {
     await openLogs(sniFixture(FILE_A), sniFixture(FILE_B));
-    await vscode.commands.executeCommand('nfwTlsLogs.sniTree.exportCsv');
-    let editor = vscode.window.activeTextEditor;
-    assert.ok(editor);
-    assert.equal(editor.document.isUntitled, true);
-    assert.equal(
-      editor.document.getText().replace(/\r\n/g, '\n'),
+    const dir = makeTempDir('nfw-sni-export-');
+    const csvUri = vscode.Uri.file(join(dir, 'snis.csv'));
+    const saved = await vscode.commands.executeCommand<vscode.Uri | undefined>('nfwTlsLogs.sniTree.exportCsv', csvUri);
+    assert.equal(saved?.fsPath, csvUri.fsPath);
+    const lines = readFileSync(csvUri.fsPath, 'utf8').split('\r\n');
+    assert.equal(lines.pop(), '', 'CRLF after the last record');
+    const header = lines[0].split(',');
+    assert.deepEqual(header.slice(0, 2), ['sni', 'entries']);
+    for (const column of ['firstSeen', 'lastSeen', 'destinations', 'firewalls', 'pass', 'drop', 'reject'])
+      assert.ok(header.includes(column), column);
+    const records = lines.slice(1).map((l) => l.split(','));
+    // The view's order (most entries first), "-" spelled as the view spells it.
+    assert.deepEqual(
+      records.map((r) => [r[0], r[1]]),
       [
-        'sni,entries,tlsErrors,revoked,unknown',
-        'api.example.com,5,4,0,1',
-        'revoked-rsa-dv.ssl.com,3,0,3,0',
-        '-,2,2,0,0',
-        `${HOSTILE},1,1,0,0`,
-        'ocsp-down.example.com,1,0,0,1',
-        'unknown-ca.example.com,1,0,0,1',
-        '',
-      ].join('\n'),
+        ['api.example.com', '5'],
+        ['revoked-rsa-dv.ssl.com', '3'],
+        ['(no SNI in client hello)', '2'],
+        [HOSTILE, '1'],
+        ['ocsp-down.example.com', '1'],
+        ['unknown-ca.example.com', '1'],
+      ],
     );
-    await discardActiveEditor();
+    const col = (name: string): number => header.indexOf(name);
+    const revoked = records[1];
+    assert.equal(revoked[col('revoked')], '3');
+    assert.match(revoked[col('firstSeen')], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.ok(revoked[col('lastSeen')] >= revoked[col('firstSeen')]);
+    assert.notEqual(revoked[col('destinations')], '');
+    assert.notEqual(revoked[col('firewalls')], '');
+    assert.equal(
+      ['pass', 'drop', 'reject', 'otherAction'].reduce((n, c) => n + Number(revoked[col(c)]), 0),
+      3,
+      'every revocation check has its action',
+    );
+    assert.equal(records[0][col('unknown')], '1');
 
     await vscode.commands.executeCommand('nfwTlsLogs.sniTree.filterKind', 'revoked');
-    await vscode.commands.executeCommand('nfwTlsLogs.sniTree.exportMarkdown');
-    editor = vscode.window.activeTextEditor;
-    assert.ok(editor);
-    assert.equal(editor.document.isUntitled, true);
-    assert.equal(editor.document.languageId, 'markdown');
-    assert.equal(
-      editor.document.getText(),
-      [
-        '# SNIs in 2 TLS log files',
-        '',
-        'Filtered: only revoked.',
-        '',
-        '| SNI | Entries | TLS errors | Revoked | Unknown |',
-        '| --- | ---: | ---: | ---: | ---: |',
-        '| revoked\\-rsa\\-dv\\.ssl\\.com | 3 | 0 | 3 | 0 |',
-        '',
-      ].join('\n'),
+    const mdUri = vscode.Uri.file(join(dir, 'snis.md'));
+    await vscode.commands.executeCommand('nfwTlsLogs.sniTree.exportMarkdown', mdUri);
+    const md = readFileSync(mdUri.fsPath, 'utf8').split('\n');
+    assert.deepEqual(md.slice(0, 4), ['# SNIs in 2 TLS log files', '', 'Filtered: only revoked.', '']);
+    assert.match(
+      md[4],
+      /^\| SNI \| Entries \| REVOKED \| UNKNOWN \| TLS errors \| First seen \| Last seen \| Destinations \| Firewalls \|/,
     );
-    await discardActiveEditor();
+    const rows = md.slice(6).filter((l) => l.startsWith('|'));
+    assert.equal(rows.length, 1, 'only the SNI the filter keeps');
+    // Values are code spans, not a backslash before every "." and "-".
+    assert.match(rows[0], /^\| ` revoked-rsa-dv\.ssl\.com ` \| 3 \| 3 \| 0 \| 0 \| /);
+
+    // Copy All Failing SNIs follows the view's filter too.
+    await vscode.commands.executeCommand('nfwTlsLogs.sniTree.copyFailingSnis');
+    assert.equal(await vscode.env.clipboard.readText(), 'revoked-rsa-dv.ssl.com');
+    await vscode.commands.executeCommand('nfwTlsLogs.sniTree.clearFilter');
   });
 
   it('reveals the node of the entry under the cursor, through pages of a big group', async () => {

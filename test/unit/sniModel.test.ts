@@ -2,8 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { kindOf, sniLabel, type SniKey } from '../../src/core/parse/entryKind';
 import type { LineEntry, TlsEntry } from '../../src/core/parse/types';
-import { escapeMarkdownTableCell } from '../../src/core/explain/markdown';
-import { csvField, toCsv, toMarkdown } from '../../src/core/report/summaryExport';
+import { csvField } from '../../src/core/report/csv';
 import { decodeIdPart, encodeIdPart, nodeId, parseNodeId, type NodeRef } from '../../src/core/sni/nodeIds';
 import { SniModel } from '../../src/core/sni/sniModel';
 import { SniTreeProjection } from '../../src/core/sni/tree';
@@ -695,27 +694,12 @@ describe('node ids', () => {
   });
 });
 
-describe('export', () => {
-  it('CSV: header, RFC 4180 quoting, CRLF', () => {
-    const csv = toCsv([
-      { sni: 'example.com', entries: 3, tlsErrors: 1, revoked: 1, unknown: 1 },
-      { sni: 'a,b', entries: 1, tlsErrors: 1, revoked: 0, unknown: 0 },
-      { sni: 'say "hi"', entries: 1, tlsErrors: 1, revoked: 0, unknown: 0 },
-      { sni: 'line\nbreak', entries: 1, tlsErrors: 1, revoked: 0, unknown: 0 },
-      { sni: 'cr\rhere', entries: 1, tlsErrors: 1, revoked: 0, unknown: 0 },
-    ]);
-    assert.equal(
-      csv,
-      'sni,entries,tlsErrors,revoked,unknown\r\n' +
-        'example.com,3,1,1,1\r\n' +
-        '"a,b",1,1,0,0\r\n' +
-        '"say ""hi""",1,1,0,0\r\n' +
-        '"line\nbreak",1,1,0,0\r\n' +
-        '"cr\rhere",1,1,0,0\r\n',
-    );
-  });
-
-  it('CSV: neutralises formulas, keeps the no-SNI "-", separates missing and empty SNIs', () => {
+describe('CSV fields', () => {
+  it('RFC 4180 quoting; formulas neutralised; the no-SNI "-" kept', () => {
+    assert.equal(csvField('example.com'), 'example.com');
+    assert.equal(csvField('a,b'), '"a,b"');
+    assert.equal(csvField('say "hi"'), '"say ""hi"""');
+    assert.equal(csvField('line\nbreak'), '"line\nbreak"');
     assert.equal(csvField('=HYPERLINK("http://x","y")'), `"'=HYPERLINK(""http://x"",""y"")"`);
     assert.equal(csvField('+1'), "'+1");
     assert.equal(csvField('-1+2'), "'-1+2");
@@ -725,43 +709,6 @@ describe('export', () => {
     assert.equal(csvField('-'), '-');
     assert.equal(csvField('--'), "'--");
     assert.equal(csvField('a=b'), 'a=b');
-    const csv = toCsv([
-      { sni: '-', entries: 2, tlsErrors: 2, revoked: 0, unknown: 0 },
-      { sni: null, entries: 1, tlsErrors: 1, revoked: 0, unknown: 0 },
-      { sni: '', entries: 1, tlsErrors: 1, revoked: 0, unknown: 0 },
-    ]);
-    assert.equal(csv.split('\r\n').slice(1).join('|'), '-,2,2,0,0|,1,1,0,0|"",1,1,0,0|');
-  });
-
-  it('Markdown: escapes punctuation, pipes, backslashes and newlines', () => {
-    assert.equal(escapeMarkdownTableCell('example.com'), 'example\\.com');
-    assert.equal(escapeMarkdownTableCell('evil.com](command:x)'), 'evil\\.com\\]\\(command\\:x\\)');
-    assert.equal(escapeMarkdownTableCell('a|b\\c'), 'a\\|b\\\\c');
-    assert.equal(escapeMarkdownTableCell('*_`<img>`_*'), '\\*\\_\\`\\<img\\>\\`\\_\\*');
-    assert.equal(escapeMarkdownTableCell('a\nb\r\tc\u0000\u2028'), 'a\\\\nb\\\\r\\\\tc\\\\u0000\\\\u2028');
-    assert.equal(escapeMarkdownTableCell('  x '), '&#32;&#32;x&#32;');
-    assert.equal(escapeMarkdownTableCell('&amp;'), '\\&amp\\;');
-    assert.equal(escapeMarkdownTableCell('例え'), '例え');
-  });
-
-  it('Markdown: a table row per group, with the special SNIs described', () => {
-    const md = toMarkdown([
-      { sni: 'a|b', entries: 3, tlsErrors: 1, revoked: 1, unknown: 1 },
-      { sni: '-', entries: 2, tlsErrors: 2, revoked: 0, unknown: 0 },
-      { sni: null, entries: 1, tlsErrors: 1, revoked: 0, unknown: 0 },
-      { sni: '', entries: 1, tlsErrors: 1, revoked: 0, unknown: 0 },
-      { sni: 'x\ny', entries: 1, tlsErrors: 0, revoked: 0, unknown: 1 },
-    ]);
-    const lines = md.trimEnd().split('\n');
-    assert.deepEqual(lines, [
-      '| SNI | Entries | TLS errors | Revoked | Unknown |',
-      '| --- | ---: | ---: | ---: | ---: |',
-      '| a\\|b | 3 | 1 | 1 | 1 |',
-      '| \\- *(no SNI in client hello)* | 2 | 2 | 0 | 0 |',
-      '| *(no SNI field)* | 1 | 1 | 0 | 0 |',
-      '| *(empty SNI)* | 1 | 1 | 0 | 0 |',
-      '| x\\\\ny | 1 | 0 | 0 | 1 |',
-    ]);
   });
 });
 

@@ -14,9 +14,10 @@ import { explainField, FIELD_PATHS } from '../../src/core/explain/fields';
 import { hoverAt } from '../../src/core/explain/hover';
 import { walkJson } from '../../src/core/parse/jsonLocate';
 import { MAX_VALUE_LENGTH, renderExplanation, showInvisibles } from '../../src/core/explain/markdown';
-import { toCsv, toMarkdown } from '../../src/core/report/summaryExport';
+import { Explorer } from '../../src/core/explore/explorer';
+import { rollupCsv, rollupMarkdown, SniRollups, type SniRollup } from '../../src/core/report/explorerReport';
+import { sniLabel } from '../../src/core/parse/entryKind';
 import { SniModel } from '../../src/core/sni/sniModel';
-import type { SniSummaryRow } from '../../src/core/sni/types';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240702);
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
@@ -493,28 +494,43 @@ function readCsv(text: string): string[][] {
   return records;
 }
 
-const row = (sni: string | null, entries = 1): SniSummaryRow => ({ sni, entries, tlsErrors: entries, revoked: 0, unknown: 0 });
+/** One SNI's rollup as the exports get it: `entries` other TLS errors, seen by firewall `fw`. */
+const row = (sni: string | null, entries = 1, fw = 'fw'): SniRollup => ({
+  sni,
+  entries,
+  byKind: [0, 0, 0, 0, entries, 0],
+  first: NaN,
+  last: NaN,
+  destinations: new Set(['10.0.0.1:443']),
+  moreDestinations: false,
+  firewalls: new Set([fw]),
+  actions: [0, 0, 0, 0],
+});
+const CSV_COLUMNS = 16;
 
 /** The SNI cell a spreadsheet should see for a value: a formula-looking value behind `'`, `-` alone as is. */
-function expectedCell(sni: string): string {
-  return sni !== '-' && /^[=+\-@\t\r]/.test(sni) ? `'${sni}` : sni;
+function expectedCell(sni: string | null): string {
+  const label = sniLabel(sni);
+  return /^[=+\-@\t\r]/.test(label) ? `'${label}` : label;
 }
 
-describe('the SNI summary as CSV', () => {
-  it('reads back to the values, one record per row, and no cell starts a formula', () => {
+describe('the SNI exports as CSV', () => {
+  it('read back to the values, one record per SNI, and no cell starts a formula', () => {
     fc.assert(
       fc.property(
         fc.array(fc.oneof(hostile, fc.constantFrom('-', '', '=1', '+1', '-1', '@a', '\t=1', '\r=1', '\n=1', '"=1"')), { maxLength: 12 }),
         (snis) => {
-          const csv = toCsv(snis.map((s) => row(s)));
+          const csv = rollupCsv(snis.map((s) => row(s, 1, s)));
           const records = readCsv(csv);
-          assert.deepEqual(records[0], ['sni', 'entries', 'tlsErrors', 'revoked', 'unknown']);
+          assert.equal(records[0].length, CSV_COLUMNS);
           assert.equal(records.length, snis.length + 1);
           snis.forEach((sni, i) => {
-            const cell = records[i + 1][0];
-            assert.equal(records[i + 1].length, 5);
-            assert.equal(cell, expectedCell(sni));
-            if (sni !== '-') assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `a formula-looking cell ${JSON.stringify(cell)}`);
+            const record = records[i + 1];
+            assert.equal(record.length, CSV_COLUMNS);
+            assert.equal(record[0], expectedCell(sni));
+            // A lone "-" cannot carry a formula.
+            for (const cell of record)
+              if (cell !== '-') assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `a formula-looking cell ${JSON.stringify(cell)}`);
           });
         },
       ),
@@ -522,31 +538,28 @@ describe('the SNI summary as CSV', () => {
     );
   });
 
-  it('puts a quote before each character that starts a formula, but leaves the "-" of a missing SNI alone', () => {
+  it('puts a quote before each character that starts a formula', () => {
     for (const start of ['=', '+', '-', '@', '\t', '\r']) {
       for (const rest of ['1+1', 'HYPERLINK("http://evil.example","x")', '']) {
         const value = start + rest;
         if (value === '-') continue;
-        const cell = readCsv(toCsv([row(value)]))[1][0];
+        const cell = readCsv(rollupCsv([row(value)]))[1][0];
         assert.equal(cell, `'${value}`, JSON.stringify(value));
       }
     }
-    assert.equal(readCsv(toCsv([row('-')]))[1][0], '-');
-    assert.equal(readCsv(toCsv([row('--')]))[1][0], "'--");
-    assert.equal(readCsv(toCsv([row(' =1')]))[1][0], ' =1');
+    assert.equal(readCsv(rollupCsv([row('--')]))[1][0], "'--");
+    assert.equal(readCsv(rollupCsv([row(' =1')]))[1][0], ' =1');
   });
 
-  it('keeps "no SNI field", an empty SNI and the "-" of a client hello without SNI apart', () => {
-    const records = readCsv(toCsv([row(null), row(''), row('-')]));
+  it('spells "no SNI field", an empty SNI and the "-" of a client hello without SNI as the SNI view does', () => {
+    const records = readCsv(rollupCsv([row(null), row(''), row('-')]));
     assert.deepEqual(
       records.slice(1).map((r) => r[0]),
-      ['', '', '-'],
+      ['(no SNI field)', '(empty SNI)', '(no SNI in client hello)'],
     );
-    // The empty string is written quoted, so a reader that cares can tell it from a missing field.
-    assert.match(toCsv([row(''), row(null)]), /\r\n"",1,1,0,0\r\n,1,1,0,0\r\n$/);
   });
 
-  it('end to end: hostile SNIs in log lines, through the model, into CSV and Markdown', () => {
+  it('end to end: hostile SNIs in log lines, through the model and the explorer, into CSV and Markdown', () => {
     fc.assert(
       fc.property(fc.array(hostile, { minLength: 1, maxLength: 8 }), (snis) => {
         const model = new SniModel();
@@ -568,14 +581,17 @@ describe('the SNI summary as CSV', () => {
           return { line, entry };
         });
         model.addEntries('file.log', refs);
-        const rows = model.summary();
+        const rollups = new SniRollups();
+        const steps = new Explorer(() => model.columns()).forEachRow({}, { column: 'sni' }, (r) => rollups.add(r));
+        while (steps.next().done !== true);
+        const rows = [...rollups.bySni.values()];
         assert.deepEqual(new Set(rows.map((r) => r.sni)), new Set(snis));
-        const records = readCsv(toCsv(rows));
+        const records = readCsv(rollupCsv(rows));
         assert.deepEqual(
           records.slice(1).map((r) => r[0]),
-          rows.map((r) => (r.sni === null ? '' : expectedCell(r.sni))),
+          rows.map((r) => expectedCell(r.sni)),
         );
-        assertTable(toMarkdown(rows), rows);
+        assertTable(rollupMarkdown(rows), rows);
       }),
       params(200),
     );
@@ -585,17 +601,17 @@ describe('the SNI summary as CSV', () => {
 // ---------------------------------------------------------------------------------------------------------
 // Markdown table
 
-/** Splits a GFM table row into cells: an unescaped `|` separates cells, `\|` is a pipe inside a cell. */
+/**
+ * Splits a GFM table row into cells as cmark-gfm and markdown-it do: a `|` right after a backslash is part of
+ * the cell (whatever comes before that backslash), any other `|` separates cells.
+ */
 function cellsOf(line: string): string[] {
   assert.ok(line.startsWith('| ') && line.endsWith(' |'), `a row that does not start and end with a pipe: ${JSON.stringify(line)}`);
   const cells: string[] = [];
   let cell = '';
   for (let i = 1; i < line.length - 1; i++) {
     const c = line[i];
-    if (c === '\\' && i + 1 < line.length - 1) {
-      cell += c + line[i + 1];
-      i++;
-    } else if (c === '|') {
+    if (c === '|' && line[i - 1] !== '\\') {
       cells.push(cell);
       cell = '';
     } else cell += c;
@@ -604,26 +620,15 @@ function cellsOf(line: string): string[] {
   return cells.map((c) => c.slice(1, -1));
 }
 
-/** What a cell shows: escapes resolved, `&#32;` as a space. */
-function cellText(cell: string): string {
-  return cell.replace(/&#32;/g, ' ').replace(/\\([!-\/:-@\[-`{-~])/g, '$1');
+/** A value's cell: one code span and nothing else live; it reads back as the value with invisibles shown. */
+function assertValueCell(cell: string, value: string): void {
+  const { outside, spans } = readMarkdown(cell);
+  assert.equal(outside, '\ue000', `one code span and nothing else in ${JSON.stringify(cell)}`);
+  // GFM takes `\|` as a pipe inside the cell, code spans included.
+  assert.equal(spans[0].replace(/\\\|/g, '|'), showInvisibles(value));
 }
 
-/** How the table shows a value: line breaks, tabs and other controls as escapes. */
-function tableDisplay(value: string): string {
-  let out = '';
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 0x0a) out += '\\n';
-    else if (c === 0x0d) out += '\\r';
-    else if (c === 0x09) out += '\\t';
-    else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += value[i];
-  }
-  return out;
-}
-
-function assertTable(md: string, rows: readonly SniSummaryRow[]): void {
+function assertTable(md: string, rows: readonly SniRollup[]): void {
   const lines = md.split('\n');
   assert.equal(lines.pop(), '', 'the table ends with a line break');
   assert.equal(lines.length, rows.length + 2, `one line per row: ${JSON.stringify(md)}`);
@@ -631,38 +636,35 @@ function assertTable(md: string, rows: readonly SniSummaryRow[]): void {
     const line = lines[i + 2];
     assert.doesNotMatch(line, /[\r\u2028\u2029\u0085]/);
     const cells = cellsOf(line);
-    assert.equal(cells.length, 5, `five cells in ${JSON.stringify(line)}`);
-    assert.deepEqual(cells.slice(1), [String(r.entries), String(r.tlsErrors), String(r.revoked), String(r.unknown)]);
-    const { outside } = readMarkdown(cells[0]);
-    assert.doesNotMatch(
-      outside.replace(/&#32;/g, ''),
-      /[<>[\]`&]|:\/\/|\bwww\.|@|\$\(|[\u0000-\u001f\u007f-\u009f]/,
-      `live markup in the cell ${JSON.stringify(cells[0])}`,
-    );
-    if (r.sni !== null && r.sni !== '' && r.sni !== '-') assert.equal(cellText(cells[0]), tableDisplay(r.sni));
+    assert.equal(cells.length, 10, `ten cells in ${JSON.stringify(line)}`);
+    assert.equal(cells[1], String(r.entries));
+    if (r.sni !== null && r.sni !== '' && r.sni !== '-') assert.equal(readMarkdown(cells[0]).outside, '\ue000');
+    if (r.sni !== null && r.sni !== '' && r.sni !== '-') assertValueCell(cells[0], r.sni);
+    const fws = [...r.firewalls];
+    if (fws.length === 1 && fws[0] !== null && fws[0] !== '') assertValueCell(cells[8], fws[0]);
   });
 }
 
-describe('the SNI summary as a Markdown table', () => {
+describe('the SNI exports as a Markdown table', () => {
   it('no value breaks out of its cell or its row, and each reads back as shown', () => {
     fc.assert(
       fc.property(fc.array(hostile, { maxLength: 10 }), (snis) => {
-        const rows = snis.map((s, i) => row(s, i + 1));
-        assertTable(toMarkdown(rows), rows);
+        const rows = snis.map((s, i) => row(s, i + 1, s));
+        assertTable(rollupMarkdown(rows), rows);
       }),
       params(400),
     );
-    const rows = ATTACKS.map((s) => row(s));
-    assertTable(toMarkdown(rows), rows);
+    const rows = ATTACKS.map((s) => row(s, 1, s));
+    assertTable(rollupMarkdown(rows), rows);
   });
 
-  it('marks the special SNIs in words that an escaped value cannot produce', () => {
-    const md = toMarkdown([row(null), row(''), row('-'), row('*(empty SNI)*')]);
+  it('marks the special SNIs in words that a value cannot produce', () => {
+    const md = rollupMarkdown([row(null), row(''), row('-'), row('*(empty SNI)*')]);
     const cells = md
       .split('\n')
       .slice(2, 6)
       .map((l) => cellsOf(l)[0]);
-    assert.deepEqual(cells.slice(0, 3), ['*(no SNI field)*', '*(empty SNI)*', '\\- *(no SNI in client hello)*']);
-    assert.equal(cells[3], '\\*\\(empty SNI\\)\\*');
+    assert.deepEqual(cells.slice(0, 3), ['*(no SNI field)*', '*(empty SNI)*', '` - ` *(no SNI in client hello)*']);
+    assert.equal(cells[3], '` *(empty SNI)* `');
   });
 });

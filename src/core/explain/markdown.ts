@@ -1,9 +1,9 @@
 /**
  * The one place that turns text into markdown. Log values are untrusted (an SNI is whatever a client wrote),
  * so every one of them goes through {@link codeSpan} or {@link escapeMarkdown}; only our own prose is used
- * as markdown. The output is safe for a hover that is not trusted and has HTML support off. Two escapers
- * show a value as literal text: {@link escapeMarkdown} for paragraphs and lists (hovers, tooltips), and
- * {@link escapeMarkdownTableCell} for the cells of a table (the SNI summary's Markdown export).
+ * as markdown. The output is safe for a hover that is not trusted and has HTML support off. A value is shown
+ * as literal text by {@link escapeMarkdown} in paragraphs and lists (hovers, tooltips), and as a
+ * {@link codeSpan} everywhere else (facts, the exports' table cells).
  */
 
 import type { Explanation } from './explanation';
@@ -52,40 +52,6 @@ export function showInvisibles(text: string): string {
 export function escapeMarkdown(text: string): string {
   const escaped = showInvisibles(text).replace(/[!-\/:-@\[-`{-~]/g, '\\$&');
   return escaped.replace(/^ +/, (spaces) => '&#32;'.repeat(spaces.length));
-}
-
-/**
- * Untrusted text as literal Markdown inline text, safe in a table cell. A table row must stay on one line and
- * a table trims the spaces at both ends of a cell, so this differs from {@link escapeMarkdown}, which only
- * has to keep text from starting a block: every ASCII punctuation character is backslash-escaped (CommonMark
- * allows that for all of them, and GFM tables honour `\|`), line breaks, tabs and other control characters
- * are written as escapes (`\n`, `\u0000`) instead of control pictures, and trailing spaces as well as
- * leading ones become `&#32;`. Characters {@link showInvisibles} would mark (bidirectional controls,
- * zero-width characters) are kept as they are.
- */
-export function escapeMarkdownTableCell(value: string): string {
-  let out = '';
-  for (let i = 0; i < value.length; i++) {
-    const ch = value[i];
-    const c = value.charCodeAt(i);
-    if ((c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e)) {
-      out += '\\' + ch;
-    } else if (c === 0x0a) {
-      out += '\\\\n';
-    } else if (c === 0x0d) {
-      out += '\\\\r';
-    } else if (c === 0x09) {
-      out += '\\\\t';
-    } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029) {
-      out += '\\\\u' + c.toString(16).padStart(4, '0');
-    } else {
-      out += ch;
-    }
-  }
-  const lead = /^ +/.exec(out)?.[0].length ?? 0;
-  if (lead === out.length) return '&#32;'.repeat(lead);
-  const trail = / +$/.exec(out)?.[0].length ?? 0;
-  return '&#32;'.repeat(lead) + out.slice(lead, out.length - trail) + '&#32;'.repeat(trail);
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   type FacetName,
 } from '../explore/types';
 import { thousands } from '../text';
-import { csvField } from './summaryExport';
+import { csvField } from './csv';
 
 /** Distinct destinations listed per SNI in an export. */
 const MAX_DESTINATIONS = 20;

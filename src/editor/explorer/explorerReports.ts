@@ -1,11 +1,19 @@
 import * as vscode from 'vscode';
 import { SniRollups, rollupCsv, rollupMarkdown, summaryReportMarkdown } from '../../core/report/explorerReport';
-import type { ExplorerFilter } from '../../core/explore/types';
+import type { ExplorerFilter, ExplorerSort } from '../../core/explore/types';
+import { saveExport } from '../saveExport';
 import { Commands } from '../ids';
 import type { ExplorerHost } from './explorerHost';
 
 /** Action keys of the action facet (facets.ts): PASS, DROP, REJECT, other. */
 const ACTION_KEYS = ['"PASS"', '"DROP"', '"REJECT"', '"other"'];
+
+/** Per-SNI rollups of the entries `filter` keeps, in `sort` order; undefined when the work was stopped. */
+export async function rollupsOf(host: ExplorerHost, filter: ExplorerFilter, sort: ExplorerSort): Promise<SniRollups | undefined> {
+  const out = new SniRollups();
+  const n = await host.run(host.aggregation.forEachRow(filter, sort, (row) => out.add(row)));
+  return n === undefined ? undefined : out;
+}
 
 /**
  * The explorer's reports, all over the entries the explorer's filter keeps, in its sort order: the summary
@@ -13,12 +21,7 @@ const ACTION_KEYS = ['"PASS"', '"DROP"', '"REJECT"', '"other"'];
  * failing SNIs on the clipboard. Each takes an optional target URI, so keybindings and tests skip the dialog.
  */
 export function registerExplorerReports(host: ExplorerHost): vscode.Disposable {
-  const rollups = async (): Promise<SniRollups | undefined> => {
-    const { filter, sort } = host.state;
-    const out = new SniRollups();
-    const n = await host.run(host.aggregation.forEachRow(filter, sort, (row) => out.add(row)));
-    return n === undefined ? undefined : out;
-  };
+  const rollups = (): Promise<SniRollups | undefined> => rollupsOf(host, host.state.filter, host.state.sort);
 
   const summaryReport = async (target?: unknown): Promise<string | undefined> => {
     const { filter } = host.state;
@@ -49,36 +52,14 @@ export function registerExplorerReports(host: ExplorerHost): vscode.Disposable {
     return text;
   };
 
-  const save = async (
-    target: unknown,
-    kind: 'CSV' | 'Markdown',
-    content: () => Promise<string | undefined>,
-  ): Promise<vscode.Uri | undefined> => {
-    let uri = target instanceof vscode.Uri ? target : undefined;
-    if (uri === undefined) {
-      const ext = kind === 'CSV' ? 'csv' : 'md';
-      uri = await vscode.window.showSaveDialog({
-        title: `Export the explorer's SNIs as ${kind}`,
-        defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()), `tls-snis.${ext}`),
-        filters: kind === 'CSV' ? { CSV: ['csv'] } : { Markdown: ['md'] },
-      });
-    }
-    if (uri === undefined) return undefined;
-    const text = await content();
-    if (text === undefined) return undefined;
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
-    vscode.window.setStatusBarMessage(`Saved ${uri.fsPath}.`, 3000);
-    return uri;
-  };
-
   const exportCsv = (target?: unknown): Promise<vscode.Uri | undefined> =>
-    save(target, 'CSV', async () => {
+    saveExport(target, { kind: 'CSV', title: "Export the explorer's SNIs as CSV", fileName: 'tls-snis' }, async () => {
       const r = await rollups();
       return r === undefined ? undefined : rollupCsv(r.bySni.values());
     });
 
   const exportMarkdown = (target?: unknown): Promise<vscode.Uri | undefined> =>
-    save(target, 'Markdown', async () => {
+    saveExport(target, { kind: 'Markdown', title: "Export the explorer's SNIs as Markdown", fileName: 'tls-snis' }, async () => {
       const r = await rollups();
       return r === undefined ? undefined : `# SNIs of the TLS Log Explorer\n\n${rollupMarkdown(r.bySni.values())}`;
     });
