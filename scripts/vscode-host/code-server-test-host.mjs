@@ -133,17 +133,26 @@ async function main() {
               ),
             request.attribute,
           );
+        // `press` focuses the first element matching the selector and presses those keys on it first.
+        const press = async (root) => {
+          if (!Array.isArray(request.press)) return;
+          const handle = await root.$(request.selector);
+          if (handle === null) return;
+          for (const key of request.press) await handle.press(key);
+        };
         if (request.frames === true) {
           result = [];
           for (const frame of page.frames()) {
             try {
               if (request.within !== undefined && (await frame.$(request.within)) === null) continue;
+              await press(frame);
               result.push(...(await read(frame)));
             } catch {
               // A frame that navigated away while being read.
             }
           }
         } else {
+          await press(page);
           result = await read(page);
         }
       } catch (err) {

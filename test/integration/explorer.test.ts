@@ -160,6 +160,41 @@ describe('TLS Log Explorer', () => {
     assert.equal(after.length, outer.length);
   });
 
+  it('brushes the timeline from the keyboard, reading out each bar', async function () {
+    this.timeout(60_000);
+    await openDocument(fixtureUri(HOSTILE_FILE));
+    await waitFor(modelChanged, () => api.sniModel.sourceKeys().length === 1, 10_000, 'the log in the model');
+    const first = posted((m) => m.type === 'summary' && m.summary.total > 0 && m.summary, 'the first summary');
+    await vscode.commands.executeCommand('nfwTlsLogs.openExplorer');
+    const s = await first;
+    const t = s.timeline;
+    assert.ok(t.buckets >= 2, `two bars or more: ${t.buckets}`);
+    await domSettles('#timeline svg', (v) => v.length === 1, 'outerHTML');
+
+    // Home: the first bar, read out with its figures.
+    const n = 6;
+    const inBar = (b: number): number => t.counts.slice(b * n, (b + 1) * n).reduce((a, c) => a + c, 0);
+    await requestWebviewDom('#timeline', PAGE, { press: ['Home'] });
+    const status = await domSettles('#timeline-status', (v) => v.length === 1 && v[0].startsWith('Bar 1 of'));
+    assert.match(status[0], new RegExp(`^Bar 1 of ${t.buckets}, .*: ${inBar(0)} entr`));
+
+    // Shift+Right widens to two bars; Enter filters on them.
+    const filtered = posted((m) => m.type === 'summary' && m.summary.matched < s.matched && m.summary, 'the brushed summary');
+    await requestWebviewDom('#timeline', PAGE, { press: ['Shift+ArrowRight', 'Enter'] });
+    const b = await filtered;
+    assert.deepEqual(
+      { from: api.explorer.state.filter.from, to: api.explorer.state.filter.to },
+      { from: t.start, to: t.start + 2 * t.bucketMs },
+    );
+    assert.equal(b.matched, inBar(0) + inBar(1));
+
+    // Escape clears the range.
+    const cleared = posted((m) => m.type === 'summary' && m.summary.matched === s.matched && m.summary, 'the whole log again');
+    await requestWebviewDom('#timeline', PAGE, { press: ['Escape'] });
+    await cleared;
+    assert.equal(api.explorer.state.filter.from, undefined);
+  });
+
   it('a click on an entry moves the editor to its line; details and filters answer', async function () {
     this.timeout(60_000);
     const uri = fixtureUri(HOSTILE_FILE);

@@ -171,6 +171,8 @@ export interface FrameQuery {
   readonly within?: string;
   /** Return this attribute of each element (or `outerHTML`) instead of its rendered text. */
   readonly attribute?: string;
+  /** First focus the first element matching the selector and press these keys (Playwright names: `Shift+ArrowLeft`). */
+  readonly press?: readonly string[];
 }
 
 /** {@link requestDom} inside webviews: the elements matching `selector` in frames that hold `within`. */

@@ -41,7 +41,8 @@ export function explorerHtml(webview: vscode.Webview, scriptUri: vscode.Uri, sty
   <section class="timeline-box" aria-labelledby="timeline-title">
     <h2 id="timeline-title" class="section-title">Timeline <span id="bucket" class="muted"></span></h2>
     <div id="legend" class="legend"></div>
-    <div id="timeline" class="timeline" tabindex="0" role="img" aria-label="Entries over time"></div>
+    <div id="timeline" class="timeline" tabindex="0" role="group" aria-label="Entries over time"></div>
+    <div id="timeline-status" class="sr-only" aria-live="polite"></div>
   </section>
   <div class="main">
     <nav id="facets" class="facets" aria-label="Facets"></nav>

@@ -53,7 +53,7 @@ const table = new TableView(
   },
 );
 
-const timeline = new TimelineView(byId('timeline'), byId('legend'), (from, to) => {
+const timeline = new TimelineView(byId('timeline'), byId('legend'), byId('timeline-status'), (from, to) => {
   if (Number.isNaN(from)) update({ filter: { ...state.filter, from: undefined, to: undefined } });
   else update({ filter: { ...state.filter, from, to } });
 });

@@ -7,14 +7,20 @@ const AXIS = 18;
 /**
  * The timeline: one stacked bar per bucket, drawn as SVG (a hundred-odd rectangles: a chart library would
  * add more to the package than this file). Dragging across it picks a time range; `onRange` receives it.
+ * From the keyboard: Left and Right (Home, End) move between bars, with Shift they widen the selection,
+ * Enter filters on the selected bars and Escape clears the range; each move is read out through `status`.
  */
 export class TimelineView {
   private summary: ExplorerSummary | undefined;
   private drag: { x0: number; band: SVGRectElement } | undefined;
+  /** The keyboard's bar, and the other end of its selection (bucket indexes). */
+  private cursor: number | undefined;
+  private anchor: number | undefined;
 
   constructor(
     private readonly host: HTMLElement,
     legend: HTMLElement,
+    private readonly status: HTMLElement,
     private readonly onRange: (from: number, to: number) => void,
   ) {
     TIMELINE_KINDS.forEach((k) => {
@@ -28,6 +34,8 @@ export class TimelineView {
 
   show(summary: ExplorerSummary): void {
     this.summary = summary;
+    this.cursor = undefined;
+    this.anchor = undefined;
     this.draw();
   }
 
@@ -72,6 +80,12 @@ export class TimelineView {
         root.append(hit);
       }
     }
+    if (this.cursor !== undefined) {
+      const lo = Math.min(this.cursor, this.anchor ?? this.cursor);
+      const hi = Math.max(this.cursor, this.anchor ?? this.cursor);
+      if (hi > lo) root.append(svg('rect', { x: lo * bw, y: 0, width: (hi - lo + 1) * bw, height: HEIGHT, class: 'brush' }));
+      root.append(svg('rect', { x: this.cursor * bw + 1, y: 1, width: Math.max(1, bw - 2), height: HEIGHT - 2, class: 'bar-cursor' }));
+    }
     root.append(svg('line', { x1: 0, x2: width, y1: HEIGHT + 0.5, y2: HEIGHT + 0.5, class: 'axis' }));
     const ticks = Math.min(6, Math.max(2, Math.floor(width / 180)));
     const end = t.start + t.buckets * t.bucketMs;
@@ -93,7 +107,7 @@ export class TimelineView {
       'aria-label',
       t.buckets === 0
         ? 'Timeline: no dated entries'
-        : `Timeline from ${utc(t.start, 's')} to ${utc(end, 's')}, ${thousands(dated)} dated entries in ${t.buckets} bars. Drag across it to filter by time; Escape clears the time range.`,
+        : `Timeline from ${utc(t.start, 's')} to ${utc(end, 's')}, ${thousands(dated)} dated entries in ${t.buckets} bars. Drag across it, or use the arrow keys (Shift to widen) and Enter, to filter by time; Escape clears the time range.`,
     );
   }
 
@@ -136,6 +150,68 @@ export class TimelineView {
   }
 
   private key(e: KeyboardEvent): void {
-    if (e.key === 'Escape') this.onRange(NaN, NaN);
+    if (e.key === 'Escape') {
+      this.onRange(NaN, NaN);
+      return;
+    }
+    const t = this.summary?.timeline;
+    if (t === undefined || t.buckets === 0) return;
+    const last = t.buckets - 1;
+    const at = this.cursor;
+    let next: number;
+    switch (e.key) {
+      case 'ArrowLeft':
+        next = at === undefined ? last : Math.max(0, at - 1);
+        break;
+      case 'ArrowRight':
+        next = at === undefined ? 0 : Math.min(last, at + 1);
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = last;
+        break;
+      case 'Enter':
+      case ' ': {
+        e.preventDefault();
+        if (at === undefined) return;
+        const lo = Math.min(at, this.anchor ?? at);
+        const hi = Math.max(at, this.anchor ?? at);
+        this.onRange(t.start + lo * t.bucketMs, t.start + (hi + 1) * t.bucketMs);
+        return;
+      }
+      default:
+        return;
+    }
+    e.preventDefault();
+    this.anchor = e.shiftKey ? (this.anchor ?? at ?? next) : undefined;
+    this.cursor = next;
+    this.draw();
+    this.announce();
+  }
+
+  /** Reads out the keyboard's bar (its figures) or the selected bars (their range and total). */
+  private announce(): void {
+    const t = (this.summary as ExplorerSummary).timeline;
+    const n = TIMELINE_KINDS.length;
+    const at = this.cursor as number;
+    const lo = Math.min(at, this.anchor ?? at);
+    const hi = Math.max(at, this.anchor ?? at);
+    const sum = (b: number): number => {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += t.counts[b * n + k];
+      return s;
+    };
+    if (hi > lo) {
+      let total = 0;
+      for (let b = lo; b <= hi; b++) total += sum(b);
+      this.status.textContent = `${hi - lo + 1} bars selected, ${utc(t.start + lo * t.bucketMs, 's')} to ${utc(t.start + (hi + 1) * t.bucketMs, 's')}: ${thousands(total)} entries. Enter filters on them.`;
+      return;
+    }
+    const kinds = TIMELINE_KINDS.map((k, i) => [k, t.counts[at * n + i]] as const)
+      .filter(([, c]) => c > 0)
+      .map(([k, c]) => `${TIMELINE_KIND_LABELS[k]} ${thousands(c)}`);
+    this.status.textContent = `Bar ${at + 1} of ${t.buckets}, ${utc(t.start + at * t.bucketMs, 's')}: ${thousands(sum(at))} entries${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}. Enter filters on it.`;
   }
 }
