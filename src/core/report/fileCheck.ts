@@ -77,40 +77,36 @@ export async function checkLines(path: string, options: LineCheckOptions): Promi
     const problems: Problem[] = [];
     // The report needs only counts per SNI, not the editor's per-line model.
     const snis = new SniCounter();
-    const read = await readLines(
-      (text, line) => {
-        const r = analyzeLine(text, line, options);
-        if (r.problems.length > 0)
-          for (const p of r.problems) {
-            counts[p.severity]++;
-            problems.push(keptProblem(p));
-          }
-        if (r.entry) {
-          entries++;
-          snis.add(r.entry);
+    const read = await readLines((text, line) => {
+      const r = analyzeLine(text, line, options);
+      if (r.problems.length > 0)
+        for (const p of r.problems) {
+          counts[p.severity]++;
+          problems.push(keptProblem(p));
         }
-      },
-    );
+      if (r.entry) {
+        entries++;
+        snis.add(r.entry);
+      }
+    });
     return { entries, problems, counts, snis: snis.summary(), read };
   }
   const cap = options.maxProblems ?? Number.POSITIVE_INFINITY;
   const bySeverity: Record<Problem['severity'], Problem[]> = { error: [], warning: [], information: [] };
   const builder = new EntryBatchBuilder(BATCH_ENTRIES);
-  const read = await readLines(
-    (text, line) => {
-      const r = analyzeLine(text, line, options);
-      for (const p of r.problems) {
-        counts[p.severity]++;
-        const list = bySeverity[p.severity];
-        if (list.length < cap) list.push(keptProblem(p));
-      }
-      if (r.entry) {
-        entries++;
-        builder.add(line, r.entry);
-        if (builder.full) options.onBatch?.(builder.take());
-      }
-    },
-  );
+  const read = await readLines((text, line) => {
+    const r = analyzeLine(text, line, options);
+    for (const p of r.problems) {
+      counts[p.severity]++;
+      const list = bySeverity[p.severity];
+      if (list.length < cap) list.push(keptProblem(p));
+    }
+    if (r.entry) {
+      entries++;
+      builder.add(line, r.entry);
+      if (builder.full) options.onBatch?.(builder.take());
+    }
+  });
   if (builder.size > 0) options.onBatch?.(builder.take());
   return { entries, problems: [...bySeverity.error, ...bySeverity.warning, ...bySeverity.information], counts, snis: [], read };
 }

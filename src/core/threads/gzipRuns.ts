@@ -265,7 +265,15 @@ export class GzipRuns {
       this.skipping = undefined;
     }
     if (this.heldBytes > 0 || this.made === 0) this.cutRun(this.heldBytes);
-    const read = { bytesRead: this.bytesRead, textBytes: 0, lines: 0, gzip: true, encoding: 'utf8' as const, longLines: [], cancelled: false };
+    const read = {
+      bytesRead: this.bytesRead,
+      textBytes: 0,
+      lines: 0,
+      gzip: true,
+      encoding: 'utf8' as const,
+      longLines: [],
+      cancelled: false,
+    };
     const tail: PartReport = {
       entries: 0,
       problems: [],
