@@ -73,19 +73,20 @@ async function scan(request: ScanRequest): Promise<void> {
   try {
     // A read buffer no bigger than the file (or the part of it): the S3 folders hold thousands of .log.gz
     // files of some 50 kB, and a 1 MiB buffer for each read of each of them is garbage the heap has to get rid of.
-    if (options.chunkSize === undefined) {
+    if (options.chunkSize === undefined && !request.text) {
       const size = request.range ? request.range.end - request.range.start : (await stat(path).catch(() => undefined))?.size;
       if (size !== undefined) options.chunkSize = Math.min(1024 * 1024, Math.max(64 * 1024, size + 1));
     }
     const part = await checkLines(path, {
       ...options,
       range: request.range,
+      text: request.text,
       signal: controller.signal,
       onProgress,
       onBatch: (batch) => postBatch(id, batch),
     });
     // A part of a file goes back as it is: the pool puts the file together from its parts.
-    if (request.range) post({ type: 'part', id, part });
+    if (request.range || request.text) post({ type: 'part', id, part });
     else post({ type: 'done', id, ...mergeParts(path, [part], options) });
   } catch (err) {
     post({ type: 'error', id, reason: describeError(err) });

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
@@ -6,7 +7,7 @@ import { writeLog, writeS3Tree } from '../../bench/generate';
 import { collectLogFiles, checkFile } from '../../src/core/report/report';
 import { SniModel } from '../../src/core/sni/sniModel';
 import { scanFiles } from '../../src/core/threads/scanPool';
-import { SPLIT_MIN_BYTES } from '../../src/core/threads/splitFile';
+import { GZIP_RATIO, SPLIT_MIN_BYTES } from '../../src/core/threads/splitFile';
 import { closeAllEditors, describeStalls, EXTENSION_ID, maxOnCpu, makeTempDir, waitFor, waitForDiagnostics, watchEventLoop } from './util';
 
 interface Api {
@@ -65,6 +66,45 @@ describe('files on disk: folders and files past the 50 MB limit', function () {
     assert.ok(withErrors >= 0);
     const diagnostics = vscode.languages.getDiagnostics(vscode.Uri.file(files[withErrors]));
     assert.equal(diagnostics.length, expected[withErrors].problems.length);
+  });
+
+  it('scans a folder with a big .log.gz read in runs on the workers: the SNI model and problems of one pass', async () => {
+    const root = join(dir, 'gz-download');
+    const big = join(root, '111122223333_network-firewall_tls_us-east-1_gz-fw_20240702T1805Z_9a9a9a9a.log.gz');
+    // 24 MB of text, some 3 MB compressed: past the 2 MB from which a .log.gz is read in runs.
+    await writeLog(big, 24 * 1024 * 1024, { malformed: 0.002, seed: 13, gzip: true });
+    const expected = await checkFile(big);
+    assert.ok(statSync(big).size >= SPLIT_MIN_BYTES / GZIP_RATIO);
+    const summary = await vscode.commands.executeCommand<{ files: number; entries: number; errors: number; cancelled: boolean }>(
+      'nfwTlsLogs.scanFolder',
+      vscode.Uri.file(root),
+    );
+    assert.equal(summary.cancelled, false);
+    assert.equal(summary.entries, expected.entries);
+    const key = vscode.Uri.file(big).toString();
+    const model = api().sniModel;
+    assert.equal(model.sourceEntries(key), expected.entries);
+    // The same scan with splitting off: one worker reads the file in one pass.
+    const reference = new SniModel();
+    const workerPath = join(vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? '', 'dist', 'worker.js');
+    await scanFiles([big], {
+      workerPath,
+      mode: 'entries',
+      maxProblems: 1000,
+      splitBytes: Number.POSITIVE_INFINITY,
+      onEntries: (_index, _path, batch) => reference.addBatch(key, batch),
+    });
+    const scope = { by: 'source' as const, source: key };
+    assert.deepEqual(model.groups({ scope }), reference.groups({ scope }));
+    for (const g of reference.groups({ scope }).slice(0, 5))
+      assert.deepEqual(
+        model.entriesOf(g.sni, g.worst, 0, 200, { order: 'line', scope }),
+        reference.entriesOf(g.sni, g.worst, 0, 200, { order: 'line', scope }),
+        `entries of ${String(g.sni)}`,
+      );
+    const errors = expected.problems.filter((p) => p.severity === 'error').length;
+    const diagnostics = vscode.languages.getDiagnostics(vscode.Uri.file(big));
+    assert.equal(diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length, Math.min(errors, 999));
   });
 
   it('scans a plain log over 50 MB from disk when it is opened, for diagnostics and the SNI view', async () => {

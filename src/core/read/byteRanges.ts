@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { constants, gunzipSync } from 'node:zlib';
 import { isGzipMagic, sniffEncoding, SNIFF_BYTES, type ByteRange } from './lines';
 
 /** How many bytes are read at a time while looking for the line end after a cut point. */
@@ -51,6 +52,27 @@ export async function splittable(path: string): Promise<boolean> {
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     const bytes = head.subarray(0, bytesRead);
     return !isGzipMagic(bytes) && sniffEncoding(bytes).encoding === 'utf8';
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Whether a file is gzip whose text can be handed out in runs of lines: its start inflates to UTF-8 text
+ * (UTF-16 has no `\n` byte to cut at safely). Inflates only the text of the first compressed bytes.
+ */
+export async function gzipSplittable(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(PROBE_BYTES);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const bytes = head.subarray(0, bytesRead);
+    if (!isGzipMagic(bytes)) return false;
+    const text = gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH });
+    return sniffEncoding(text.subarray(0, SNIFF_BYTES)).encoding === 'utf8';
+  } catch {
+    // Damaged from its start: read whole, which says what is wrong.
+    return false;
   } finally {
     await handle.close();
   }

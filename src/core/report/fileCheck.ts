@@ -7,6 +7,7 @@ import { analyzeLine } from '../parse/analyze';
 import { EntryBatchBuilder, type EntryBatch } from '../parse/entryBatch';
 import { keptProblem, PROBLEM_CATALOG } from '../parse/problems';
 import { readLogFile, type ReadOptions, type ReadSummary } from '../read/lines';
+import { readTextRun, type TextRun } from '../read/textRun';
 import { SniCounter } from './sniCounter';
 import type { SniSummaryRow } from '../sni/types';
 import type { AnalyzeOptions, Problem, ProblemCode, SeverityCounts, SeverityOverrides } from '../parse/types';
@@ -37,6 +38,11 @@ export interface LineCheckOptions extends CheckOptions {
   maxProblems?: number;
   /** In entries mode, each batch of entries as it fills, with line numbers counted from the part's first line. */
   onBatch?: (batch: EntryBatch) => void;
+  /**
+   * Check these bytes instead of reading the file: a run of whole lines of a big `.log.gz`, inflated by
+   * the scan pool.
+   */
+  text?: TextRun;
 }
 
 /**
@@ -62,50 +68,45 @@ const BATCH_ENTRIES = 2048;
  * editor uses. Streaming: memory stays at the reader's chunks plus what is kept.
  */
 export async function checkLines(path: string, options: LineCheckOptions): Promise<PartReport> {
+  const text = options.text;
+  const readLines = (onLine: (line: string, n: number) => void): Promise<ReadSummary> =>
+    text ? Promise.resolve(readTextRun(text, onLine, options)) : readLogFile(path, onLine, options);
   const counts: SeverityCounts = { error: 0, warning: 0, information: 0 };
   let entries = 0;
   if (options.mode === 'summary') {
     const problems: Problem[] = [];
     // The report needs only counts per SNI, not the editor's per-line model.
     const snis = new SniCounter();
-    const read = await readLogFile(
-      path,
-      (text, line) => {
-        const r = analyzeLine(text, line, options);
-        if (r.problems.length > 0)
-          for (const p of r.problems) {
-            counts[p.severity]++;
-            problems.push(keptProblem(p));
-          }
-        if (r.entry) {
-          entries++;
-          snis.add(r.entry);
+    const read = await readLines((text, line) => {
+      const r = analyzeLine(text, line, options);
+      if (r.problems.length > 0)
+        for (const p of r.problems) {
+          counts[p.severity]++;
+          problems.push(keptProblem(p));
         }
-      },
-      options,
-    );
+      if (r.entry) {
+        entries++;
+        snis.add(r.entry);
+      }
+    });
     return { entries, problems, counts, snis: snis.summary(), read };
   }
   const cap = options.maxProblems ?? Number.POSITIVE_INFINITY;
   const bySeverity: Record<Problem['severity'], Problem[]> = { error: [], warning: [], information: [] };
   const builder = new EntryBatchBuilder(BATCH_ENTRIES);
-  const read = await readLogFile(
-    path,
-    (text, line) => {
-      const r = analyzeLine(text, line, options);
-      for (const p of r.problems) {
-        counts[p.severity]++;
-        const list = bySeverity[p.severity];
-        if (list.length < cap) list.push(keptProblem(p));
-      }
-      if (r.entry) {
-        entries++;
-        builder.add(line, r.entry);
-        if (builder.full) options.onBatch?.(builder.take());
-      }
-    },
-    options,
-  );
+  const read = await readLines((text, line) => {
+    const r = analyzeLine(text, line, options);
+    for (const p of r.problems) {
+      counts[p.severity]++;
+      const list = bySeverity[p.severity];
+      if (list.length < cap) list.push(keptProblem(p));
+    }
+    if (r.entry) {
+      entries++;
+      builder.add(line, r.entry);
+      if (builder.full) options.onBatch?.(builder.take());
+    }
+  });
   if (builder.size > 0) options.onBatch?.(builder.take());
   return { entries, problems: [...bySeverity.error, ...bySeverity.warning, ...bySeverity.information], counts, snis: [], read };
 }

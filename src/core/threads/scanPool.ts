@@ -4,8 +4,10 @@ import type { EntryBatch } from '../parse/entryBatch';
 import type { SeverityCounts } from '../parse/types';
 import type { ByteRange } from '../read/lines';
 import type { CheckOptions, FileReport, PartReport, ScanMode } from '../report/fileCheck';
-import type { UnreadableFile } from '../report/report';
-import { PART_BYTES, planTasks, SPLIT_MIN_BYTES, SplitFile, type ScanTask } from './splitFile';
+import { describeError, type UnreadableFile } from '../report/report';
+import type { TextRun } from '../read/textRun';
+import { GzipRuns } from './gzipRuns';
+import { PART_BYTES, planTasks, RUN_BYTES, SPLIT_MIN_BYTES, SplitFile, type ScanTask } from './splitFile';
 
 export type { ScanMode } from '../report/fileCheck';
 
@@ -23,6 +25,8 @@ export interface ScanRequest {
   options: WorkerScanOptions;
   /** Only these bytes of the file, a part of a big plain log; the worker answers with a `part` message. */
   range?: ByteRange;
+  /** Not the file but this run of its inflated text, a part of a big `.log.gz`; answered with a `part` message. */
+  text?: TextRun;
 }
 
 export type WorkerMessage =
@@ -135,7 +139,9 @@ export async function scanFiles(files: readonly string[], options: ScanOptions):
     partBytes: options.partBytes,
     sizes: options.sizes,
   });
-  return runTasks(files, tasks, Math.min(wanted, tasks.length), options);
+  // A .log.gz read in runs keeps every worker busy.
+  const units = tasks.reduce((n, task) => n + (task.gzip ? wanted : 1), 0);
+  return runTasks(files, tasks, Math.min(wanted, units), options);
 }
 
 function runTasks(files: readonly string[], tasks: readonly ScanTask[], threads: number, options: ScanOptions): Promise<ScanResult> {
@@ -163,12 +169,16 @@ function runTasks(files: readonly string[], tasks: readonly ScanTask[], threads:
   // The files read in parts, each putting its parts together.
   const splits = new Map<number, SplitFile>();
   for (const task of tasks) {
-    if (task.range && !splits.has(task.file)) {
+    if ((task.range || task.gzip) && !splits.has(task.file)) {
       const file = task.file;
-      const partCount = tasks.filter((t) => t.file === file).length;
+      const partCount = task.gzip ? undefined : tasks.filter((t) => t.file === file).length;
       splits.set(file, new SplitFile(partCount, (batch) => options.onEntries?.(file, files[file], batch)));
     }
   }
+  // The `.log.gz` files being inflated here and handed out in runs, made when a worker first takes one.
+  const gzips = new Map<number, GzipRuns>();
+  // Runs made and not yet checked, per file: one per worker and one waiting.
+  const runsAhead = threads + 1;
   // Entries mode: parts of a split file read this far ahead of its first unfinished part wait, so that the
   // entries held for later parts stay a few parts' worth.
   const partsAhead = 2 * threads;
@@ -190,6 +200,8 @@ function runTasks(files: readonly string[], tasks: readonly ScanTask[], threads:
       options.signal?.removeEventListener('abort', onAbort);
       for (const w of live) void w.terminate();
       live.clear();
+      for (const source of gzips.values()) source.destroy();
+      gzips.clear();
       const result: ScanResult = Object.assign(
         reports.filter((r): r is FileReport => r !== undefined),
         { unreadable, cancelled },
@@ -217,11 +229,59 @@ function runTasks(files: readonly string[], tasks: readonly ScanTask[], threads:
         // One failed part makes the whole file unreadable, once; its other parts are skipped.
         if (split.failed) return;
         split.failed = true;
+        gzips.get(index)?.destroy();
         unpark();
       }
       unreadable.push({ path: files[index], reason });
       options.onUnreadable?.({ index, path: files[index], reason });
       filesDone++;
+    };
+
+    // A part of a split file is in: the file's report once every part is.
+    const partIn = (index: number, split: SplitFile, part: number, report: PartReport): void => {
+      const before = split.firstUnfinished;
+      if (split.partDone(part, report)) {
+        const merged = split.report(files[index], mergeOptions);
+        fileDone(index, merged.report, merged.counts);
+      }
+      if (split.firstUnfinished !== before) unpark();
+    };
+    // The runs of the .log.gz that task `taskIndex` reads, started on first use.
+    const gzipOf = (taskIndex: number): GzipRuns => {
+      const file = tasks[taskIndex].file;
+      let source = gzips.get(file);
+      if (!source) {
+        let reported = 0;
+        let endSeen = false;
+        const made: GzipRuns = new GzipRuns(files[file], {
+          runBytes: options.partBytes ?? RUN_BYTES,
+          maxRuns: runsAhead,
+          maxDecompressedBytes: options.maxDecompressedBytes,
+          maxLineLength: options.maxLineLength,
+          onProgress: (bytes) => {
+            bytesRead += bytes - reported;
+            reported = bytes;
+            progress();
+          },
+          onReady: () => {
+            const ended = made.ended;
+            const split = splits.get(file) as SplitFile;
+            if (ended && !endSeen && !split.failed) {
+              endSeen = true;
+              if ('error' in ended) fileFailed(file, describeError(ended.error));
+              else {
+                split.setPartCount(ended.parts);
+                partIn(file, split, ended.parts - 1, ended.tail);
+                progress();
+              }
+            }
+            unpark();
+          },
+        });
+        source = made;
+        gzips.set(file, source);
+      }
+      return source;
     };
 
     const start = (): void => {
@@ -232,7 +292,7 @@ function runTasks(files: readonly string[], tasks: readonly ScanTask[], threads:
         resourceLimits: { maxOldGenerationSizeMb: heapLimitMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       });
       live.add(worker);
-      let current: { id: number; task: number } | undefined;
+      let current: { id: number; task: number; part: number } | undefined;
 
       const take = (): void => {
         // A worker that died while it waited for its turn has been replaced.
@@ -246,12 +306,35 @@ function runTasks(files: readonly string[], tasks: readonly ScanTask[], threads:
         }
         const task = tasks[next];
         const split = splits.get(task.file);
+        if (task.gzip && split) {
+          // Runs of a .log.gz: the task stays next until its last run is taken.
+          const source = gzips.get(task.file) ?? gzipOf(next);
+          if (mode === 'entries' && source.nextPart >= split.firstUnfinished + partsAhead) {
+            parked.push(take);
+            return;
+          }
+          const run = source.next();
+          if (run === 'wait') {
+            parked.push(take);
+            return;
+          }
+          if (run === 'end') {
+            next++;
+            take();
+            return;
+          }
+          current = { id: nextId++, task: next, part: run.part };
+          const text: TextRun = { bytes: run.bytes, first: run.first, skipped: run.skipped };
+          const request: ScanRequest = { type: 'scan', id: current.id, path: files[task.file], options: workerOptions, text };
+          worker.postMessage(request, [run.bytes.buffer as ArrayBuffer]);
+          return;
+        }
         if (mode === 'entries' && split && task.part >= split.firstUnfinished + partsAhead) {
           parked.push(take);
           return;
         }
         const index = next++;
-        current = { id: nextId++, task: index };
+        current = { id: nextId++, task: index, part: task.part };
         const request: ScanRequest = { type: 'scan', id: current.id, path: files[task.file], options: workerOptions, range: task.range };
         worker.postMessage(request);
       };
@@ -287,7 +370,7 @@ function runTasks(files: readonly string[], tasks: readonly ScanTask[], threads:
               entries += message.batch.count;
               const split = splits.get(task.file);
               if (split) {
-                if (!split.failed) split.entries(task.part, message.batch);
+                if (!split.failed) split.entries(current.part, message.batch);
               } else options.onEntries?.(task.file, files[task.file], message.batch);
             }
           } finally {
@@ -298,6 +381,7 @@ function runTasks(files: readonly string[], tasks: readonly ScanTask[], threads:
         }
         if (finished || !current || message.id !== current.id) return;
         const taskIndex = current.task;
+        const part = current.part;
         const task = tasks[taskIndex];
         const index = task.file;
         const read = (bytes: number): void => {
@@ -319,15 +403,9 @@ function runTasks(files: readonly string[], tasks: readonly ScanTask[], threads:
           case 'part': {
             read(message.part.read.bytesRead);
             current = undefined;
+            if (task.gzip) gzips.get(index)?.done();
             const split = splits.get(index);
-            if (split && !split.failed) {
-              const before = split.firstUnfinished;
-              if (split.partDone(task.part, message.part)) {
-                const { report, counts } = split.report(files[index], mergeOptions);
-                fileDone(index, report, counts);
-              }
-              if (split.firstUnfinished !== before) unpark();
-            }
+            if (split && !split.failed) partIn(index, split, part, message.part);
             progress();
             take();
             return;
