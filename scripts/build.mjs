@@ -19,10 +19,12 @@ const common = {
   mainFields: ['module', 'main'],
 };
 
+/** The files under `dir` that `keep` accepts; generated data (`bench/data`) is not walked. */
 function walk(dir, keep) {
   const out = [];
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
+    if (p === join('bench', 'data')) continue;
     if (statSync(p).isDirectory()) out.push(...walk(p, keep));
     else if (keep(p)) out.push(p);
   }
