@@ -86,7 +86,11 @@ async function scan(request: ScanRequest): Promise<void> {
       onBatch: (batch) => postBatch(id, batch),
     });
     // A part of a file goes back as it is: the pool puts the file together from its parts.
-    if (request.range || request.text) post({ type: 'part', id, part });
+    if (request.text) {
+      // The run's bytes go back to be filled again: nothing here holds on to them (lines are strings).
+      const buffer = request.text.bytes.buffer as ArrayBuffer;
+      post({ type: 'part', id, part, buffer }, buffer.byteLength > 0 ? [buffer] : []);
+    } else if (request.range) post({ type: 'part', id, part });
     else post({ type: 'done', id, ...mergeParts(path, [part], options) });
   } catch (err) {
     post({ type: 'error', id, reason: describeError(err) });

@@ -84,7 +84,7 @@ const MAX_GZIP_HEADER = 1024 * 1024;
  * Output size of each inflate step: large, so that zlib's thread-pool round trips are few. The same for every
  * reader, so that they keep the same text before damaged data (zlib drops the output of the step that fails).
  */
-const INFLATE_CHUNK = 256 * 1024;
+export const INFLATE_CHUNK = 256 * 1024;
 /**
  * Most compressed bytes handed to zlib at once. zlib does not say where in its input it found damage, only
  * in which piece, so the piece bounds how precisely a problem can say where the damage is; and the output

@@ -33,7 +33,8 @@ export type WorkerMessage =
   | { type: 'progress'; id: number; bytesRead: number }
   | { type: 'entries'; id: number; batch: EntryBatch }
   | { type: 'done'; id: number; report: FileReport; counts: SeverityCounts }
-  | { type: 'part'; id: number; part: PartReport }
+  /** `buffer`: the bytes of a run of `.log.gz` text, given back to be filled again. */
+  | { type: 'part'; id: number; part: PartReport; buffer?: ArrayBuffer }
   | { type: 'error'; id: number; reason: string };
 
 /** A finished file: its report and its problem counts (the report's list may be capped). */
@@ -403,7 +404,7 @@ function runTasks(files: readonly string[], tasks: readonly ScanTask[], threads:
           case 'part': {
             read(message.part.read.bytesRead);
             current = undefined;
-            if (task.gzip) gzips.get(index)?.done();
+            if (task.gzip) gzips.get(index)?.done(message.buffer);
             const split = splits.get(index);
             if (split && !split.failed) partIn(index, split, part, message.part);
             progress();
