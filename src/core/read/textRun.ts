@@ -4,7 +4,7 @@
  * start of a line and ends after a line break (or at the end of the text), so its lines are the file's.
  */
 import { StringDecoder } from 'node:string_decoder';
-import { LineSplitter, sniffEncoding, type ReadOptions, type ReadSummary } from './lines';
+import { LineSplitter, sniffEncoding, splitDecoded, type ReadOptions, type ReadSummary } from './lines';
 
 /** A run of inflated text, as it crosses to a worker (its bytes transferred, not copied). */
 export interface TextRun {
@@ -17,9 +17,6 @@ export interface TextRun {
    */
   skipped?: number;
 }
-
-/** Text decoded at once: strings no bigger than the file reader's, so a problem that quotes a line holds no more. */
-const DECODE_BYTES = 1024 * 1024;
 
 /**
  * Calls `onLine` for every line of the run's bytes, UTF-8 text, with line numbers from the run's first line, as
@@ -40,7 +37,7 @@ export function readTextRun(
   summary.textBytes = text.length;
   const splitter = new LineSplitter(onLine, (line) => summary.longLines.push(line), options.maxLineLength);
   const decoder = new StringDecoder('utf8');
-  for (let at = 0; at < text.length; at += DECODE_BYTES) splitter.push(decoder.write(text.subarray(at, at + DECODE_BYTES)));
+  splitDecoded(splitter, decoder, text);
   splitter.push(decoder.end());
   splitter.end();
   summary.lines = splitter.linesSeen;
