@@ -12,6 +12,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { setFlagsFromString } from 'node:v8';
@@ -20,6 +21,7 @@ import { createGunzip } from 'node:zlib';
 import { LogModel } from '../src/core/document/logModel';
 import { checkFile } from '../src/core/report/report';
 import { scanFiles, type ScannedFile } from '../src/core/threads/scanPool';
+import { GZIP_MIN_THREADS } from '../src/core/threads/splitFile';
 import { SniModel } from '../src/core/sni/sniModel';
 import { measureExplorer } from './explorer';
 import { writeLog, writeS3Tree } from './generate';
@@ -214,7 +216,17 @@ async function singleFile(path: string, gzip: boolean, textBytes: number): Promi
       memory: `pool-${threads}`,
     })),
   ];
-  if (gzip) variants.push({ name: 'inflate only (no lines)', run: () => inflateOnly(path) });
+  if (gzip) {
+    // Below GZIP_MIN_THREADS a .log.gz is read whole by one worker; this reads it in runs anyway, to show what
+    // runs cost where there are not the cores for them.
+    if (!THREADS.some((t) => t >= GZIP_MIN_THREADS))
+      variants.push({
+        name: `in runs on ${GZIP_MIN_THREADS} workers`,
+        run: () => scanFiles([path], { workerPath: WORKER, threads: GZIP_MIN_THREADS, mode: 'summary' }),
+        memory: `pool-${GZIP_MIN_THREADS}`,
+      });
+    variants.push({ name: 'inflate only (no lines)', run: () => inflateOnly(path) });
+  }
   // A control for what the cores give at all in this run: the file twice, whole, one per worker, per file.
   // With two free cores this takes about the time of one file on one worker; on a machine busy with other
   // work it shows how much parallel work can gain.
@@ -223,15 +235,26 @@ async function singleFile(path: string, gzip: boolean, textBytes: number): Promi
   };
   variants.push({ name: 'control: file twice on 2 workers', run: twice });
   const times = variants.map(() => [] as number[]);
-  for (let i = 0; i < ROUNDS; i++) for (const [v, variant] of variants.entries()) times[v].push(await time(variant.run));
+  // The calling thread (the CLI's, or the extension host's in the editor) for each check: its longest stall,
+  // the most time between two turns of its event loop, over all rounds.
+  const stalls = variants.map(() => 0);
+  for (let i = 0; i < ROUNDS; i++)
+    for (const [v, variant] of variants.entries()) {
+      const loop = variant.memory ? monitorEventLoopDelay({ resolution: 1 }) : undefined;
+      loop?.enable();
+      times[v].push(await time(variant.run));
+      loop?.disable();
+      if (loop) stalls[v] = Math.max(stalls[v], loop.max / 1e6);
+    }
   const medians = times.map(median);
   const [base, jq, today] = medians;
   console.log(
-    `One ${(textBytes / MB).toFixed(0)} MB log${gzip ? ` as .log.gz (${(statSync(path).size / MB).toFixed(1)} MB)` : ''} on the worker pool; this machine has ${CORES} cores, so "all cores" is ${CORES}`,
+    `One ${(textBytes / MB).toFixed(0)} MB log${gzip ? ` as .log.gz (${(statSync(path).size / MB).toFixed(1)} MB)` : ''} on the worker pool; this machine has ${CORES} cores, so "all cores" is ${CORES}` +
+      (gzip ? `; a .log.gz is read in runs on ${GZIP_MIN_THREADS} workers or more, whole by one worker on fewer` : ''),
   );
   for (const [v, variant] of variants.entries()) {
     const m = medians[v];
-    const peak = variant.memory ? `  peak RSS ${peakOf(variant.memory, path).toFixed(0)} MB` : '';
+    const peak = variant.memory ? `  peak RSS ${peakOf(variant.memory, path).toFixed(0)} MB  longest stall ${fmt(stalls[v])}` : '';
     console.log(
       `  ${variant.name.padEnd(32)} median ${fmt(m).padStart(9)}  ${(textBytes / MB / (m / 1000)).toFixed(0).padStart(5)} MB/s  ` +
         `${(m / jq).toFixed(2)}x jq  ${(m / base).toFixed(2)}x baseline  ${(m / today).toFixed(2)}x today${peak}   runs ${times[v].map(fmt).join(', ')}`,

@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { scanFiles } from './core/threads/scanPool';
 import { gzipSplittable, splittable } from './core/read/byteRanges';
-import { GZIP_RATIO, SPLIT_MIN_BYTES } from './core/threads/splitFile';
+import { GZIP_MIN_THREADS, GZIP_RATIO, SPLIT_MIN_BYTES } from './core/threads/splitFile';
 import { formatBytes } from './core/text';
 import type { SeverityCounts } from './core/parse/types';
 import { runQuery } from './cliQuery';
@@ -143,12 +144,14 @@ class OrderedOutput {
 
 /**
  * Whether a single file is worth the worker threads: a plain log big enough to be read in parts on every
- * core, or a `.log.gz` big enough to be inflated here and read in runs of lines on every core.
+ * core, or, on {@link GZIP_MIN_THREADS} cores or more, a `.log.gz` big enough to be inflated here and read
+ * in runs of lines on every core. Read whole, a file is checked on this thread: one worker would only add its start.
  */
 async function isBig(path: string | undefined): Promise<boolean> {
-  if (path === undefined) return false;
+  if (path === undefined || availableParallelism() < 2) return false;
   const size = (await stat(path).catch(() => undefined))?.size ?? 0;
-  if (size >= SPLIT_MIN_BYTES / GZIP_RATIO && (await gzipSplittable(path).catch(() => false))) return true;
+  if (availableParallelism() >= GZIP_MIN_THREADS && size >= SPLIT_MIN_BYTES / GZIP_RATIO && (await gzipSplittable(path).catch(() => false)))
+    return true;
   return size >= SPLIT_MIN_BYTES && (await splittable(path).catch(() => false));
 }
 

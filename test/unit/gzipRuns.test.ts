@@ -20,7 +20,7 @@ import { gzipSplittable } from '../../src/core/read/byteRanges';
 import { checkFile, type ScanMode } from '../../src/core/report/fileCheck';
 import { toJsonReport } from '../../src/core/report/report';
 import { scanFiles, type ScanOptions } from '../../src/core/threads/scanPool';
-import { planTasks } from '../../src/core/threads/splitFile';
+import { GZIP_MIN_THREADS, planTasks } from '../../src/core/threads/splitFile';
 import { batchToRefs } from './lineEntries';
 import { tempFiles } from './tempFiles';
 
@@ -37,13 +37,13 @@ interface Outcome {
 
 type Options = Omit<ScanOptions, 'workerPath'>;
 
-/** A scan of `path` on the pool of two workers, with every entry in the order it came. */
+/** A scan of `path` on the fewest workers a `.log.gz` is read in runs with, with every entry in the order it came. */
 async function scan(path: string, options: Options): Promise<Outcome> {
   const entries: LineEntry[] = [];
   let counts: unknown;
   const result = await scanFiles([path], {
     workerPath: WORKER,
-    threads: 2,
+    threads: GZIP_MIN_THREADS,
     ...options,
     onEntries: (_i, _p, b) => entries.push(...batchToRefs(b)),
     onFile: (f) => (counts = f.counts),
@@ -63,7 +63,7 @@ const MODES: Array<{ name: string; options: Options }> = [
  * mode (and what `checkFile` gives in summary mode), and that it is planned to be read in runs.
  */
 async function assertSame(path: string, runBytes: number, label: string, extra: Options = {}): Promise<void> {
-  const tasks = await planTasks([path], { splitBytes: 8, threads: 2 });
+  const tasks = await planTasks([path], { splitBytes: 8, threads: GZIP_MIN_THREADS });
   assert.equal(tasks[0].gzip, true, `${label}: read in runs`);
   for (const { name, options: modeOptions } of MODES) {
     const options = { ...modeOptions, ...extra };
@@ -197,7 +197,7 @@ describe('a big .log.gz on the worker pool', () => {
         const entries: Array<[number, LineEntry[]]> = [];
         const result = await scanFiles(list, {
           workerPath: WORKER,
-          threads: 2,
+          threads: GZIP_MIN_THREADS,
           mode,
           maxProblems: 40,
           ...options,
@@ -211,7 +211,13 @@ describe('a big .log.gz on the worker pool', () => {
 
   it('progress counts the compressed bytes up to the file size', async () => {
     let last = 0;
-    await scanFiles([big], { workerPath: WORKER, threads: 2, ...runs, sizes: [size], onProgress: (p) => (last = p.bytesRead) });
+    await scanFiles([big], {
+      workerPath: WORKER,
+      threads: GZIP_MIN_THREADS,
+      ...runs,
+      sizes: [size],
+      onProgress: (p) => (last = p.bytesRead),
+    });
     assert.equal(last, size);
   });
 
@@ -220,7 +226,7 @@ describe('a big .log.gz on the worker pool', () => {
     let batches = 0;
     const result = await scanFiles([big], {
       workerPath: WORKER,
-      threads: 2,
+      threads: GZIP_MIN_THREADS,
       mode: 'entries',
       ...runs,
       signal: controller.signal,
@@ -234,12 +240,17 @@ describe('a big .log.gz on the worker pool', () => {
 
   it('a file that cannot be opened is reported unreadable', async () => {
     const gone = join(files.dir(), 'gone.log.gz');
-    const result = await scanFiles([big, gone], { workerPath: WORKER, threads: 2, ...runs });
+    const result = await scanFiles([big, gone], { workerPath: WORKER, threads: GZIP_MIN_THREADS, ...runs });
     assert.equal(result.length, 1);
     assert.equal(result.unreadable?.length, 1);
   });
 
-  it('the CLI checks one big .log.gz on the workers, with the same JSON as one pass', async () => {
+  it(`on fewer than ${GZIP_MIN_THREADS} threads a .log.gz is read whole`, async () => {
+    const tasks = await planTasks([big], { splitBytes: 8, threads: GZIP_MIN_THREADS - 1 });
+    assert.deepEqual(tasks, [{ file: 0, part: 0 }]);
+  });
+
+  it('the CLI checks one big .log.gz (in runs where it has the cores) with the same JSON as one pass', async () => {
     // Past the CLI's size for a .log.gz read in runs (2 MiB compressed).
     const base = generatedLog(4000, 100);
     const chunks: Buffer[] = [];
@@ -251,7 +262,7 @@ describe('a big .log.gz on the worker pool', () => {
     }
     // A multi-member gzip of generated text that compresses poorly enough to pass 2 MiB.
     const path = files.file(Buffer.concat(chunks));
-    assert.equal((await planTasks([path], { splitBytes: 16 * MiB, threads: 2 }))[0].gzip, true);
+    assert.equal((await planTasks([path], { splitBytes: 16 * MiB, threads: GZIP_MIN_THREADS }))[0].gzip, true);
     const run = spawnSync(process.execPath, [CLI, 'check', '--json', path], { encoding: 'utf8', timeout: 300_000, maxBuffer: 512 * MiB });
     assert.equal(run.stderr, '');
     assert.equal(run.stdout, `${JSON.stringify(toJsonReport([await checkFile(path)]))}\n`);
