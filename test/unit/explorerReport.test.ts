@@ -65,6 +65,28 @@ describe('explorer reports', () => {
     assert.ok(md.includes('*(empty SNI)*'));
   });
 
+  it('a blank firewall name is named in words, never shown as an empty code span', () => {
+    const m = new SniModel();
+    const entry: TlsEntry = { kind: 'revocation', firewallName: '', sni: 'x.example', status: 'REVOKED', action: 'DROP', timeMs: T0 };
+    m.setSourceEntries('file:///blank.log', [{ line: 0, entry }]);
+    const explorer = new Explorer(() => m.columns());
+    const out = new SniRollups();
+    drain(explorer.forEachRow({}, { column: 'time' }, (r) => out.add(r)));
+    const md = rollupMarkdown(out.bySni.values());
+    assert.ok(md.includes('| *(blank firewall name)* |'), md);
+    assert.ok(!/` +`/.test(md), md);
+    assert.equal(rollupCsv(out.bySni.values()).split('\r\n')[1].split(',')[11], '(blank firewall name)');
+    const summary = summaryReportMarkdown({
+      summary: drain(explorer.summarize({})),
+      filter: {},
+      actionsByStatus: [],
+      files: 1,
+      generatedAt: T0,
+    });
+    assert.ok(summary.includes('| *(blank firewall name)* | 1 |'), summary);
+    assert.ok(!/` +`/.test(summary), summary);
+  });
+
   it('failing SNIs follow the filter and the sort, without "-", empty and absent SNIs', () => {
     assert.deepEqual(rollups({}, { column: 'time' }).failingSnis(), ['a|b`c', 'b.example']);
     assert.deepEqual(rollups({}, { column: 'time', descending: true }).failingSnis(), ['b.example', 'a|b`c']);

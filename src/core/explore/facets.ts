@@ -4,7 +4,7 @@
  * value, even `"-"` or an empty string, has its own key and no key can be confused with "absent".
  */
 import { REVOCATION_ACTIONS } from '../parse/format';
-import { E_MISMATCH, E_NO_SNI, E_OTHER } from '../parse/entryKind';
+import { E_MISMATCH, E_NO_SNI, E_OTHER, firewallLabel } from '../parse/entryKind';
 import { destOfKey, ipText } from '../sni/columns';
 import type { ModelColumns } from '../sni/sniModel';
 import { endpointText, oneLine, sniText } from '../text';
@@ -69,10 +69,7 @@ export function facetTables(cols: ModelColumns): Record<FacetName, FacetTable> {
       'firewall',
       cols.firewalls.length,
       (id) => cols.firewalls[id],
-      (id) => {
-        const fw = cols.firewalls[id];
-        return fw === null ? '(no firewall name)' : oneLine(fw);
-      },
+      (id) => oneLine(firewallLabel(cols.firewalls[id])),
     ),
     zone: table(
       'zone',

@@ -48,6 +48,13 @@ export function sniLabel(sni: SniKey): string {
   return sni;
 }
 
+/** The label to show for a firewall name: raw value, except a missing or blank one, which gets a description. */
+export function firewallLabel(name: string | null | undefined): string {
+  if (name === null || name === undefined) return '(no firewall name)';
+  if (name.trim() === '') return '(blank firewall name)';
+  return name;
+}
+
 /** The group kind of an entry. */
 export function kindOf(entry: TlsEntry): GroupKind {
   return GROUP_KINDS[kindIndex(entry)];

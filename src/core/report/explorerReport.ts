@@ -4,7 +4,7 @@
  * them. Log values are untrusted: CSV fields go through csvField, Markdown values are code spans.
  */
 import { codeSpan } from '../explain/markdown';
-import { sniLabel, type SniKey } from '../parse/entryKind';
+import { firewallLabel, sniLabel, type SniKey } from '../parse/entryKind';
 import {
   FACET_LABELS,
   FACETS,
@@ -109,7 +109,7 @@ export function rollupCsv(rollups: Iterable<SniRollup>): string {
   let out = `${head.join(',')}\r\n`;
   for (const r of rollups) {
     const destinations = [...r.destinations].join(' ') + (r.moreDestinations ? ' …' : '');
-    const firewalls = [...r.firewalls].map((f) => f ?? '(no firewall name)').join(' ');
+    const firewalls = [...r.firewalls].map(firewallLabel).join(' ');
     const cells = [
       csvField(sniLabel(r.sni)),
       String(r.entries),
@@ -145,7 +145,7 @@ export function rollupMarkdown(rollups: Iterable<SniRollup>): string {
   for (const r of rollups) {
     const tls = r.byKind[2] + r.byKind[3] + r.byKind[4];
     const dests = [...r.destinations].map(cellValue).join(' ') + (r.moreDestinations ? ' …' : '');
-    const fws = [...r.firewalls].map((f) => (f === null ? '*(no firewall name)*' : cellValue(f))).join(' ');
+    const fws = [...r.firewalls].map((f) => (f === null || f.trim() === '' ? `*${firewallLabel(f)}*` : cellValue(f))).join(' ');
     out += `| ${sniCell(r.sni)} | ${r.entries} | ${r.byKind[0]} | ${r.byKind[1]} | ${tls} | ${iso(r.first)} | ${iso(r.last)} | ${dests} | ${fws} | ${r.actions.join(' / ')} |\n`;
   }
   return out;
@@ -233,7 +233,7 @@ export function summaryReportMarkdown(input: SummaryReportInput): string {
 function keyCell(key: string, label: string): string {
   try {
     const v = JSON.parse(key) as unknown;
-    if (v === null) return `*${label}*`;
+    if (v === null || v === '') return `*${label}*`;
     if (typeof v === 'string' && (v === '-' || v.trim() === '')) return `${cellValue(v)} *${label}*`;
     return cellValue(Array.isArray(v) ? v.map((x) => (x === null ? '?' : String(x))).join(':') : String(v));
   } catch {

@@ -1,6 +1,7 @@
 import { TIMELINE_KIND_LABELS, type ExplorerSort, type SortColumn } from '../../core/explore/types';
 import type { PageRow } from '../../core/explore/protocol';
 import { el, thousands, utc } from './dom';
+import { firewallLabel } from '../../core/parse/entryKind';
 
 const ROW_HEIGHT = 22;
 /** Browsers cap an element's height; past this the scroll position maps to rows proportionally. */
@@ -32,7 +33,7 @@ function cells(r: PageRow): string[] {
     sniText(r.sni),
     r.source,
     r.destination,
-    r.firewall ?? '(no firewall name)',
+    firewallLabel(r.firewall),
     `${r.file}:${r.line + 1}`,
   ];
 }
