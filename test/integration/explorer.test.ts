@@ -195,6 +195,21 @@ describe('TLS Log Explorer', () => {
     assert.equal(api.explorer.state.filter.from, undefined);
   });
 
+  it('a table narrower than its columns scrolls sideways from the keyboard, its head with it', async function () {
+    this.timeout(60_000);
+    await openDocument(fixtureUri(HOSTILE_FILE));
+    await waitFor(modelChanged, () => api.sniModel.sourceKeys().length === 1, 10_000, 'the log in the model');
+    await vscode.commands.executeCommand('nfwTlsLogs.openExplorer');
+    await domSettles('#table-rows .row', (v) => v.length > 0);
+    const shift = (style: string | undefined): number => Number(/translateX\((-?[\d.]+)px\)/.exec(style ?? '')?.[1] ?? 0);
+    assert.equal(shift((await requestWebviewDom('#table-head', PAGE, { attribute: 'style' }))[0]), 0);
+    await requestWebviewDom('#table', PAGE, { press: ['ArrowRight', 'ArrowRight', 'ArrowRight'] });
+    const [style] = await domSettles('#table-head', (v) => shift(v[0]) < 0, 'style');
+    assert.ok(shift(style) < 0, `the head moved left with the rows: ${style}`);
+    // The last column's head is in the page, and the rows carry that column too.
+    assert.ok((await requestWebviewDom('#table-head', PAGE))[0].includes('File'));
+  });
+
   it('a click on an entry moves the editor to its line; details and filters answer', async function () {
     this.timeout(60_000);
     const uri = fixtureUri(HOSTILE_FILE);

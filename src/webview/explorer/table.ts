@@ -66,7 +66,11 @@ export class TableView {
     this.body = document.getElementById(ids.body) as HTMLElement;
     this.spacer = document.getElementById(ids.spacer) as HTMLElement;
     this.list = document.getElementById(ids.rows) as HTMLElement;
-    this.body.addEventListener('scroll', () => this.render(true));
+    this.body.addEventListener('scroll', () => {
+      // The head is outside the scrolled box (it stays on top): it follows the rows sideways.
+      this.head.style.transform = `translateX(${-this.body.scrollLeft}px)`;
+      this.render(true);
+    });
     this.body.addEventListener('keydown', (e) => this.key(e));
     new ResizeObserver(() => this.render(true)).observe(this.body);
     this.renderHead();
