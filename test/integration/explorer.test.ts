@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { writeLog } from '../../bench/generate';
 import type { HostMessage } from '../../src/core/explore/protocol';
 import type { ExtensionApi } from '../../src/extension';
 import {
@@ -281,6 +282,34 @@ describe('TLS Log Explorer', () => {
     );
     await vscode.commands.executeCommand('nfwTlsLogs.explorer.copyFailingSnis');
     assert.equal(await vscode.env.clipboard.readText(), ['ocsp-slow.example.net', SCRIPT_SNI, IMG_SNI].join('\n'));
+  });
+
+  it('an entry of a scanned file past 50 MB shows its details instead of opening the file', async function () {
+    this.timeout(180_000);
+    await vscode.commands.executeCommand('nfwTlsLogs.clearScans');
+    const dir = makeTempDir('nfw-explorer-big-');
+    const big = join(dir, '111122223333_network-firewall_tls_us-east-1_big-fw_20240702T1805Z_5151b1b1.log');
+    await writeLog(big, 55 * 1024 * 1024, { malformed: 0.002, seed: 21 });
+    assert.ok(statSync(big).size > 50 * 1024 * 1024);
+    await vscode.commands.executeCommand('nfwTlsLogs.scanFolder', vscode.Uri.file(dir));
+    const key = vscode.Uri.file(big).toString();
+    assert.ok(api.sniModel.sourceEntries(key) > 0, 'the file scanned');
+    const rows = posted((m) => m.type === 'rows' && m.total === api.sniModel.totalEntries && m, 'the rows of the big file');
+    api.explorer.show({}, { column: 'time', descending: true });
+    const r = await rows;
+    const row = r.rows[0];
+    assert.equal(row.sourceKey, key);
+
+    // As the page posts it when the row is clicked: the details of that line, read from disk, and no editor.
+    const details = posted((m) => m.type === 'details' && m.details, 'the entry details');
+    await api.explorer.receive({ type: 'open', sourceKey: key, line: row.line });
+    const d = await details;
+    assert.ok(!('error' in d), JSON.stringify(d).slice(0, 300));
+    const text = readFileSync(big, 'utf8').split('\n')[row.line];
+    assert.deepEqual(JSON.parse(d.json), JSON.parse(text));
+    assert.notEqual(vscode.window.activeTextEditor?.document.uri.toString(), key);
+    assert.ok(!vscode.workspace.textDocuments.some((doc) => doc.uri.toString() === key), 'the file is not opened');
+    await vscode.commands.executeCommand('nfwTlsLogs.clearScans');
   });
 
   it('follows a scanned folder: the samples, with a screenshot', async function () {
