@@ -196,6 +196,29 @@ describe('TLS Log Explorer', () => {
     assert.equal(api.explorer.state.filter.from, undefined);
   });
 
+  it('a facet with a value shown only still lists its other values, counted without its own filter', async function () {
+    this.timeout(60_000);
+    await openDocument(fixtureUri(HOSTILE_FILE));
+    await waitFor(modelChanged, () => api.sniModel.sourceKeys().length === 1, 10_000, 'the log in the model');
+    const shown = posted((m) => m.type === 'summary' && m.summary.matched === 1 && m.summary, 'the summary of one SNI');
+    api.explorer.show({ include: { sni: [JSON.stringify(SCRIPT_SNI)] } });
+    const s = await shown;
+    const sni = s.facets.find((f) => f.name === 'sni');
+    assert.deepEqual(
+      sni?.values.map((v) => v.label),
+      [SCRIPT_SNI],
+      'the matching entries hold one SNI',
+    );
+    assert.ok(
+      sni?.others?.values.some((v) => v.label === IMG_SNI && v.count === 1),
+      'the other SNIs with their counts',
+    );
+    const [facets] = await domSettles('#facets', (v) => v.length === 1 && v[0].includes(IMG_SNI));
+    assert.ok(facets.includes('counted without its own filter'), facets.slice(0, 500));
+    assert.ok(facets.includes(SCRIPT_SNI));
+    await requestScreenshot(screenshotPath('explorer-filtered'));
+  });
+
   it('a table narrower than its columns scrolls sideways from the keyboard, its head with it', async function () {
     this.timeout(60_000);
     await openDocument(fixtureUri(HOSTILE_FILE));

@@ -7,9 +7,10 @@ import { NO_SNI_MESSAGE } from '../../src/core/parse/format';
 import { SniModel } from '../../src/core/sni/sniModel';
 import { timeFromFields } from '../../src/core/text';
 import { BUCKET_STEPS, MAX_BUCKETS, bucketLayout } from '../../src/core/explore/buckets';
-import { Explorer, FACET_TOP } from '../../src/core/explore/explorer';
+import { Explorer } from '../../src/core/explore/explorer';
 import { drain, sortedOrder } from '../../src/core/explore/timeOrder';
 import {
+  FACET_TOP,
   FACETS,
   SORT_COLUMNS,
   TIMELINE_KINDS,
@@ -274,6 +275,34 @@ describe('explorer aggregation', () => {
                   facet.name,
                 );
                 assert.equal(facet.distinct, counts.size, `${facet.name} distinct`);
+                // A facet with values shown only: its values over the entries every other condition keeps,
+                // the top ones, then the shown-only values not among them.
+                const shown = filter.include?.[facet.name] ?? [];
+                if (shown.length === 0) {
+                  assert.equal(facet.others, undefined, `${facet.name} others`);
+                  continue;
+                }
+                const rest: ExplorerFilter = {
+                  ...filter,
+                  include: { ...filter.include, [facet.name]: [] },
+                  exclude: { ...filter.exclude, [facet.name]: [] },
+                };
+                const wide = new Map<string, number>();
+                for (const r of refs.filter((x) => passes(x, rest)))
+                  wide.set(refValue(r, facet.name), (wide.get(refValue(r, facet.name)) ?? 0) + 1);
+                const byCount = (a: [string, number], b: [string, number]): number => b[1] - a[1] || (a[0] < b[0] ? -1 : 1);
+                const wideTop = [...wide].sort(byCount).slice(0, FACET_TOP);
+                const known = new Set(refs.map((r) => refValue(r, facet.name)));
+                const pinned = [...new Set(shown)]
+                  .filter((k) => known.has(k) && !wideTop.some(([t]) => t === k))
+                  .map((k): [string, number] => [k, wide.get(k) ?? 0])
+                  .sort(byCount);
+                assert.deepEqual(
+                  facet.others?.values.map((v) => [v.key, v.count]),
+                  [...wideTop, ...pinned],
+                  `${facet.name} others`,
+                );
+                assert.equal(facet.others?.distinct, wide.size, `${facet.name} others distinct`);
               }
               // Timeline: every dated passing entry in the bucket of its time, by kind.
               const t = summary.timeline;

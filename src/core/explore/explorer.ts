@@ -15,10 +15,11 @@ import type { ModelColumns } from '../sni/sniModel';
 import { bucketLayout } from './buckets';
 import { facetTables, type FacetTable } from './facets';
 import { buildPostings, type Postings } from './postings';
-import { F_SNI } from './rowValues';
+import { F_SNI, facetIdsOf } from './rowValues';
 import { keepRun, rowAllowed, Tally, timelineKindOfCode } from './tally';
 import { sortedOrder } from './timeOrder';
 import {
+  FACET_TOP,
   FACETS,
   TIMELINE_KINDS,
   type ExplorerFilter,
@@ -35,8 +36,6 @@ export { timelineKindOfCode } from './tally';
 
 /** Rows per step. */
 const STEP = 16384;
-/** Values listed per facet. */
-export const FACET_TOP = 10;
 
 /** Facets whose postings are kept (4 bytes an entry each). */
 const POSTINGS_KEPT = 3;
@@ -263,8 +262,43 @@ export class Explorer {
         yield* this.passList(index, base, driver, allowed, timed, from, to, tally, mask);
       else yield* this.passAll(index, allowed, timed, from, to, tally, mask);
     }
-    this.matched = { key, mask, summary: summaryOf(index, tables, tally) };
+    // A facet with values shown only also gets its values over the entries the other conditions keep.
+    const others: Array<Float64Array | undefined> = [];
+    for (const f of includes) others[f] = yield* this.othersCounts(index, base, allowed, f, timed, from, to);
+    const pinned = tables.map((t) => (filter.include?.[t.name] ?? []).flatMap((k) => t.idOf(k) ?? []));
+    this.matched = { key, mask, summary: summaryOf(index, tables, tally, others, pinned) };
     return this.matched;
+  }
+
+  /**
+   * Facet `f`'s counts over the entries that pass every condition but `f`'s own: the unfiltered counts when
+   * there is no other, else a pass over the entries (sources wholly outside the time range skipped).
+   */
+  private *othersCounts(
+    index: Index,
+    base: Tally,
+    allowed: readonly (Uint8Array | undefined)[],
+    f: number,
+    timed: boolean,
+    from: number,
+    to: number,
+  ): Generator<void, Float64Array, void> {
+    const rest = allowed.map((a, g) => (g === f ? undefined : a));
+    if (!timed && rest.every((a) => a === undefined)) return base.counts[f];
+    const counts = new Float64Array(index.sizes[f]);
+    const { keep, ids } = this;
+    for (let s = 0; s < index.cols.sources.length; s++) {
+      const st = index.cols.sources[s];
+      if (timed && !(index.srcLast[s] >= from && index.srcFirst[s] < to)) continue;
+      for (let lo = 0; lo < st.rows; lo += STEP) {
+        const hi = Math.min(st.rows, lo + STEP);
+        keepRun(st, lo, hi, rest, timed, from, to, keep, ids);
+        facetIdsOf(st, f, lo, hi, ids);
+        for (let i = 0; i < hi - lo; i++) counts[ids[i]] += keep[i];
+        yield;
+      }
+    }
+    return counts;
   }
 
   /** The counts of every entry, once per version of the model. */
@@ -496,7 +530,13 @@ function sourceOf(starts: Int32Array, g: number): number {
 }
 
 /** The summary the page gets from a tally. */
-function summaryOf(index: Index, tables: readonly FacetTable[], tally: Tally): ExplorerSummary {
+function summaryOf(
+  index: Index,
+  tables: readonly FacetTable[],
+  tally: Tally,
+  others: readonly (Float64Array | undefined)[],
+  pinned: readonly (readonly number[])[],
+): ExplorerSummary {
   const { layout } = tally;
   return {
     version: index.cols.version,
@@ -512,7 +552,13 @@ function summaryOf(index: Index, tables: readonly FacetTable[], tally: Tally): E
       counts: Array.from(tally.buckets),
       undated: tally.undated,
     },
-    facets: tables.map((t, f): FacetSummary => topValues(t, tally.counts[f])),
+    facets: tables.map((t, f): FacetSummary => {
+      const counts = others[f];
+      const own = topValues(t, tally.counts[f]);
+      if (counts === undefined) return own;
+      const wide = topValues(t, counts, pinned[f]);
+      return { ...own, others: { values: wide.values, distinct: wide.distinct } };
+    }),
   };
 }
 
@@ -561,8 +607,11 @@ function allowedValues(
   return a;
 }
 
-/** The {@link FACET_TOP} values with most entries (ties by label), and how many values have any. */
-function topValues(t: FacetTable, counts: Float64Array): FacetSummary {
+/**
+ * The {@link FACET_TOP} values with most entries (ties by key), then the `pinned` values not among them (most
+ * entries first), and how many values have any.
+ */
+function topValues(t: FacetTable, counts: Float64Array, pinned: readonly number[] = []): FacetSummary {
   const top: number[] = [];
   let distinct = 0;
   for (let id = 0; id < counts.length; id++) {
@@ -575,7 +624,9 @@ function topValues(t: FacetTable, counts: Float64Array): FacetSummary {
     top.splice(i, 0, id);
     if (top.length > FACET_TOP) top.pop();
   }
-  const values: FacetValue[] = top.map((id) => ({ key: t.key(id), label: t.label(id), count: counts[id] }));
+  const rest = [...new Set(pinned)].filter((id) => !top.includes(id));
+  rest.sort((a, b) => counts[b] - counts[a] || (t.key(a) < t.key(b) ? -1 : 1));
+  const values: FacetValue[] = [...top, ...rest].map((id) => ({ key: t.key(id), label: t.label(id), count: counts[id] }));
   return { name: t.name, values, distinct };
 }
 

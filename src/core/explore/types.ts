@@ -55,6 +55,9 @@ export interface ExplorerSort {
   readonly descending?: boolean;
 }
 
+/** Values listed per facet. */
+export const FACET_TOP = 10;
+
 /** One value of a facet with how many entries passing the filter hold it. */
 export interface FacetValue {
   readonly key: string;
@@ -67,6 +70,12 @@ export interface FacetSummary {
   readonly name: FacetName;
   readonly values: readonly FacetValue[];
   readonly distinct: number;
+  /**
+   * Set for a facet with values shown only: its values counted over the entries that pass every other
+   * condition of the filter (the time range and the other facets), so that the values not shown yet can be
+   * seen and added. The top {@link FacetSummary.values}' worth, then any shown-only value not among them.
+   */
+  readonly others?: { readonly values: readonly FacetValue[]; readonly distinct: number };
 }
 
 /** Entries per time bucket, by kind (TIMELINE_KINDS order), from `start` in steps of `bucketMs` (UTC-aligned). */

@@ -1,4 +1,4 @@
-import { FACET_LABELS, type ExplorerFilter, type FacetName, type FacetSummary } from '../../core/explore/types';
+import { FACET_LABELS, FACET_TOP, type ExplorerFilter, type FacetName, type FacetSummary } from '../../core/explore/types';
 import { el, thousands } from './dom';
 
 /** A facet value's place in the filter. */
@@ -23,11 +23,20 @@ export function renderFacets(
   const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.focusKey : undefined;
   host.replaceChildren();
   for (const f of facets) {
+    // A facet with values shown only lists its values as the other conditions leave them, so that more can be
+    // added: each count is what that value has among the entries the rest of the filter keeps.
+    const shown = f.others ?? f;
     const box = el('section', { class: 'facet', 'aria-label': FACET_LABELS[f.name] });
-    const more = f.distinct > f.values.length ? ` (top ${f.values.length} of ${thousands(f.distinct)})` : '';
-    box.append(el('h3', { class: 'facet-title' }, `${FACET_LABELS[f.name]}${more}`));
+    const top = Math.min(shown.values.length, FACET_TOP);
+    const more = shown.distinct > top ? ` (top ${top} of ${thousands(shown.distinct)})` : '';
+    const title = el('h3', { class: 'facet-title' }, `${FACET_LABELS[f.name]}${more}`);
+    if (f.others !== undefined) {
+      title.append(el('span', { class: 'facet-note' }, ' · counted without its own filter'));
+      title.title = `Each count is the value's entries among those the rest of the filter keeps; click a value to show it too.`;
+    }
+    box.append(title);
     const list = el('ul', { class: 'facet-values' });
-    for (const v of f.values) {
+    for (const v of shown.values) {
       const mark = markOf(filter, f.name, v.key);
       const button = el('button', {
         type: 'button',
@@ -48,7 +57,7 @@ export function renderFacets(
     // Values in the filter that no longer show (excluded ones have no entries) stay visible, to be cleared.
     for (const [mark, lists] of [['exclude', filter.exclude]] as const) {
       for (const key of lists?.[f.name] ?? []) {
-        if (f.values.some((v) => v.key === key)) continue;
+        if (shown.values.some((v) => v.key === key)) continue;
         const button = el('button', { type: 'button', class: `facet-value mark-${mark}`, 'aria-pressed': 'true', title: 'Click: clear' });
         button.dataset.focusKey = `${f.name}\u0000${key}`;
         button.append(el('span', { class: 'facet-label' }, labelOfKey(key)), el('span', { class: 'facet-count' }, '0'));
@@ -58,7 +67,7 @@ export function renderFacets(
         list.append(item);
       }
     }
-    if (f.values.length === 0 && list.childElementCount === 0) list.append(el('li', { class: 'muted' }, 'No entries'));
+    if (shown.values.length === 0 && list.childElementCount === 0) list.append(el('li', { class: 'muted' }, 'No entries'));
     box.append(list);
     host.append(box);
   }
