@@ -26,6 +26,7 @@ import type { EntryBatch } from '../parse/entryBatch';
 import { GROUP_KINDS, KIND_LABELS, kindIndex, kindIndexOf, tlsErrorKindOf, type GroupKind, type SniKey } from '../parse/entryKind';
 import type { LineEntry } from '../parse/types';
 import { timeFromFields } from '../text';
+import { Listeners } from '../listeners';
 import { addRow, Agg, C_ENTRIES, C_KIND, kindOfCode, recomputeTimes, removeRow, rowCode, snapshot, sourceAggregates } from './aggregate';
 import { destKey, Interner, ipCode, MAX_LINE, smallId, SourceState } from './columns';
 import { compareNullLast, compareStrings } from './compare';
@@ -79,7 +80,7 @@ export class SniModel {
   /** Per-SNI aggregates of the last few sources asked for, built for the source's `revision`; oldest first. */
   private readonly sourceAggCache = new Map<SourceState, { revision: number; map: Map<number, Agg> }>();
   private sortedKeys: string[] | undefined;
-  private readonly listeners: SniModelChangeListener[] = [];
+  private readonly listeners = new Listeners<SniModelChange>();
   private readonly distinctLimit: number;
   private versionCounter = 0;
 
@@ -101,11 +102,7 @@ export class SniModel {
 
   /** Calls `listener` after every mutation; returns a function that unsubscribes it. */
   onDidChange(listener: SniModelChangeListener): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
-    };
+    return this.listeners.add(listener);
   }
 
   // --- mutations -------------------------------------------------------------------------------------
@@ -729,17 +726,8 @@ export class SniModel {
   }
 
   private fire(sources: readonly string[]): void {
-    const change: SniModelChange = { version: ++this.versionCounter, sources };
-    let failure: { error: unknown } | undefined;
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(change);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-    // Every listener has run and the model is consistent; report the first failure to the caller.
-    if (failure !== undefined) throw failure.error;
+    // Every listener runs and the model is consistent; the first failure reaches the caller.
+    this.listeners.fire({ version: ++this.versionCounter, sources });
   }
 }
 

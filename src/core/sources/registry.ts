@@ -10,6 +10,7 @@
  *
  * Editor-free: `D` is whatever stands for an open document, `S` a scan's result for a file.
  */
+import { Listeners } from '../listeners';
 
 /** Which kind of source is live for a file. */
 export type SourceOrigin = 'document' | 'scan';
@@ -27,15 +28,11 @@ export type SourceChangeListener = (change: SourceChange) => void;
 export class SourceRegistry<D, S> {
   private readonly documents = new Map<string, D>();
   private readonly scans = new Map<string, S>();
-  private readonly listeners: SourceChangeListener[] = [];
+  private readonly listeners = new Listeners<SourceChange>();
 
   /** Calls `listener` after every change of a file's live source; returns a function that unsubscribes it. */
   onDidChange(listener: SourceChangeListener): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
-    };
+    return this.listeners.add(listener);
   }
 
   /** The origin of a file's live source, if it has one. */
@@ -113,15 +110,6 @@ export class SourceRegistry<D, S> {
 
   private fire(id: string, before: SourceOrigin | undefined): void {
     const after = this.live(id);
-    const change: SourceChange = { id, before, after };
-    let failure: { error: unknown } | undefined;
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(change);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-    if (failure !== undefined) throw failure.error;
+    this.listeners.fire({ id, before, after });
   }
 }
