@@ -287,17 +287,10 @@ export class Explorer {
     if (!timed && rest.every((a) => a === undefined)) return base.counts[f];
     const counts = new Float64Array(index.sizes[f]);
     const { keep, ids } = this;
-    for (let s = 0; s < index.cols.sources.length; s++) {
-      const st = index.cols.sources[s];
-      if (timed && !(index.srcLast[s] >= from && index.srcFirst[s] < to)) continue;
-      for (let lo = 0; lo < st.rows; lo += STEP) {
-        const hi = Math.min(st.rows, lo + STEP);
-        keepRun(st, lo, hi, rest, timed, from, to, keep, ids);
-        facetIdsOf(st, f, lo, hi, ids);
-        for (let i = 0; i < hi - lo; i++) counts[ids[i]] += keep[i];
-        yield;
-      }
-    }
+    yield* this.keptRuns(index, rest, timed, from, to, (st, _s, lo, hi) => {
+      facetIdsOf(st, f, lo, hi, ids);
+      for (let i = 0; i < hi - lo; i++) counts[ids[i]] += keep[i];
+    });
     return counts;
   }
 
@@ -326,14 +319,32 @@ export class Explorer {
     mask: Uint8Array,
   ): Generator<void, void, void> {
     const { keep, ids } = this;
+    yield* this.keptRuns(index, allowed, timed, from, to, (st, s, lo, hi) => {
+      mask.set(keep.subarray(0, hi - lo), index.starts[s] + lo);
+      tally.addRun(st, lo, hi, keep, ids);
+    });
+  }
+
+  /**
+   * Runs of up to {@link STEP} rows of every source that the time range touches, a step each: `this.keep`
+   * holds which rows of the run pass (keepRun), when `each` is called with source `s`'s rows lo..hi-1.
+   */
+  private *keptRuns(
+    index: Index,
+    allowed: readonly (Uint8Array | undefined)[],
+    timed: boolean,
+    from: number,
+    to: number,
+    each: (st: SourceState, s: number, lo: number, hi: number) => void,
+  ): Generator<void, void, void> {
+    const { keep, ids } = this;
     for (let s = 0; s < index.cols.sources.length; s++) {
       const st = index.cols.sources[s];
       if (timed && !(index.srcLast[s] >= from && index.srcFirst[s] < to)) continue;
       for (let lo = 0; lo < st.rows; lo += STEP) {
         const hi = Math.min(st.rows, lo + STEP);
         keepRun(st, lo, hi, allowed, timed, from, to, keep, ids);
-        mask.set(keep.subarray(0, hi - lo), index.starts[s] + lo);
-        tally.addRun(st, lo, hi, keep, ids);
+        each(st, s, lo, hi);
         yield;
       }
     }
