@@ -60,6 +60,23 @@ export function entryWithDeepField(depth: number): string {
   return `${line.slice(0, -1)},"x_nested":${deepJson(depth, 'array')}}`;
 }
 
+/** A small log with the awkward cases: a BOM, CRLF and lone CR, malformed and long lines, invalid UTF-8 before line ends, blank lines, no final break. */
+export function awkwardLog(): Buffer {
+  const lines = generateLogLines(14, { seed: 4, malformed: 0.2 });
+  const long = lines[2].replace('"event":{', `"x":"${'y'.repeat(900)}","event":{`);
+  return Buffer.concat([
+    Buffer.from([0xef, 0xbb, 0xbf]),
+    Buffer.from(`${lines[0]}\r\n${lines[1]}\n${long}\r${lines[3]}\n\n`),
+    Buffer.from(lines[4].slice(0, 40)),
+    Buffer.from([0xf0, 0x9f, 0x98]),
+    Buffer.from(`\n${lines[5]}\r\n\r\n${lines[6]}\n`),
+    Buffer.from([0xef, 0xbb, 0xbf]),
+    Buffer.from(`${lines[7]}\n${lines[8].slice(0, -3)}\n${lines[9]}\r\r\n${lines[10]}\n`),
+    Buffer.from([0xc3]),
+    Buffer.from(`\n${lines[11]}\n${lines[12]}\n${lines[13]}`),
+  ]);
+}
+
 /**
  * Generated log lines with invalid UTF-8 put into some of them, inside the SNI string (where it is kept as
  * U+FFFD) and between tokens (where it breaks the JSON). Returns the bytes and how many lines they hold.

@@ -14,7 +14,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { generateLogLines } from '../../bench/generate';
-import { invalidUtf8Log } from '../../bench/pathological';
+import { awkwardLog, invalidUtf8Log } from '../../bench/pathological';
 import type { EntryBatch } from '../../src/core/parse/entryBatch';
 import type { LineEntry } from '../../src/core/parse/types';
 import { lineAlignedRanges, splittable } from '../../src/core/read/byteRanges';
@@ -88,23 +88,6 @@ function cutPoints(bytes: Buffer): number[] {
   const cuts: number[] = [];
   for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) if (i + 1 < bytes.length) cuts.push(i + 1);
   return cuts;
-}
-
-/** A small log with the awkward cases: a BOM, CRLF and lone CR, malformed and long lines, invalid UTF-8 before line ends, blank lines, no final break. */
-function awkwardLog(): Buffer {
-  const lines = generateLogLines(14, { seed: 4, malformed: 0.2 });
-  const long = lines[2].replace('"event":{', `"x":"${'y'.repeat(900)}","event":{`);
-  return Buffer.concat([
-    Buffer.from([0xef, 0xbb, 0xbf]),
-    Buffer.from(`${lines[0]}\r\n${lines[1]}\n${long}\r${lines[3]}\n\n`),
-    Buffer.from(lines[4].slice(0, 40)),
-    Buffer.from([0xf0, 0x9f, 0x98]),
-    Buffer.from(`\n${lines[5]}\r\n\r\n${lines[6]}\n`),
-    Buffer.from([0xef, 0xbb, 0xbf]),
-    Buffer.from(`${lines[7]}\n${lines[8].slice(0, -3)}\n${lines[9]}\r\r\n${lines[10]}\n`),
-    Buffer.from([0xc3]),
-    Buffer.from(`\n${lines[11]}\n${lines[12]}\n${lines[13]}`),
-  ]);
 }
 
 describe('a file read in parts gives what one pass gives', () => {
