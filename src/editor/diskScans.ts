@@ -1,4 +1,5 @@
 import { open, stat } from 'node:fs/promises';
+import { sep } from 'node:path';
 import * as vscode from 'vscode';
 import { isTlsLogLine, parseAwsLogName } from '../core/read/detect';
 import { formatBytes } from '../core/text';
@@ -12,7 +13,7 @@ import { toCappedDiagnostics } from './convert';
 import { gzipFileUri } from './gzip';
 import { Commands, GZIP_SCHEME, Settings } from './ids';
 import { sourceMeta } from './sniSources';
-import type { LogSources } from './sources';
+import { fileStamp, type LogSources } from './sources';
 
 /** VS Code does not hand documents above this size to extensions. */
 export const EXTENSION_HOST_LIMIT = 50 * 1024 * 1024;
@@ -26,6 +27,12 @@ export interface ScanSummary {
   information: number;
   unreadable: number;
   cancelled: boolean;
+}
+
+/** What scanning the folders again did: the files read (new or changed), those left as they were, those gone. */
+export interface RescanSummary extends ScanSummary {
+  unchanged: number;
+  removed: number;
 }
 
 /**
@@ -75,13 +82,66 @@ export class DiskScans implements vscode.Disposable {
     for (const folder of targets) this.folders.add(folder.toString());
     const { files, unreadable } = await collectLogFiles(targets.map((t) => t.fsPath));
     const uris = files.map((f) => vscode.Uri.file(f));
-    const place = targets.length === 1 ? (targets[0].fsPath.split(/[\\/]/).pop() ?? targets[0].fsPath) : `${targets.length} places`;
+    const place = placeName(targets);
     const summary = await this.scan(uris, `Scanning ${place} for TLS logs`);
     summary.unreadable += unreadable.length;
     const problems = `${summary.errors} errors, ${summary.warnings} warnings`;
     const what = `${summary.files} TLS log file${summary.files === 1 ? '' : 's'}, ${summary.entries} entries, ${problems}`;
     const missed = summary.unreadable > 0 ? ` ${summary.unreadable} could not be read.` : '';
     void vscode.window.showInformationMessage(summary.cancelled ? `Scan cancelled after ${what}.${missed}` : `Scanned ${what}.${missed}`);
+    return summary;
+  }
+
+  /**
+   * Scans the folders scanned since the last clear again, reading only what changed on disk: files that are
+   * new, or whose size or modification time differ from when they were read. Files the folders no longer
+   * hold leave the SNI view and the Problems panel. Undefined when no folder has been scanned.
+   */
+  async rescanFolders(): Promise<RescanSummary | undefined> {
+    if (this.folders.size === 0) {
+      void vscode.window.showInformationMessage('No folder has been scanned since the scanned files were last cleared.');
+      return undefined;
+    }
+    const roots = [...this.folders].map((f) => vscode.Uri.parse(f));
+    const { files, unreadable } = await collectLogFiles(roots.map((r) => r.fsPath));
+    const registry = this.sources.registry;
+    const current = new Map(files.map((f) => [this.sources.keyOf(vscode.Uri.file(f)), f]));
+    // A scanned file under a folder that no longer holds it is gone (the folder itself may be gone).
+    const under = roots.map((r) => vscode.Uri.parse(this.sources.keyOf(r)).fsPath);
+    const inRoots = (path: string): boolean =>
+      under.some((root) => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep));
+    let removed = 0;
+    for (const key of registry.scannedIds()) {
+      const file = vscode.Uri.parse(key);
+      if (current.has(key) || file.scheme !== 'file' || !inRoots(file.fsPath)) continue;
+      this.running.get(key)?.abort();
+      registry.removeScan(key);
+      removed++;
+    }
+    const changed: vscode.Uri[] = [];
+    for (const [key, path] of current) {
+      const stats = await stat(path).catch(() => undefined);
+      const stamp = registry.scan(key)?.stamp;
+      if (stats !== undefined && stamp !== undefined && stamp === fileStamp(stats)) continue;
+      changed.push(vscode.Uri.file(path));
+    }
+    const place = placeName(roots);
+    const read = await this.scan(changed, `Scanning ${place} again`);
+    const summary: RescanSummary = {
+      ...read,
+      unreadable: read.unreadable + unreadable.length,
+      unchanged: current.size - changed.length,
+      removed,
+    };
+    const parts = [
+      `${summary.files} file${summary.files === 1 ? '' : 's'} read (new or changed)`,
+      `${summary.unchanged} unchanged`,
+      `${summary.removed} gone`,
+    ];
+    const missed = summary.unreadable > 0 ? ` ${summary.unreadable} could not be read.` : '';
+    void vscode.window.showInformationMessage(
+      `${summary.cancelled ? 'Scan again cancelled' : 'Scanned again'}: ${parts.join(', ')}.${missed}`,
+    );
     return summary;
   }
 
@@ -142,7 +202,9 @@ export class DiskScans implements vscode.Disposable {
     const registry = this.sources.registry;
     const summary: ScanSummary = { files: 0, entries: 0, errors: 0, warnings: 0, information: 0, unreadable: 0, cancelled: false };
     if (uris.length === 0) return summary;
-    const sizes = await Promise.all(uris.map(async (u) => (await stat(u.fsPath).catch(() => undefined))?.size ?? 0));
+    // Stamped before reading: a file that changes while it is read is read again by the next rescan.
+    const stats = await Promise.all(uris.map((u) => stat(u.fsPath).catch(() => undefined)));
+    const sizes = stats.map((s) => s?.size ?? 0);
     const cap = this.config.maxDiagnosticsPerFile();
     const metas: (SourceMeta | undefined)[] = [];
     /** Files some of whose entries were left out, as a document of the file was open. */
@@ -181,7 +243,8 @@ export class DiskScans implements vscode.Disposable {
           onFile: (file) => {
             summary.files++;
             summary.entries += file.report.entries;
-            this.publish(keys[file.index], views[file.index], file);
+            const stamped = stats[file.index];
+            this.publish(keys[file.index], views[file.index], file, stamped && fileStamp(stamped));
             // The file's document closed while it was read: the entries read before then are missing.
             if (skipped.has(file.index) && registry.live(keys[file.index]) === 'scan') void this.rescan(keys[file.index]);
           },
@@ -210,7 +273,7 @@ export class DiskScans implements vscode.Disposable {
 
   private totals = { error: 0, warning: 0, information: 0 };
 
-  private publish(key: string, target: vscode.Uri, file: ScannedFile): void {
+  private publish(key: string, target: vscode.Uri, file: ScannedFile, stamp: string | undefined): void {
     const { counts, report } = file;
     this.totals.error += counts.error;
     this.totals.warning += counts.warning;
@@ -221,7 +284,7 @@ export class DiskScans implements vscode.Disposable {
       this.config.maxDiagnosticsPerFile(),
       ', from a scan of the file on disk',
     );
-    this.sources.registry.setScan(key, { target, diagnostics });
+    this.sources.registry.setScan(key, { target, diagnostics, stamp });
   }
 
   /** A tab showing a log that VS Code will not hand over (over 50 MB): scan the file from disk instead. */
@@ -303,6 +366,11 @@ async function looksLikeTlsLog(uri: vscode.Uri, path: string): Promise<boolean> 
   }
 }
 
+/** The scanned places in a progress title: the folder's or file's name, or how many. */
+function placeName(targets: readonly vscode.Uri[]): string {
+  return targets.length === 1 ? (targets[0].fsPath.split(/[\\/]/).pop() ?? targets[0].fsPath) : `${targets.length} places`;
+}
+
 /** Registers the folder scan commands. */
 export function registerDiskScanCommands(scans: DiskScans): vscode.Disposable {
   return vscode.Disposable.from(
@@ -317,5 +385,6 @@ export function registerDiskScanCommands(scans: DiskScans): vscode.Disposable {
       },
     ),
     vscode.commands.registerCommand(Commands.clearScans, () => scans.clear()),
+    vscode.commands.registerCommand(Commands.rescanFolders, () => scans.rescanFolders()),
   );
 }

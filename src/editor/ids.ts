@@ -44,6 +44,7 @@ export const Commands = {
   openGzipLog: 'nfwTlsLogs.openGzipLog',
   scanFolder: 'nfwTlsLogs.scanFolder',
   clearScans: 'nfwTlsLogs.clearScans',
+  rescanFolders: 'nfwTlsLogs.rescanFolders',
   openLogFile: 'nfwTlsLogs.openLogFile',
   nextProblem: 'nfwTlsLogs.nextProblem',
   previousProblem: 'nfwTlsLogs.previousProblem',

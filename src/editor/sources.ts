@@ -10,6 +10,13 @@ export interface ScannedSource {
   /** Where its diagnostics are shown: the file, or the tab of a file too big to hand to extensions. */
   readonly target: vscode.Uri;
   readonly diagnostics: readonly vscode.Diagnostic[];
+  /** The file's size and modification time when it was read ({@link fileStamp}): read again only when they change. */
+  readonly stamp?: string;
+}
+
+/** A file's size and modification time, to tell whether it changed since it was read. */
+export function fileStamp(stats: { size: number; mtimeMs: number }): string {
+  return `${stats.size}:${stats.mtimeMs}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
@@ -190,6 +190,37 @@ describe('one source per file', function () {
     );
     assert.match(text, new RegExp(`\\$\\(error\\) ${errors} errors? `));
     assert.match(api.statusBar.tooltip, new RegExp(`\\*\\*Problems:\\*\\* ${errors} errors?,`));
+  });
+
+  it('scanning the folders again reads only new and changed files, and drops the files that are gone', async () => {
+    const samples = samplesCopy();
+    const first = await vscode.commands.executeCommand<ScanSummary>('nfwTlsLogs.scanFolder', vscode.Uri.file(samples));
+    assert.equal(first.files, 3);
+    const files = (await collectLogFiles([samples])).files;
+    const changed = join(samples, LOG_1805);
+    const unchanged = files.find((f) => f.endsWith('.log.gz')) as string;
+    const gone = files.find((f) => f.includes('inspection-fw')) as string;
+    assert.ok(unchanged !== undefined && gone !== undefined);
+    const added = changed.replace('T1805Z_a1b2c3d4', 'T1815Z_0f0f0f0f');
+    const text = readFileSync(changed, 'utf8');
+    appendFileSync(changed, `${text.split('\n').slice(0, 5).join('\n')}\n`);
+    writeFileSync(added, text);
+    rmSync(gone);
+    const unchangedEntries = api.sniModel.sourceEntries(vscode.Uri.file(unchanged).toString());
+    assert.ok(unchangedEntries > 0);
+
+    const again = await vscode.commands.executeCommand<ScanSummary & { unchanged: number; removed: number }>('nfwTlsLogs.rescanFolders');
+    assert.deepEqual({ files: again.files, unchanged: again.unchanged, removed: again.removed }, { files: 2, unchanged: 1, removed: 1 });
+    assert.ok(!inModel(gone), 'the deleted file left the SNI view');
+    assert.deepEqual(diagnosticsOfPath(vscode.Uri.file(gone).path), [], 'and the Problems panel');
+    for (const f of [changed, added])
+      assert.equal(api.sniModel.sourceEntries(vscode.Uri.file(f).toString()), (await checkFile(f)).entries, f);
+    assert.equal(api.sniModel.sourceEntries(vscode.Uri.file(unchanged).toString()), unchangedEntries);
+    assert.equal(diagnosticsOfPath(vscode.Uri.file(added).path).length, (await checkFile(added)).problems.length);
+
+    // Nothing changed since: nothing is read.
+    const still = await vscode.commands.executeCommand<ScanSummary & { unchanged: number; removed: number }>('nfwTlsLogs.rescanFolders');
+    assert.deepEqual({ files: still.files, unchanged: still.unchanged, removed: still.removed }, { files: 0, unchanged: 3, removed: 0 });
   });
 
   it('scans folders and log files given as a list, wherever they are', async () => {

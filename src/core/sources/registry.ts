@@ -66,6 +66,11 @@ export class SourceRegistry<D, S> {
     return [...this.scans.keys()].filter((id) => !this.documents.has(id)).sort();
   }
 
+  /** Files with a scan result, live or set aside while a document of the file is open. */
+  scannedIds(): string[] {
+    return [...this.scans.keys()].sort();
+  }
+
   /** A document of the file is open (or replaced by a newer one): it is the file's live source from now on. */
   openDocument(id: string, document: D): void {
     const before = this.live(id);
