@@ -63,10 +63,17 @@ async function domSettles(
 }
 
 describe('TLS Log Explorer', () => {
-  before(async () => {
+  before(async function () {
+    this.timeout(90_000);
     const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
     assert.ok(ext);
     api = await ext.activate();
+    // The first webview of the window can take long to come up in code-server (once, in a loaded CI run,
+    // more than 30 s): the page is brought up once, with a long bound, before the tests time what it does.
+    const first = posted((m) => m.type === 'summary' && m, 'the first page to answer', 75_000);
+    api.explorer.show({});
+    await first;
+    api.explorer.webviewPanel?.dispose();
   });
 
   afterEach(async () => {
