@@ -10,13 +10,14 @@
  */
 import { actionOfCode } from '../sni/aggregate';
 import type { SourceState } from '../sni/columns';
-import { compareNullLast, compareStrings } from '../sni/compare';
-import type { ModelColumns } from '../sni/sniModel';
+import { compareStrings } from '../sni/compare';
+import type { ModelColumns } from '../sni/columns';
 import { bucketLayout } from './buckets';
 import { facetTables, type FacetTable } from './facets';
 import { buildPostings, type Postings } from './postings';
 import { F_SNI, facetIdsOf } from './rowValues';
 import { keepRun, rowAllowed, Tally, timelineKindOfCode } from './tally';
+import { countingSort, fileOrder, rankTable } from './sortOrder';
 import { sortedOrder } from './timeOrder';
 import {
   FACET_TOP,
@@ -29,7 +30,6 @@ import {
   type FacetSummary,
   type FacetValue,
   type RowPage,
-  type SortColumn,
 } from './types';
 
 export { timelineKindOfCode } from './tally';
@@ -39,7 +39,6 @@ const STEP = 16384;
 
 /** Facets whose postings are kept (4 bytes an entry each). */
 const POSTINGS_KEPT = 3;
-const NK = TIMELINE_KINDS.length;
 const ACTION_NAMES = ['PASS', 'DROP', 'REJECT', 'other'];
 
 /** What a version of the model's columns costs to prepare once: where each source's rows start, the time order. */
@@ -484,9 +483,9 @@ export class Explorer {
       for (let i = 0; i < dated; i++) perm[i] = index.byTime[dated - 1 - i];
       perm.set(index.byTime.subarray(dated), dated);
     } else if (sort.column === 'file') {
-      perm = yield* fileOrder(index, desc);
+      perm = yield* fileOrder(index.cols.sources, index.starts, desc);
     } else {
-      const ranks = rankTable(index, sort.column);
+      const ranks = rankTable(index.cols, index.facets, sort.column);
       const size = ranks.size;
       // Only while the order is built: kept, it would hold 4 bytes an entry for nothing.
       const rank = new Int32Array(index.total);
@@ -499,7 +498,7 @@ export class Explorer {
         }
         yield;
       }
-      perm = yield* countingSort(index.byTime, rank, size);
+      perm = yield* countingSort(index.byTime, rank, size, STEP);
     }
     this.order = { key, perm };
     return perm;
@@ -639,93 +638,4 @@ function topValues(t: FacetTable, counts: Float64Array, pinned: readonly number[
   rest.sort((a, b) => counts[b] - counts[a] || (t.key(a) < t.key(b) ? -1 : 1));
   const values: FacetValue[] = [...top, ...rest].map((id) => ({ key: t.key(id), label: t.label(id), count: counts[id] }));
   return { name: t.name, values, distinct };
-}
-
-/** A column's rank per row: the order of its values, as small integers. */
-function rankTable(
-  index: Index,
-  column: Exclude<SortColumn, 'time' | 'file'>,
-): { size: number; of: (st: SourceState, r: number) => number } {
-  const cols = index.cols;
-  const f = index.facets;
-  const ranksBy = (size: number, compare: (a: number, b: number) => number): Int32Array => {
-    const ids = Array.from({ length: size }, (_, i) => i).sort((a, b) => compare(a, b) || a - b);
-    const rank = new Int32Array(size);
-    ids.forEach((id, i) => (rank[id] = i));
-    return rank;
-  };
-  switch (column) {
-    case 'outcome':
-      // Kind (worst first), then action.
-      return { size: NK * 5, of: (st, r) => timelineKindOfCode(st.codes[r]) * 5 + actionOfCode(st.codes[r]) + 1 };
-    case 'sni': {
-      const rank = ranksBy(cols.snis.length, (a, b) => compareNullLast(cols.snis[a], cols.snis[b]));
-      return { size: rank.length, of: (st, r) => rank[st.snis[r]] };
-    }
-    case 'firewall': {
-      const rank = ranksBy(cols.firewalls.length, (a, b) => compareNullLast(cols.firewalls[a], cols.firewalls[b]));
-      return { size: rank.length, of: (st, r) => rank[st.fwOf(r)] };
-    }
-    case 'source': {
-      const rank = ranksBy(f.source.size, (a, b) => compareAddresses(a === 0 ? null : cols.srcs[a - 1], b === 0 ? null : cols.srcs[b - 1]));
-      return { size: rank.length, of: (st, r) => rank[st.srcs[r] + 1] };
-    }
-    case 'destination': {
-      // Destination keys order by address code, then port; "none" last.
-      const rank = ranksBy(f.destination.size, (a, b) =>
-        a === 0 || b === 0 ? (a === 0 ? 1 : 0) - (b === 0 ? 1 : 0) : cols.dests[a - 1] - cols.dests[b - 1],
-      );
-      return { size: rank.length, of: (st, r) => rank[st.dests[r] + 1] };
-    }
-  }
-}
-
-/** IPv4 addresses by value, then other addresses by text; none last. */
-function compareAddresses(a: string | null, b: string | null): number {
-  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
-  const va = v4(a);
-  const vb = v4(b);
-  if (va >= 0 && vb >= 0) return va - vb;
-  if (va >= 0 || vb >= 0) return va >= 0 ? -1 : 1;
-  return compareStrings(a, b);
-}
-
-function v4(ip: string): number {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  if (m === null) return -1;
-  const parts = m.slice(1).map(Number);
-  return parts.some((p) => p > 255) ? -1 : ((parts[0] * 256 + parts[1]) * 256 + parts[2]) * 256 + parts[3];
-}
-
-/** Every global row by (source key, line), or the reverse. */
-function* fileOrder(index: Index, desc: boolean): Generator<void, Uint32Array, void> {
-  const perm = new Uint32Array(index.total);
-  let o = 0;
-  for (let s = 0; s < index.cols.sources.length; s++) {
-    const st = index.cols.sources[s];
-    const base = index.starts[s];
-    if (st.inOrder) for (let r = 0; r < st.rows; r++) perm[o++] = base + r;
-    else {
-      const rows = Array.from({ length: st.rows }, (_, i) => i).sort((a, b) => st.lines[a] - st.lines[b]);
-      for (const r of rows) perm[o++] = base + r;
-    }
-    yield;
-  }
-  if (desc) perm.reverse();
-  return perm;
-}
-
-/** Stable counting sort of `order` by `rank` (values 0..size-1). */
-function* countingSort(order: Uint32Array, rank: Int32Array, size: number): Generator<void, Uint32Array, void> {
-  const starts = new Float64Array(size + 1);
-  for (let i = 0; i < rank.length; i++) starts[rank[i] + 1]++;
-  for (let k = 0; k < size; k++) starts[k + 1] += starts[k];
-  yield;
-  const out = new Uint32Array(order.length);
-  for (let i = 0; i < order.length; i++) {
-    const g = order[i];
-    out[starts[rank[g]]++] = g;
-    if (i % STEP === STEP - 1) yield;
-  }
-  return out;
 }

@@ -6,7 +6,7 @@
 import { REVOCATION_ACTIONS } from '../parse/format';
 import { E_MISMATCH, E_NO_SNI, E_OTHER, firewallLabel } from '../parse/entryKind';
 import { destOfKey, ipText } from '../sni/columns';
-import type { ModelColumns } from '../sni/sniModel';
+import type { ModelColumns } from '../sni/columns';
 import { endpointText, oneLine, sniText } from '../text';
 import type { FacetName } from './types';
 

@@ -10,6 +10,7 @@
  * addresses and ports, are read from the rows on demand and cached until the data changes.
  */
 import { widened } from '../typedArrays';
+import type { SniKey } from '../parse/entryKind';
 import type { SourceMeta } from './types';
 
 /** Lines are stored in Int32Arrays. */
@@ -271,4 +272,42 @@ function ipv4Value(ip: string): number {
 /** The usual spelling of an IPv4 address given as its 32-bit value (see {@link ipv4Value}). */
 function ipv4Text(value: number): string {
   return `${Math.floor(value / 16777216)}.${Math.floor(value / 65536) % 256}.${Math.floor(value / 256) % 256}.${value % 256}`;
+}
+
+/** The SNI model's columns as the explorer reads them (see SniModel.columns). */
+export interface ModelColumns {
+  readonly version: number;
+  /** In source key order. */
+  readonly sources: readonly SourceState[];
+  readonly snis: readonly SniKey[];
+  readonly firewalls: readonly (string | null)[];
+  /** Destination addresses that are not IPv4 (see {@link ipCode} and {@link ipText}). */
+  readonly ips: Interner<string>;
+  readonly srcs: readonly string[];
+  /** Destination keys ({@link destKey}) by id. */
+  readonly dests: readonly number[];
+  readonly fprs: readonly string[];
+  /** By small id - 1 ({@link smallId}). */
+  readonly zones: readonly string[];
+  readonly statuses: readonly string[];
+}
+
+/** The tables of the explorer's facet columns: one interner per facet. */
+export function facetInterners(): {
+  srcs: Interner<string>;
+  dests: Interner<number>;
+  fprs: Interner<string>;
+  zones: Interner<string>;
+  statuses: Interner<string>;
+} {
+  return { srcs: new Interner(), dests: new Interner(), fprs: new Interner(), zones: new Interner(), statuses: new Interner() };
+}
+
+/** Throws unless every line index is one a source can hold (0 to {@link MAX_LINE}). */
+export function checkLines(refs: readonly { readonly line: number }[]): void {
+  for (const ref of refs) {
+    if (!Number.isInteger(ref.line) || ref.line < 0 || ref.line > MAX_LINE) {
+      throw new RangeError(`Invalid line index ${String(ref.line)}: lines are integers from 0 to ${MAX_LINE}.`);
+    }
+  }
 }

@@ -94,3 +94,25 @@ function sortByKeys(times: Float64Array): Uint32Array | undefined {
   for (let i = 0; i < n; i++) perm[i] = keys[i] % n;
   return perm;
 }
+
+/**
+ * The row of SNI `sniId` (of kind index `only`, or any when -1) on the nearest line after (direction 1) or
+ * before (-1) `fromLine` in a source, wrapping around at the ends; -1 when there is none.
+ */
+export function neighbourRow(state: SourceState, sniId: number, only: number, fromLine: number, direction: 1 | -1): number {
+  let best = -1;
+  let wrap = -1;
+  const { lines, snis, codes } = state;
+  for (let row = 0; row < state.rows; row++) {
+    if (snis[row] !== sniId || (only >= 0 && kindOfCode(codes[row]) !== only)) continue;
+    const line = lines[row];
+    if (direction === 1) {
+      if (line > fromLine && (best < 0 || line < lines[best])) best = row;
+      if (wrap < 0 || line < lines[wrap]) wrap = row;
+    } else {
+      if (line < fromLine && (best < 0 || line > lines[best])) best = row;
+      if (wrap < 0 || line > lines[wrap]) wrap = row;
+    }
+  }
+  return best >= 0 ? best : wrap;
+}

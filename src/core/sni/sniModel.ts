@@ -28,13 +28,13 @@ import type { LineEntry } from '../parse/types';
 import { timeFromFields } from '../text';
 import { Listeners } from '../listeners';
 import { addRow, Agg, C_ENTRIES, C_KIND, kindOfCode, recomputeTimes, removeRow, rowCode, snapshot, sourceAggregates } from './aggregate';
-import { destKey, Interner, ipCode, MAX_LINE, smallId, SourceState } from './columns';
-import { compareNullLast, compareStrings } from './compare';
+import { checkLines, destKey, facetInterners, Interner, ipCode, MAX_LINE, smallId, SourceState, type ModelColumns } from './columns';
+import { compareStrings } from './compare';
 import { groupDetails } from './details';
-import { entryList } from './entryLists';
+import { firewallContainers, sourceContainers } from './containers';
+import { entryList, neighbourRow } from './entryLists';
 import { groupComparator, groupMatcher, kindAllowed } from './filter';
 import { SniNames } from './names';
-import { nodeId } from './nodeIds';
 import type {
   Container,
   EntryLocation,
@@ -74,7 +74,7 @@ export class SniModel {
   private fwIds = new Interner<string | null>();
   private ipIds = new Interner<string>();
   /** What only the explorer's facets read: source addresses, destination pairs, fingerprints, zones, statuses. */
-  private facetIds = newFacetIds();
+  private facetIds = facetInterners();
   private names = new SniNames(this.sniIds.values);
   private readonly dirtyTimes = new Set<Agg>();
   /** Per-SNI aggregates of the last few sources asked for, built for the source's `revision`; oldest first. */
@@ -114,7 +114,7 @@ export class SniModel {
    * @throws RangeError for an invalid line, before anything changes.
    */
   setSourceEntries(sourceKey: string, refs: readonly LineEntry[], meta?: SourceMeta): number {
-    validateLines(refs);
+    checkLines(refs);
     const old = this.sources.get(sourceKey);
     if (old !== undefined) this.detach(old);
     const state = this.createSource(sourceKey, meta ?? old?.meta);
@@ -129,7 +129,7 @@ export class SniModel {
    * @throws RangeError for an invalid line, before anything changes.
    */
   addEntries(sourceKey: string, refs: readonly LineEntry[], meta?: SourceMeta): number {
-    validateLines(refs);
+    checkLines(refs);
     const state = this.sourceFor(sourceKey, meta);
     const added = this.appendRefs(state, refs);
     this.fire([sourceKey]);
@@ -240,7 +240,7 @@ export class SniModel {
     this.sniIds = new Interner();
     this.fwIds = new Interner();
     this.ipIds = new Interner();
-    this.facetIds = newFacetIds();
+    this.facetIds = facetInterners();
     this.names = new SniNames(this.sniIds.values);
     this.dirtyTimes.clear();
     this.sourceAggCache.clear();
@@ -296,41 +296,12 @@ export class SniModel {
   /** Level-one nodes when grouping by source (by key) or by firewall (by name, no name last), without empty ones. */
   containers(by: 'source' | 'firewall', filter: GroupFilter = {}): Container[] {
     const matcher = groupMatcher(filter, this.names);
-    const out: Container[] = [];
-    const push = (scope: Scope & { by: 'source' | 'firewall' }, entries: number, groups: number, meta?: SourceMeta): void => {
-      if (groups === 0) return;
-      const id =
-        scope.by === 'source' ? nodeId({ type: 'source', source: scope.source }) : nodeId({ type: 'firewall', firewall: scope.firewall });
-      out.push(meta === undefined ? { id, scope, entries, groups } : { id, scope, entries, groups, meta });
-    };
-    if (by === 'source') {
-      for (const key of this.sourceKeys()) {
-        const state = this.sources.get(key);
-        if (state === undefined) continue;
-        let entries = 0;
-        let groups = 0;
-        state.forEachSni((sniId, at) => {
-          if (state.stats[at] === 0 || !matcher(sniId, state.stats, at + 1)) return;
-          entries += state.stats[at];
-          groups++;
-        });
-        push({ by: 'source', source: key }, entries, groups, state.meta);
-      }
-    } else {
-      const ids = [...this.byFirewall.keys()].sort((a, b) => compareNullLast(this.fwIds.values[a], this.fwIds.values[b]));
-      for (const fwId of ids) {
-        const map = this.byFirewall.get(fwId) as Map<number, Agg>;
-        let entries = 0;
-        let groups = 0;
-        for (const agg of map.values()) {
-          if (!matcher(agg.sniId, agg.counts, C_KIND)) continue;
-          entries += agg.counts[C_ENTRIES];
-          groups++;
-        }
-        push({ by: 'firewall', firewall: this.fwIds.values[fwId] }, entries, groups);
-      }
-    }
-    return out;
+    if (by === 'source')
+      return sourceContainers(
+        this.sourceKeys().map((key) => this.sources.get(key) as SourceState),
+        matcher,
+      );
+    return firewallContainers(this.byFirewall, this.fwIds.values, matcher);
   }
 
   /**
@@ -402,22 +373,7 @@ export class SniModel {
     const state = this.sources.get(fromSource);
     const sniId = this.sniIds.find(sni);
     if (state === undefined || sniId === undefined || !state.hasSni(sniId)) return undefined;
-    const only = kind === undefined ? -1 : GROUP_KINDS.indexOf(kind);
-    let best = -1;
-    let wrap = -1;
-    const { lines, snis, codes } = state;
-    for (let row = 0; row < state.rows; row++) {
-      if (snis[row] !== sniId || (only >= 0 && kindOfCode(codes[row]) !== only)) continue;
-      const line = lines[row];
-      if (direction === 1) {
-        if (line > fromLine && (best < 0 || line < lines[best])) best = row;
-        if (wrap < 0 || line < lines[wrap]) wrap = row;
-      } else {
-        if (line < fromLine && (best < 0 || line > lines[best])) best = row;
-        if (wrap < 0 || line > lines[wrap]) wrap = row;
-      }
-    }
-    const hit = best >= 0 ? best : wrap;
+    const hit = neighbourRow(state, sniId, kind === undefined ? -1 : GROUP_KINDS.indexOf(kind), fromLine, direction);
     return hit < 0 ? undefined : this.locationOf(state, hit);
   }
 
@@ -728,42 +684,6 @@ export class SniModel {
   private fire(sources: readonly string[]): void {
     // Every listener runs and the model is consistent; the first failure reaches the caller.
     this.listeners.fire({ version: ++this.versionCounter, sources });
-  }
-}
-
-/** The SNI model's columns as the explorer reads them (see {@link SniModel.columns}). */
-export interface ModelColumns {
-  readonly version: number;
-  /** In source key order. */
-  readonly sources: readonly SourceState[];
-  readonly snis: readonly SniKey[];
-  readonly firewalls: readonly (string | null)[];
-  /** Destination addresses that are not IPv4 (see columns.ts's ipCode / ipText). */
-  readonly ips: Interner<string>;
-  readonly srcs: readonly string[];
-  /** Destination keys (columns.ts's destKey) by id. */
-  readonly dests: readonly number[];
-  readonly fprs: readonly string[];
-  /** By small id - 1 (columns.ts's smallId). */
-  readonly zones: readonly string[];
-  readonly statuses: readonly string[];
-}
-
-function newFacetIds(): {
-  srcs: Interner<string>;
-  dests: Interner<number>;
-  fprs: Interner<string>;
-  zones: Interner<string>;
-  statuses: Interner<string>;
-} {
-  return { srcs: new Interner(), dests: new Interner(), fprs: new Interner(), zones: new Interner(), statuses: new Interner() };
-}
-
-function validateLines(refs: readonly LineEntry[]): void {
-  for (const ref of refs) {
-    if (!Number.isInteger(ref.line) || ref.line < 0 || ref.line > MAX_LINE) {
-      throw new RangeError(`Invalid line index ${String(ref.line)}: lines are integers from 0 to ${MAX_LINE}.`);
-    }
   }
 }
 
