@@ -118,13 +118,13 @@ export class DiskScans implements vscode.Disposable {
       registry.removeScan(key);
       removed++;
     }
-    const changed: vscode.Uri[] = [];
-    for (const [key, path] of current) {
-      const stats = await stat(path).catch(() => undefined);
+    const entries = [...current];
+    const stats = await Promise.all(entries.map(([, path]) => stat(path).catch(() => undefined)));
+    const changed = entries.flatMap(([key, path], i) => {
       const stamp = registry.scan(key)?.stamp;
-      if (stats !== undefined && stamp !== undefined && stamp === fileStamp(stats)) continue;
-      changed.push(vscode.Uri.file(path));
-    }
+      const now = stats[i];
+      return now !== undefined && stamp !== undefined && stamp === fileStamp(now) ? [] : [vscode.Uri.file(path)];
+    });
     const place = placeName(roots);
     const read = await this.scan(changed, `Scanning ${place} again`);
     const summary: RescanSummary = {

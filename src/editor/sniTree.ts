@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { codeSpan, escapeMarkdown, showInvisibles } from '../core/explain/markdown';
-import { firewallLabel, GROUP_KINDS, KIND_LABELS, sniLabel, type GroupKind, type SniKey } from '../core/parse/entryKind';
+import { firewallLabel, GROUP_KINDS, isNamedFirewall, KIND_LABELS, sniLabel, type GroupKind, type SniKey } from '../core/parse/entryKind';
 import type { SniModel } from '../core/sni/sniModel';
 import { SniTreeProjection } from '../core/sni/tree';
 import type { EntryLocation, KindFilter, SniGroup, SniGroupDetails, SortOrder, TreeNode, ViewOptions } from '../core/sni/types';
@@ -476,9 +476,7 @@ function groupTooltip(d: SniGroupDetails, sourceName: (key: string) => string): 
   rows.push(`- **Last seen:** ${formatTime(d.lastSeen)} UTC`);
   if (d.destIps.total > 0) rows.push(`- **Destination addresses:** ${valueList(d.destIps)}`);
   if (d.destPorts.total > 0) rows.push(`- **Destination ports:** ${valueList(d.destPorts)}`);
-  rows.push(
-    `- **Firewalls:** ${d.firewalls.map((f) => (f === null || f.trim() === '' ? `*${firewallLabel(f)}*` : codeSpan(f))).join(', ')}`,
-  );
+  rows.push(`- **Firewalls:** ${d.firewalls.map((f) => (isNamedFirewall(f) ? codeSpan(f) : `*${firewallLabel(f)}*`)).join(', ')}`);
   const files = d.sources.slice(0, MAX_FILES_LISTED).map((s) => `${codeSpan(sourceName(s.sourceKey))} (${s.entries})`);
   if (d.sources.length > MAX_FILES_LISTED) files.push(`*…and ${d.sources.length - MAX_FILES_LISTED} more*`);
   rows.push(`- **Files:** ${files.join(', ')}`);

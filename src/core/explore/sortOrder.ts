@@ -3,21 +3,18 @@
  * the time order by rank, so that ties stay in time order; the file order by source and line.
  */
 import { actionOfCode } from '../sni/aggregate';
-import type { SourceState } from '../sni/columns';
+import type { ModelColumns, SourceState } from '../sni/columns';
 import { compareNullLast, compareStrings } from '../sni/compare';
-import type { ModelColumns } from '../sni/columns';
-import type { facetTables } from './facets';
+import type { FacetTable } from './facets';
 import { timelineKindOfCode } from './tally';
-import { TIMELINE_KINDS, type SortColumn } from './types';
-
-type FacetTables = ReturnType<typeof facetTables>;
+import { TIMELINE_KINDS, type FacetName, type SortColumn } from './types';
 
 const NK = TIMELINE_KINDS.length;
 
 /** A column's rank per row: the order of its values, as small integers. */
 export function rankTable(
   cols: ModelColumns,
-  f: FacetTables,
+  f: Readonly<Record<FacetName, FacetTable>>,
   column: Exclude<SortColumn, 'time' | 'file'>,
 ): { size: number; of: (st: SourceState, r: number) => number } {
   const ranksBy = (size: number, compare: (a: number, b: number) => number): Int32Array => {

@@ -48,11 +48,15 @@ export function sniLabel(sni: SniKey): string {
   return sni;
 }
 
+/** Whether a firewall name is one to show as it is: present and not blank. */
+export function isNamedFirewall(name: string | null | undefined): name is string {
+  return name !== null && name !== undefined && name.trim() !== '';
+}
+
 /** The label to show for a firewall name: raw value, except a missing or blank one, which gets a description. */
 export function firewallLabel(name: string | null | undefined): string {
-  if (name === null || name === undefined) return '(no firewall name)';
-  if (name.trim() === '') return '(blank firewall name)';
-  return name;
+  if (isNamedFirewall(name)) return name;
+  return name === null || name === undefined ? '(no firewall name)' : '(blank firewall name)';
 }
 
 /** The group kind of an entry. */

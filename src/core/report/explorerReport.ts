@@ -4,7 +4,7 @@
  * them. Log values are untrusted: CSV fields go through csvField, Markdown values are code spans.
  */
 import { codeSpan } from '../explain/markdown';
-import { firewallLabel, sniLabel, type SniKey } from '../parse/entryKind';
+import { firewallLabel, isNamedFirewall, sniLabel, type SniKey } from '../parse/entryKind';
 import {
   FACET_LABELS,
   FACETS,
@@ -145,7 +145,7 @@ export function rollupMarkdown(rollups: Iterable<SniRollup>): string {
   for (const r of rollups) {
     const tls = r.byKind[2] + r.byKind[3] + r.byKind[4];
     const dests = [...r.destinations].map(cellValue).join(' ') + (r.moreDestinations ? ' …' : '');
-    const fws = [...r.firewalls].map((f) => (f === null || f.trim() === '' ? `*${firewallLabel(f)}*` : cellValue(f))).join(' ');
+    const fws = [...r.firewalls].map((f) => (isNamedFirewall(f) ? cellValue(f) : `*${firewallLabel(f)}*`)).join(' ');
     out += `| ${sniCell(r.sni)} | ${r.entries} | ${r.byKind[0]} | ${r.byKind[1]} | ${tls} | ${iso(r.first)} | ${iso(r.last)} | ${dests} | ${fws} | ${r.actions.join(' / ')} |\n`;
   }
   return out;
